@@ -1,0 +1,149 @@
+/*
+ * The privileged x86 instructions solo uses outside VMX: CPUID, MSRs,
+ * control registers, port I/O, TSC, interrupts. Everything above the
+ * architecture layer reaches the hardware only through these, so host
+ * tests replace this header (tests/fakes/include/arch/cpu.h) with fakes.
+ */
+#ifndef SOLO_ARCH_CPU_H
+#define SOLO_ARCH_CPU_H
+
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpu_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+	__asm__ volatile("cpuid"
+	                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+	                 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t cpu_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_wrmsr(uint32_t msr, uint64_t value)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+	                 : "memory");
+}
+
+#define CPU_CR_ACCESSORS(reg)                                                                      \
+	static inline uint64_t cpu_read_##reg(void)                                                \
+	{                                                                                          \
+		uint64_t v;                                                                        \
+		__asm__ volatile("mov %%" #reg ", %0" : "=r"(v));                                  \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void cpu_write_##reg(uint64_t v)                                             \
+	{                                                                                          \
+		__asm__ volatile("mov %0, %%" #reg ::"r"(v) : "memory");                           \
+	}
+CPU_CR_ACCESSORS(cr0)
+CPU_CR_ACCESSORS(cr3)
+CPU_CR_ACCESSORS(cr4)
+#undef CPU_CR_ACCESSORS
+
+static inline uint64_t cpu_read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t cpu_read_dr7(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
+	return v;
+}
+
+static inline void cpu_outb(uint16_t port, uint8_t value)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(value), "Nd"(port));
+}
+
+static inline uint8_t cpu_inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint64_t cpu_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_pause(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline void cpu_disable_interrupts(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+/* Stops this CPU for good: interrupts off, halt forever (an NMI or SMI
+ * wakes it into the next hlt). */
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt" ::: "memory");
+}
+
+struct descriptor_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static inline void cpu_lgdt(const struct descriptor_pointer *p)
+{
+	__asm__ volatile("lgdt %0" ::"m"(*p) : "memory");
+}
+
+static inline void cpu_lidt(const struct descriptor_pointer *p)
+{
+	__asm__ volatile("lidt %0" ::"m"(*p) : "memory");
+}
+
+static inline void cpu_sgdt(struct descriptor_pointer *p)
+{
+	__asm__ volatile("sgdt %0" : "=m"(*p));
+}
+
+static inline void cpu_sidt(struct descriptor_pointer *p)
+{
+	__asm__ volatile("sidt %0" : "=m"(*p));
+}
+
+static inline void cpu_ltr(uint16_t selector)
+{
+	__asm__ volatile("ltr %0" ::"r"(selector) : "memory");
+}
+
+static inline uint16_t cpu_read_selector_cs(void)
+{
+	uint16_t v;
+	__asm__ volatile("mov %%cs, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint16_t cpu_str(void)
+{
+	uint16_t v;
+	__asm__ volatile("str %0" : "=r"(v));
+	return v;
+}
+
+#endif

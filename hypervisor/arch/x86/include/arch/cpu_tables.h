@@ -1,0 +1,15 @@
+/* Loading a CPU's own GDT, TSS and IDT, and its GS base (this_cpu()). */
+#ifndef SOLO_ARCH_CPU_TABLES_H
+#define SOLO_ARCH_CPU_TABLES_H
+
+struct pcpu;
+
+/* Builds and loads this CPU's GDT and TSS, reloads every segment register
+ * and points GS at the pcpu. */
+void cpu_tables_load(struct pcpu *cpu);
+
+/* Loads the shared IDT (built once by the BSP). */
+void idt_init(void);
+void idt_load(void);
+
+#endif

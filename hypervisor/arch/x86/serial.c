@@ -1,0 +1,48 @@
+/*
+ * The physical 16550 UART on COM1, polled: solo takes no interrupts in its
+ * own context. 115200 baud 8N1, matching what firmware and guests use.
+ */
+#include "arch/cpu.h"
+#include "arch/serial.h"
+#include "lib/console.h"
+
+#define COM1          0x3f8
+#define UART_THR      0 /* transmit holding register */
+#define UART_IER      1
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_LSR_THRE 0x20
+#define UART_LCR_DLAB 0x80
+
+void serial_init(void)
+{
+	cpu_outb(COM1 + UART_IER, 0);
+	cpu_outb(COM1 + UART_LCR, UART_LCR_DLAB);
+	cpu_outb(COM1 + 0, 1); /* divisor 1: 115200 baud */
+	cpu_outb(COM1 + 1, 0);
+	cpu_outb(COM1 + UART_LCR, 0x03); /* 8N1 */
+	cpu_outb(COM1 + UART_FCR, 0x07); /* enable and clear FIFOs */
+	cpu_outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+}
+
+static void serial_putc(char c)
+{
+	/* Bounded wait: a missing UART reads 0xff and never blocks us. */
+	for (int spins = 0; spins < 100000; spins++) {
+		if (cpu_inb(COM1 + UART_LSR) & UART_LSR_THRE)
+			break;
+		cpu_pause();
+	}
+	cpu_outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+void console_sink_write(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			serial_putc('\r');
+		serial_putc(text[i]);
+	}
+}

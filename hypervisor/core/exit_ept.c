@@ -1,0 +1,45 @@
+/*
+ * EPT exits. A violation means the guest touched guest-physical memory
+ * outside its RAM (no MMIO is emulated yet): the partition is stopped with
+ * the address and access kind, nothing else is affected. A
+ * misconfiguration is solo's own bug in that partition's tables, and also
+ * ends only that partition.
+ */
+#include "core/exit_handlers.h"
+#include "core/partition.h"
+#include "vmx/vmcs.h"
+
+/* EPT-violation exit qualification bits (SDM Table 28-7). */
+#define EPT_QUAL_READ  (1ULL << 0)
+#define EPT_QUAL_WRITE (1ULL << 1)
+#define EPT_QUAL_FETCH (1ULL << 2)
+
+static const char *access_kind(uint64_t q)
+{
+	if (q & EPT_QUAL_FETCH)
+		return "instruction fetch";
+	if (q & EPT_QUAL_WRITE)
+		return "write";
+	if (q & EPT_QUAL_READ)
+		return "read";
+	return "access";
+}
+
+enum exit_action exit_ept_violation(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	partition_end(vcpu->partition, PARTITION_CRASHED,
+	              "EPT violation: %s of guest-physical 0x%llx outside its memory at RIP 0x%llx",
+	              access_kind(exit->qualification), (unsigned long long)gpa,
+	              (unsigned long long)exit->guest_rip);
+	return EXIT_ACTION_STOP;
+}
+
+enum exit_action exit_ept_misconfig(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	partition_end(vcpu->partition, PARTITION_CRASHED,
+	              "EPT misconfiguration at guest-physical 0x%llx, RIP 0x%llx",
+	              (unsigned long long)gpa, (unsigned long long)exit->guest_rip);
+	return EXIT_ACTION_STOP;
+}

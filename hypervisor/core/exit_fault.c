@@ -1,0 +1,52 @@
+/*
+ * Exits about faults and interrupts: a triple fault ends the partition
+ * (the guest could not handle its own fault); an NMI or a host interrupt
+ * that arrived while the guest ran is acknowledged and the guest resumes.
+ * Exceptions are not intercepted (the exception bitmap is 0), so any other
+ * exception exit is unexpected and ends the partition.
+ */
+#include "arch/lapic.h"
+#include "core/exit_handlers.h"
+#include "core/partition.h"
+#include "vmx/vmcs.h"
+
+#define INTR_INFO_VECTOR(info) ((info)&0xff)
+#define INTR_INFO_TYPE(info)   (((info) >> 8) & 7)
+#define INTR_TYPE_NMI          2
+
+enum exit_action exit_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	partition_end(vcpu->partition, PARTITION_CRASHED, "triple fault at RIP 0x%llx",
+	              (unsigned long long)exit->guest_rip);
+	return EXIT_ACTION_STOP;
+}
+
+enum exit_action exit_exception_nmi(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
+	if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
+		return EXIT_ACTION_RESUME;
+	partition_end(vcpu->partition, PARTITION_CRASHED,
+	              "unexpected exception vector %u at RIP 0x%llx", INTR_INFO_VECTOR(info),
+	              (unsigned long long)exit->guest_rip);
+	return EXIT_ACTION_STOP;
+}
+
+enum exit_action exit_external_interrupt(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	(void)vcpu;
+	(void)exit;
+	/* "Acknowledge interrupt on exit" took the vector from the local
+	 * APIC; nobody in solo's host context wants it yet. */
+	lapic_eoi();
+	return EXIT_ACTION_RESUME;
+}
+
+enum exit_action exit_preemption_timer(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	(void)vcpu;
+	(void)exit;
+	/* The timer only bounds time between exits for now; the guest
+	 * simply continues. */
+	return EXIT_ACTION_RESUME;
+}

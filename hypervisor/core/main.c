@@ -1,0 +1,198 @@
+/*
+ * hv_main: the boot CPU's path from the handoff to a running system.
+ * Each step either succeeds or stops with one clear line: bad boot data
+ * or missing hardware stop here, at init, never later.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "acpi/madt.h"
+#include "arch/cpu.h"
+#include "arch/cpu_tables.h"
+#include "arch/lapic.h"
+#include "arch/serial.h"
+#include "arch/tsc.h"
+#include "config.h"
+#include "core/handoff_check.h"
+#include "core/pcpu.h"
+#include "core/smp.h"
+#include "lib/console.h"
+#include "mm/host_paging.h"
+#include "mm/page_alloc.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_cpu.h"
+
+#define AP_FINISH_TIMEOUT_US (30ULL * 1000 * 1000)
+
+struct pcpu pcpus[HANDOFF_MAX_CPUS];
+unsigned pcpu_count;
+
+extern char __image_start[], __image_end[];
+void hv_main(uint64_t handoff_address);
+
+static struct appliance_config config;
+
+static __attribute__((noreturn)) void stop(const char *what, const char *why)
+{
+	console_printf("solo: error: %s: %s\n", what, why);
+	console_printf("solo: stopped\n");
+	cpu_halt_forever();
+}
+
+static void load_cpu_list(const struct handoff *h)
+{
+	uint32_t ids[HANDOFF_MAX_CPUS];
+	char err[96];
+	const char *source = "firmware MP services";
+	unsigned count = h->cpu_count;
+	memcpy(ids, h->apic_ids, sizeof(ids));
+	if (h->acpi_rsdp) {
+		int n = madt_find_cpus(h->acpi_rsdp, ids, HANDOFF_MAX_CPUS, err, sizeof(err));
+		if (n > 0) {
+			count = (unsigned)n;
+			source = "ACPI MADT";
+		} else {
+			console_printf("solo: ACPI: %s; using the firmware's CPU list\n",
+			               n < 0 ? err : "no CPUs in the MADT");
+			memcpy(ids, h->apic_ids, sizeof(ids));
+		}
+	}
+	/* The boot CPU is always pcpus[0], whatever order the list has. */
+	uint32_t bsp = lapic_id();
+	pcpus[0].apic_id = bsp;
+	pcpu_count = 1;
+	for (unsigned i = 0; i < count && pcpu_count < HANDOFF_MAX_CPUS; i++) {
+		if (ids[i] == bsp)
+			continue;
+		pcpus[pcpu_count].index = pcpu_count;
+		pcpus[pcpu_count].apic_id = ids[i];
+		pcpu_count++;
+	}
+	console_printf("solo: %u CPU%s (from %s), APIC IDs:", pcpu_count,
+	               pcpu_count == 1 ? "" : "s", source);
+	for (unsigned i = 0; i < pcpu_count; i++)
+		console_printf(" %u", pcpus[i].apic_id);
+	console_printf("\n");
+}
+
+static void print_vmx_summary(void)
+{
+	const struct vmx_features *f = &vmx_features;
+	console_printf("solo: VMX: VMCS revision 0x%x, EPT (4-level, 4K%s%s pages), VPID, "
+	               "unrestricted guest, preemption timer (TSC/%u)\n",
+	               f->vmcs_revision, f->ept_2mb_pages ? "/2M" : "",
+	               f->ept_1gb_pages ? "/1G" : "", 1u << f->preemption_timer_shift);
+	console_printf("solo: VMX: APIC virtualization: TPR shadow %s, x2APIC virtualization %s, "
+	               "APIC-register virtualization %s, virtual-interrupt delivery %s\n",
+	               f->tpr_shadow ? "yes" : "no", f->virtualize_x2apic ? "yes" : "no",
+	               f->apic_register_virt ? "yes" : "no",
+	               f->virtual_intr_delivery ? "yes" : "no");
+}
+
+static void read_config(const struct handoff *h)
+{
+	const struct handoff_file *file = handoff_find_file(h, HANDOFF_FILE_CONFIG);
+	char err[160];
+	if (!file)
+		stop("appliance config", "not handed over by the boot stage");
+	if (!config_parse(hpa_to_ptr(file->base), file->size, &config, err, sizeof(err)))
+		stop("appliance config", err);
+	console_printf("solo: appliance '%s': %u container%s\n", config.name,
+	               config.container_count, config.container_count == 1 ? "" : "s");
+}
+
+static struct vmx_bitmaps allocate_bitmaps(void)
+{
+	struct vmx_bitmaps b = {
+	    .io_a = page_alloc_zeroed(),
+	    .io_b = page_alloc_zeroed(),
+	    .msr = page_alloc_zeroed(),
+	};
+	if (!b.io_a || !b.io_b || !b.msr)
+		stop("memory", "out of memory for the VMX bitmaps");
+	memset(hpa_to_ptr(b.io_a), 0xff, PAGE_SIZE);
+	memset(hpa_to_ptr(b.io_b), 0xff, PAGE_SIZE);
+	memset(hpa_to_ptr(b.msr), 0xff, PAGE_SIZE);
+	return b;
+}
+
+static void mask_legacy_pic(void)
+{
+	/* Firmware may leave the 8259s unmasked; solo uses none of their
+	 * interrupts. */
+	cpu_outb(0x21, 0xff);
+	cpu_outb(0xa1, 0xff);
+}
+
+void hv_main(uint64_t handoff_address)
+{
+	struct pcpu *bsp = &pcpus[0];
+	bsp->self = bsp;
+	__asm__ volatile("wrmsr" ::"c"(0xc0000101), "a"((uint32_t)(uintptr_t)bsp),
+	                 "d"((uint32_t)((uintptr_t)bsp >> 32)));
+	serial_init();
+	console_printf("\nsolo: hypervisor starting\n");
+
+	const struct handoff *h = hpa_to_ptr(handoff_address);
+	char err[120];
+	if (!handoff_check(h, err, sizeof(err)))
+		stop("handoff block", err);
+
+	uint64_t free_pages = page_alloc_init(h);
+	console_printf("solo: memory: %llu MiB usable of %llu MiB mapped\n",
+	               (unsigned long long)(free_pages * PAGE_SIZE / MIB),
+	               (unsigned long long)(handoff_memory_top(h) / MIB));
+
+	static uint8_t bsp_ist_stack[PCPU_IST_STACK_SIZE] __attribute__((aligned(16)));
+	bsp->ist_stack_top = (uint64_t)(uintptr_t)(bsp_ist_stack + sizeof(bsp_ist_stack));
+	idt_init();
+	cpu_tables_load(bsp);
+	idt_load();
+	mask_legacy_pic();
+
+	uint64_t image_size = (uint64_t)(__image_end - __image_start);
+	bool has_1g_pages = (cpu_cpuid(0x80000001, 0).edx >> 26) & 1;
+	uint64_t top = handoff_memory_top(h);
+	if (top < (4ULL << 30))
+		top = 4ULL << 30; /* include the APIC and other MMIO below 4 GiB */
+	hpa_t cr3 = host_paging_build(top, HANDOFF_HYPERVISOR_VIRT_BASE, h->hypervisor_phys_base,
+	                              image_size, has_1g_pages);
+	if (!cr3 || cr3 >= (4ULL << 30))
+		stop("paging", "cannot build page tables below 4 GiB");
+	cpu_write_cr3(cr3);
+
+	read_config(h);
+	lapic_init();
+	load_cpu_list(h);
+	bsp->alive = 1;
+	bsp->state = PCPU_STARTED;
+
+	uint64_t hz = tsc_calibrate();
+	console_printf("solo: TSC %llu.%03llu MHz (measured against the PIT)\n",
+	               (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000));
+
+	const char *missing = NULL;
+	if (!vmx_global_init(&missing))
+		stop("no usable VT-x: required VMX feature missing", missing);
+	print_vmx_summary();
+
+	struct vmx_bitmaps bitmaps = allocate_bitmaps();
+	if (!smp_prepare_cpus())
+		stop("memory", "out of memory for per-CPU stacks");
+	uint64_t baseline = page_alloc_free_pages();
+	struct smp_plan plan = {
+	    .trampoline_page = h->trampoline_page,
+	    .cr3 = cr3,
+	    .selftest = config.selftest,
+	    .bitmaps = &bitmaps,
+	};
+	smp_start_aps(&plan);
+	smp_run_boot_cpu(bsp, &plan);
+	unsigned in_vmx = smp_wait_all(AP_FINISH_TIMEOUT_US);
+
+	console_printf("solo: %u of %u CPUs in VMX root operation\n", in_vmx, pcpu_count);
+	console_printf("solo: free pages: %llu after the test VMs, %llu before\n",
+	               (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
+	console_printf("solo: ready\n");
+	cpu_halt_forever();
+}

@@ -1,0 +1,30 @@
+/* Partition life-cycle bookkeeping that does not touch hardware. */
+#include <stdio.h>
+
+#include "core/partition.h"
+
+void partition_end(struct partition *p, enum partition_state state, const char *fmt, ...)
+{
+	if (p->state == PARTITION_STOPPED || p->state == PARTITION_CRASHED)
+		return;
+	p->state = state;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+const char *partition_state_name(enum partition_state state)
+{
+	switch (state) {
+	case PARTITION_CREATED:
+		return "created";
+	case PARTITION_RUNNING:
+		return "running";
+	case PARTITION_STOPPED:
+		return "stopped";
+	case PARTITION_CRASHED:
+		return "crashed";
+	}
+	return "unknown";
+}

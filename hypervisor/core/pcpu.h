@@ -1,0 +1,59 @@
+/*
+ * Per-physical-CPU state. Each CPU's GS base points at its own struct
+ * pcpu, whose first field points at itself, so this_cpu() is one load.
+ */
+#ifndef SOLO_CORE_PCPU_H
+#define SOLO_CORE_PCPU_H
+
+#include <stdint.h>
+
+#include "mm/phys.h"
+#include "public/handoff.h"
+
+#define PCPU_STACK_SIZE     (32 * 1024)
+#define PCPU_IST_STACK_SIZE (8 * 1024)
+
+/* Selectors of solo's own GDT, the same on every CPU. */
+#define SEL_CODE64  0x08
+#define SEL_DATA    0x10
+#define SEL_TSS     0x18
+#define GDT_ENTRIES 5
+
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+enum pcpu_state {
+	PCPU_OFFLINE,       /* not started, or did not answer INIT-SIPI-SIPI */
+	PCPU_STARTED,       /* running solo's code */
+	PCPU_VMX_ROOT,      /* in VMX root operation */
+	PCPU_SELFTEST_DONE, /* its test VMs ran (whatever their outcome) */
+	PCPU_FAILED,        /* stopped: could not enter VMX operation */
+};
+
+struct pcpu {
+	struct pcpu *self; /* must stay first: this_cpu() reads %gs:0 */
+	unsigned index;
+	uint32_t apic_id;
+	volatile enum pcpu_state state;
+	volatile int alive; /* set by the CPU itself once it runs solo's code */
+	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	struct tss64 tss __attribute__((aligned(16)));
+	hpa_t stack_top;
+	hpa_t ist_stack_top;
+	hpa_t vmxon_region;
+	struct vcpu *current_vcpu;
+};
+
+extern struct pcpu pcpus[HANDOFF_MAX_CPUS];
+extern unsigned pcpu_count;
+
+struct pcpu *this_cpu(void);
+
+#endif

@@ -1,0 +1,6 @@
+# loader/: pure C that understands solo's files (appliance config, the
+# hypervisor's ELF image). It has no build products of its own: the boot
+# stage, the hypervisor, the host tool and the unit tests each compile
+# these sources with their own flags.
+LOADER_ELF_SRCS := loader/elf_image.c
+LOADER_CONFIG_SRCS := loader/config.c

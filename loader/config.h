@@ -1,0 +1,89 @@
+/*
+ * The appliance config: one plain-text file naming the appliance and its
+ * containers. This is the one parser for it; the boot stage, the
+ * hypervisor and the host tool all link this file, so it allocates nothing
+ * and fills fixed-size arrays. It is strict on purpose: anything it does
+ * not understand is an error with a line number, never a silent default.
+ * docs/handoff.md points to the grammar, which is summed up here:
+ *
+ *   # comment (also after a value, when preceded by a blank)
+ *   [appliance]
+ *   name = edge-demo                      required, [a-z0-9][a-z0-9_-]{0,30}
+ *   selftest = probe stray bad-entry      optional, any of the three
+ *
+ *   [container web]                       same charset as name, up to 16
+ *   image = oci:images/web:latest         required, up to 255 characters
+ *   memory = 64M                          required, K/M/G suffix, 1M..64G
+ *   vcpus = 1                             1..64, default 1
+ *   cpus = shared                         shared (default) or pinned
+ *   restart = on-failure:3                no (default), always, on-failure[:N]
+ *   env = MODE=demo                       repeatable, up to 32, 255 each
+ *   command = /bin/httpd -f -p 8080       up to 1023 characters
+ */
+#ifndef SOLO_LOADER_CONFIG_H
+#define SOLO_LOADER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_NAME_MAX            31 /* appliance and container names */
+#define CONFIG_MAX_CONTAINERS      16
+#define CONFIG_MAX_ENV             32
+#define CONFIG_IMAGE_MAX           255
+#define CONFIG_ENV_MAX             255
+#define CONFIG_COMMAND_MAX         1023
+#define CONFIG_LINE_MAX            1024 /* characters, not counting the line break */
+#define CONFIG_MAX_VCPUS           64
+#define CONFIG_MEMORY_MIN          (1ULL << 20)
+#define CONFIG_MEMORY_MAX          (64ULL << 30)
+#define CONFIG_RESTART_MAX_RETRIES 1000
+
+/* The self-test VMs the hypervisor can run, as bits of `selftest`. */
+#define CONFIG_SELFTEST_PROBE     (1u << 0)
+#define CONFIG_SELFTEST_STRAY     (1u << 1)
+#define CONFIG_SELFTEST_BAD_ENTRY (1u << 2)
+
+enum config_cpus {
+	CONFIG_CPUS_SHARED, /* time-shared with other vCPUs */
+	CONFIG_CPUS_PINNED, /* one dedicated physical CPU per vCPU */
+};
+
+enum config_restart {
+	CONFIG_RESTART_NO,
+	CONFIG_RESTART_ALWAYS,
+	CONFIG_RESTART_ON_FAILURE,
+};
+
+struct config_container {
+	char name[CONFIG_NAME_MAX + 1];
+	char image[CONFIG_IMAGE_MAX + 1];
+	uint64_t memory; /* bytes */
+	uint32_t vcpus;
+	enum config_cpus cpus;
+	enum config_restart restart;
+	/* For CONFIG_RESTART_ON_FAILURE: the most restarts, 0 meaning no
+	 * limit (plain `on-failure`). */
+	uint32_t restart_max;
+	uint32_t env_count;
+	char env[CONFIG_MAX_ENV][CONFIG_ENV_MAX + 1]; /* "NAME=value" */
+	char command[CONFIG_COMMAND_MAX + 1];         /* "" when not given */
+};
+
+struct appliance_config {
+	char name[CONFIG_NAME_MAX + 1];
+	uint32_t selftest; /* CONFIG_SELFTEST_* bits */
+	uint32_t container_count;
+	struct config_container containers[CONFIG_MAX_CONTAINERS];
+};
+
+/* Parses len bytes of text (not NUL-terminated; a NUL inside is an error)
+ * into *out. Returns true on success. On failure writes one line to err
+ * (truncated to errlen, always NUL-terminated): "line N: <cause>" for an
+ * error on a line, "container 'web': missing 'image'" or "missing
+ * [appliance] section" for what is found missing at the end. *out is
+ * unspecified after a failure. */
+bool config_parse(const char *text, size_t len, struct appliance_config *out, char *err,
+                  size_t errlen);
+
+#endif

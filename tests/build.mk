@@ -1,0 +1,28 @@
+# Host unit tests (cmocka) and the emulator tests.
+#
+# Each unit test is tests/unit/NAME.c linked with the production sources it
+# exercises, compiled for the host with the fake architecture layer first
+# on the include path (tests/fakes/include), so hypervisor logic that would
+# execute privileged instructions talks to fakes instead.
+#   $(eval $(call unit_test,NAME,SOURCES...))
+
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -O1 -g -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -Itests/fakes/include -Ihypervisor/include \
+	-Ihypervisor -Iloader -Itests/unit
+UNIT_LDLIBS := -lcmocka
+UNIT_TESTS :=
+
+define unit_test
+UNIT_TESTS += $(BUILD)/tests/$(1)
+$(BUILD)/tests/$(1): tests/unit/$(1).c $(2) $(wildcard tests/unit/*.h) $(wildcard tests/fakes/include/*/*.h)
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(2) $(UNIT_LDLIBS)
+endef
+
+include tests/unit/tests.mk
+
+unit-tests: $(UNIT_TESTS)
+
+test: deps all unit-tests
+	$(Q)tests/run.sh $(BUILD) $(UNIT_TESTS)

@@ -1,0 +1,59 @@
+# Shared by the Bochs scenarios and `make run`: boot an ESP image in Bochs
+# with OVMF, serial console to a file, and wait for a marker line.
+# shared/TESTING.md (in the project's shared notes) explains each setting.
+
+# bochs_write_config DIR IMAGE CPUS [SERIAL_MODE]
+# Writes DIR/bochsrc.txt and DIR/cont.rc. The image must be a superfloppy
+# of 65 cylinders x 16 heads x 63 sectors (tests/emu/make-esp.sh).
+bochs_write_config() {
+	dir=$1 image=$2 cpus=$3
+	size=$(stat -c %s "$image")
+	cylinders=$((size / (16 * 63 * 512)))
+	cat >"$dir/bochsrc.txt" <<CONF
+memory: guest=512, host=512
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+romimage: file=/usr/share/ovmf/OVMF.fd, address=0x0
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+cpu: model=corei7_skylake_x, count=$cpus, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+pci: enabled=1, chipset=i440fx
+ata0-master: type=disk, path=$image, mode=flat, cylinders=$cylinders, heads=16, spt=63
+boot: disk
+clock: sync=none, time0=1
+com1: enabled=1, mode=file, dev=$dir/serial.log
+port_e9_hack: enabled=1
+display_library: rfb, options="timeout=0"
+log: $dir/bochs.log
+info: action=ignore
+debug: action=ignore
+error: action=report
+panic: action=fatal
+CONF
+	echo c >"$dir/cont.rc"
+}
+
+# bochs_boot DIR TIMEOUT_SECONDS MARKER_REGEX
+# Runs Bochs until the serial log matches MARKER_REGEX, Bochs exits, or the
+# timeout passes; always kills Bochs. Returns 0 when the marker was seen.
+bochs_boot() {
+	dir=$1 timeout=$2 marker=$3
+	: >"$dir/serial.log"
+	rm -f "$dir"/*.lock
+	(cd "$dir" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$dir/bochs.out" 2>&1) &
+	pid=$!
+	seen=1
+	waited=0
+	while [ "$waited" -lt "$timeout" ]; do
+		if grep -Eq "$marker" "$dir/serial.log" 2>/dev/null; then
+			seen=0
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -f "$dir"/*.lock
+	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
+	return $seen
+}

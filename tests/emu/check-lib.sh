@@ -1,0 +1,38 @@
+# Shared by the emulator scenarios: one line per check, counted by
+# tests/run.sh. A scenario exits non-zero if any check failed.
+checks_failed=0
+
+# expect NAME FILE REGEX: the file has a line matching the extended regex.
+expect() {
+	if grep -Eq -- "$3" "$2"; then
+		echo "check: PASS $1"
+	else
+		echo "check: FAIL $1 (no line matching: $3)"
+		checks_failed=1
+	fi
+}
+
+# expect_not NAME FILE REGEX: no line matches.
+expect_not() {
+	if grep -Eq -- "$3" "$2"; then
+		echo "check: FAIL $1 (unexpected: $(grep -Em1 -- "$3" "$2"))"
+		checks_failed=1
+	else
+		echo "check: PASS $1"
+	fi
+}
+
+# expect_order NAME FILE REGEX1 REGEX2: a line matching REGEX2 comes after
+# the first line matching REGEX1.
+expect_order() {
+	if awk -v a="$3" -v b="$4" 'found && $0 ~ b { ok = 1 } $0 ~ a { found = 1 } END { exit !ok }' "$2"; then
+		echo "check: PASS $1"
+	else
+		echo "check: FAIL $1 (no '$4' after '$3')"
+		checks_failed=1
+	fi
+}
+
+checks_done() {
+	exit "$checks_failed"
+}

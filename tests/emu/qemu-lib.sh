@@ -1,0 +1,135 @@
+# Shared helpers for the QEMU (TCG + OVMF) scenarios; source it from a
+# scenario script. POSIX sh has no local variables, so each function's
+# variables carry a prefix of their own. QEMU runs in the background with its serial console in
+# a file; the helpers wait for a marker with a hard timeout, always stop
+# their own QEMU by PID, and check the log. Checks print check-lib.sh's
+# "check: PASS name" / "check: FAIL name" lines (source check-lib.sh
+# first), which tests/run.sh counts.
+#
+#   qemu_boot IMG LOG MARKER TIMEOUT [QEMU ARGS...]
+#   esp_add_startup_probe IMG      make the UEFI shell dump its memory map
+#   expect_refused_boot NAME TEXT ERROR_LINE STATUS
+#   clean_log LOG > TEXT
+
+OVMF_CODE=${OVMF_CODE:-/usr/share/ovmf/OVMF.fd}
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_PID=
+
+# The serial log as plain text: no carriage returns, no terminal escapes
+# (OVMF's console and the UEFI shell colour and position their output).
+clean_log() {
+	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g'
+}
+
+qemu_stop() {
+	if [ -n "$QEMU_PID" ]; then
+		kill "$QEMU_PID" 2>/dev/null || true
+		wait "$QEMU_PID" 2>/dev/null || true
+		QEMU_PID=
+	fi
+}
+
+# Boots IMG and waits until a line of the serial log matches the extended
+# regex MARKER, QEMU exits, or TIMEOUT seconds pass; then makes sure QEMU
+# is gone. Returns 0 only when the marker appeared, else says why on
+# stderr. QEMU's own messages go to LOG.qemu.
+qemu_boot() {
+	_qb_img=$1 _qb_log=$2 _qb_marker=$3 _qb_timeout=$4
+	shift 4
+	rm -f "$_qb_log"
+	trap qemu_stop EXIT INT TERM
+	"$QEMU" -machine q35 -accel tcg -m 256 -bios "$OVMF_CODE" \
+		-drive "format=raw,file=$_qb_img" -nic none \
+		-serial "file:$_qb_log" -display none -monitor none -no-reboot \
+		"$@" >"$_qb_log.qemu" 2>&1 &
+	QEMU_PID=$!
+	_qb_deadline=$(($(date +%s) + _qb_timeout))
+	_qb_found=1
+	while [ "$(date +%s)" -lt "$_qb_deadline" ]; do
+		if [ -f "$_qb_log" ] && clean_log "$_qb_log" | grep -Eq "$_qb_marker"; then
+			_qb_found=0
+			break
+		fi
+		kill -0 "$QEMU_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	# One last look, for a marker written just before QEMU exited.
+	if [ $_qb_found -ne 0 ] && [ -f "$_qb_log" ] && clean_log "$_qb_log" | grep -Eq "$_qb_marker"; then
+		_qb_found=0
+	fi
+	qemu_stop
+	trap - EXIT INT TERM
+	[ $_qb_found -eq 0 ] && return 0
+	echo "no line matching '$_qb_marker' within ${_qb_timeout}s; qemu said: $(head -c 300 "$_qb_log.qemu")" >&2
+	return 1
+}
+
+# Puts a startup.nsh on the ESP. When a boot option returns, OVMF's boot
+# manager falls through to the built-in UEFI shell, which runs it: it
+# prints the memory map (so the test sees whether the boot stage freed its
+# allocations) and powers the machine off.
+esp_add_startup_probe() {
+	_probe="$1.startup.nsh"
+	printf '%s\r\n' 'echo solo-test: memory map after return' 'memmap' \
+		'echo solo-test: end of probe' 'reset -s' >"$_probe"
+	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$1" "$_probe" ::/startup.nsh
+	rm -f "$_probe"
+}
+
+# check NAME COMMAND...: one check line, in check-lib.sh's format.
+check() {
+	_check_name=$1
+	shift
+	if "$@"; then
+		echo "check: PASS $_check_name"
+	else
+		echo "check: FAIL $_check_name"
+		checks_failed=1
+	fi
+}
+
+has_line() { # has_line FILE LINE: LINE is a whole line of FILE, literally
+	grep -qxF -- "$2" "$1"
+}
+
+count_is() { # count_is N FILE REGEX: exactly N lines match
+	[ "$(grep -cE -- "$3" "$2")" -eq "$1" ]
+}
+
+probe_memmap() { # the shell's memory map, printed by the startup probe
+	sed -n '/^solo-test: memory map after return$/,/^solo-test: end of probe$/p' "$1"
+}
+
+memmap_printed() {
+	probe_memmap "$1" | grep -q '^Total Memory:'
+}
+
+# True when none of the boot stage's memory types (0x80000000-0x80000002)
+# is left in the memory map: everything it allocated was freed.
+memmap_clean() {
+	! probe_memmap "$1" | grep -E '^8000000[0-2] '
+}
+
+# Checks, in the plain-text log TEXT of a boot the boot stage refused
+# (NAME prefixes the check names): exactly one error line and it is
+# ERROR_LINE; nothing was loaded; the boot stage says it returns; the
+# firmware's boot manager reports the boot option failed with STATUS (the
+# EFI_STATUS text of what efi_main returned, e.g. Unsupported); the UEFI
+# shell starts next, and its memory map holds none of the boot stage's
+# memory types.
+expect_refused_boot() {
+	_rb_name=$1 _rb_text=$2 _rb_line=$3 _rb_status=$4
+	check "$_rb_name: the error line" has_line "$_rb_text" "$_rb_line"
+	check "$_rb_name: exactly one error line" count_is 1 "$_rb_text" '^solo-boot: error:'
+	expect_not "$_rb_name: nothing loaded" "$_rb_text" '^solo-boot: hypervisor at'
+	expect_order "$_rb_name: boot stage returns after the error" "$_rb_text" \
+		'^solo-boot: error:' '^solo-boot: returning to firmware$'
+	# (no {4}: mawk, Debian's awk, has no interval expressions)
+	expect_order "$_rb_name: boot manager sees status $_rb_status" "$_rb_text" \
+		'^solo-boot: returning to firmware$' \
+		"^BdsDxe: failed to start Boot[0-9A-F][0-9A-F][0-9A-F][0-9A-F] .*: $_rb_status\$"
+	expect_order "$_rb_name: firmware goes on to the UEFI shell" "$_rb_text" \
+		'^BdsDxe: failed to start Boot' 'UEFI Interactive Shell'
+	check "$_rb_name: shell printed the memory map" memmap_printed "$_rb_text"
+	check "$_rb_name: boot stage memory freed" memmap_clean "$_rb_text"
+}

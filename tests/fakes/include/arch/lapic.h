@@ -1,0 +1,18 @@
+/*
+ * Host-test stand-in for the local APIC driver: tests/fakes/fake_lapic.c
+ * counts EOIs and records INIT/SIPI targets (fake/lapic.h reads them).
+ */
+#ifndef SOLO_ARCH_LAPIC_H
+#define SOLO_ARCH_LAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void lapic_init(void);
+bool lapic_x2apic_mode(void);
+uint32_t lapic_id(void);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_sipi(uint32_t apic_id, uint8_t vector);
+void lapic_eoi(void);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Scripted VM exits for the fake vmx_enter() (tests/fakes/fake_vmx_enter.c).
+ * Each step is one guest run: the "guest" may change its registers, then
+ * the step's exit information is written into the fake VMCS as the CPU
+ * would on a VM exit, or the entry itself fails. Every entry is recorded
+ * with the registers and GUEST_RIP the hypervisor resumed with, so a test
+ * can check what each handler left behind.
+ */
+#ifndef SOLO_FAKE_VMX_ENTER_H
+#define SOLO_FAKE_VMX_ENTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/vcpu.h"
+
+#define FAKE_EXIT_MAX_WRITES 4
+#define FAKE_SCRIPT_MAX      64
+/* GUEST_RIP at entry when nothing had written it yet. */
+#define FAKE_RIP_UNSET 0xdeadbeefdeadbeefULL
+
+struct fake_exit {
+	/* 0: the guest runs and exits as below. VMX_FAIL_VALID (with
+	 * vm_instruction_error) or VMX_FAIL_INVALID: the entry fails. */
+	int entry_result;
+	uint32_t vm_instruction_error;
+
+	uint32_t reason; /* raw VM_EXIT_REASON, bit 31 for entry failures */
+	uint64_t qualification;
+	uint32_t instruction_length;
+	uint64_t guest_rip;
+	/* Registers the guest set before exiting. */
+	bool load_rax, load_rcx;
+	uint64_t rax, rcx;
+	/* Any other exit fields (GUEST_PHYSICAL_ADDRESS, VM_EXIT_INTR_INFO,
+	 * GUEST_RFLAGS, ...). */
+	unsigned write_count;
+	struct {
+		uint32_t field;
+		uint64_t value;
+	} writes[FAKE_EXIT_MAX_WRITES];
+};
+
+struct fake_entry {
+	struct guest_regs regs; /* as the hypervisor entered the guest */
+	uint64_t guest_rip;     /* GUEST_RIP at entry, or FAKE_RIP_UNSET */
+	uint64_t launched;
+};
+
+/* Installs a script (copied); an entry beyond its end fails the test,
+ * so a run loop that does not stop is caught. */
+void fake_vmx_script(const struct fake_exit *steps, unsigned count);
+unsigned fake_vmx_entry_count(void);
+const struct fake_entry *fake_vmx_entry(unsigned index);
+
+#endif

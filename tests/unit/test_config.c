@@ -1,0 +1,410 @@
+/*
+ * Host tests for loader/config.c: a full valid config lands in the exact
+ * fields, defaults apply, and every rejection rule of the grammar produces
+ * its own message with the right line number.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static struct appliance_config cfg;
+static char err[256];
+
+static bool parse(const char *text)
+{
+	strcpy(err, "untouched");
+	return config_parse(text, strlen(text), &cfg, err, sizeof(err));
+}
+
+static void expect_ok(const char *text)
+{
+	if (!parse(text))
+		fail_msg("rejected: %s", err);
+	assert_string_equal(err, "");
+}
+
+static void expect_error(const char *text, const char *message)
+{
+	assert_false(parse(text));
+	assert_string_equal(err, message);
+}
+
+static const char full[] = "# The demo appliance\n"
+                           "[appliance]\n"
+                           "name = edge-demo\n"
+                           "selftest = probe  bad-entry\t# two of three\n"
+                           "\n"
+                           "[container web]\n"
+                           "image = oci:images/web:latest          # or docker-archive\n"
+                           "memory = 64M\n"
+                           "vcpus = 2\n"
+                           "cpus = pinned\n"
+                           "restart = on-failure:3\n"
+                           "env = MODE=demo\n"
+                           "env = URL=http://x/#frag\n"
+                           "command = /bin/httpd -f -p 8080        # overrides Cmd\n"
+                           "\t\n"
+                           "[container db_1]\n"
+                           "  image=docker-archive:images/db.tar  \n"
+                           "memory = 1G\n";
+
+static void test_full_config(void **state)
+{
+	(void)state;
+	expect_ok(full);
+	assert_string_equal(cfg.name, "edge-demo");
+	assert_int_equal(cfg.selftest, CONFIG_SELFTEST_PROBE | CONFIG_SELFTEST_BAD_ENTRY);
+	assert_int_equal(cfg.container_count, 2);
+
+	const struct config_container *web = &cfg.containers[0];
+	assert_string_equal(web->name, "web");
+	assert_string_equal(web->image, "oci:images/web:latest");
+	assert_int_equal(web->memory, 64ULL << 20);
+	assert_int_equal(web->vcpus, 2);
+	assert_int_equal(web->cpus, CONFIG_CPUS_PINNED);
+	assert_int_equal(web->restart, CONFIG_RESTART_ON_FAILURE);
+	assert_int_equal(web->restart_max, 3);
+	assert_int_equal(web->env_count, 2);
+	assert_string_equal(web->env[0], "MODE=demo");
+	assert_string_equal(web->env[1], "URL=http://x/#frag");
+	assert_string_equal(web->command, "/bin/httpd -f -p 8080");
+
+	const struct config_container *db = &cfg.containers[1];
+	assert_string_equal(db->name, "db_1");
+	assert_string_equal(db->image, "docker-archive:images/db.tar");
+	assert_int_equal(db->memory, 1ULL << 30);
+	assert_int_equal(db->vcpus, 1);
+	assert_int_equal(db->cpus, CONFIG_CPUS_SHARED);
+	assert_int_equal(db->restart, CONFIG_RESTART_NO);
+	assert_int_equal(db->restart_max, 0);
+	assert_int_equal(db->env_count, 0);
+	assert_string_equal(db->command, "");
+}
+
+static void test_selftest_file_and_crlf(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\r\nname = selftest\r\nselftest = probe stray bad-entry\r\n");
+	assert_string_equal(cfg.name, "selftest");
+	assert_int_equal(cfg.selftest,
+	                 CONFIG_SELFTEST_PROBE | CONFIG_SELFTEST_STRAY | CONFIG_SELFTEST_BAD_ENTRY);
+	assert_int_equal(cfg.container_count, 0);
+	/* No trailing newline, section after its keys' first use elsewhere. */
+	expect_ok("[container a]\nimage=x\nmemory=1M\n[appliance]\nname=z");
+	assert_string_equal(cfg.name, "z");
+	assert_int_equal(cfg.containers[0].memory, 1ULL << 20);
+}
+
+static void test_memory_sizes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		uint64_t bytes;
+	} ok[] = {
+	    {"1048576", 1ULL << 20}, {"1024K", 1ULL << 20},   {"1M", 1ULL << 20},
+	    {"64G", 64ULL << 30},    {"65536M", 64ULL << 30}, {"0003M", 3ULL << 20},
+	};
+	char text[128];
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text),
+		         "[appliance]\nname=a\n[container c]\nimage=i\nmemory=%s\n", ok[i].text);
+		expect_ok(text);
+		assert_int_equal(cfg.containers[0].memory, ok[i].bytes);
+	}
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1023K\n",
+	             "line 5: memory size '1023K' outside 1M..64G");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=65G\n",
+	             "line 5: memory size '65G' outside 1M..64G");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=99999999999999999999G\n",
+	             "line 5: bad memory size '99999999999999999999G' (a number with an optional "
+	             "K, M or G suffix)");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=64m\n",
+	             "line 5: bad memory size '64m' (a number with an optional K, M or G suffix)");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=M\n",
+	             "line 5: bad memory size 'M' (a number with an optional K, M or G suffix)");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=-1M\n",
+	             "line 5: bad memory size '-1M' (a number with an optional K, M or G suffix)");
+}
+
+static void test_vcpus_cpus_restart(void **state)
+{
+	(void)state;
+	const char *head = "[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n";
+	char text[256];
+#define WITH(line) (snprintf(text, sizeof(text), "%s%s\n", head, line), text)
+	expect_ok(WITH("vcpus = 64"));
+	assert_int_equal(cfg.containers[0].vcpus, 64);
+	expect_error(WITH("vcpus = 65"), "line 6: vcpus must be a number from 1 to 64, not '65'");
+	expect_error(WITH("vcpus = 0"), "line 6: vcpus must be a number from 1 to 64, not '0'");
+	expect_error(WITH("vcpus = two"), "line 6: vcpus must be a number from 1 to 64, not 'two'");
+	expect_ok(WITH("cpus = shared"));
+	assert_int_equal(cfg.containers[0].cpus, CONFIG_CPUS_SHARED);
+	expect_error(WITH("cpus = dedicated"),
+	             "line 6: cpus must be shared or pinned, not 'dedicated'");
+	expect_ok(WITH("restart = always"));
+	assert_int_equal(cfg.containers[0].restart, CONFIG_RESTART_ALWAYS);
+	expect_ok(WITH("restart = on-failure"));
+	assert_int_equal(cfg.containers[0].restart, CONFIG_RESTART_ON_FAILURE);
+	assert_int_equal(cfg.containers[0].restart_max, 0);
+	expect_ok(WITH("restart = on-failure:1000"));
+	assert_int_equal(cfg.containers[0].restart_max, 1000);
+	expect_ok(WITH("restart = no"));
+	assert_int_equal(cfg.containers[0].restart, CONFIG_RESTART_NO);
+	static const char *const bad_restart[] = {"on-failure:0", "on-failure:1001", "on-failure:",
+	                                          "sometimes",    "on-failure:3x",   "On-failure"};
+	for (size_t i = 0; i < sizeof(bad_restart) / sizeof(bad_restart[0]); i++) {
+		char line[64], message[160];
+		snprintf(line, sizeof(line), "restart = %s", bad_restart[i]);
+		snprintf(message, sizeof(message),
+		         "line 6: restart must be no, always, on-failure or on-failure:N (N "
+		         "from 1 to 1000), not '%s'",
+		         bad_restart[i]);
+		expect_error(WITH(line), message);
+	}
+#undef WITH
+}
+
+static void test_env(void **state)
+{
+	(void)state;
+	char text[16384];
+	int n = snprintf(text, sizeof(text),
+	                 "[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n");
+	for (int i = 0; i < CONFIG_MAX_ENV; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "env = V%d=%d\n", i, i);
+	expect_ok(text);
+	assert_int_equal(cfg.containers[0].env_count, 32);
+	assert_string_equal(cfg.containers[0].env[31], "V31=31");
+	snprintf(text + n, sizeof(text) - (size_t)n, "env = X=1\n");
+	expect_error(text, "line 38: more than 32 env entries");
+
+	const char *head = "[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n";
+	snprintf(text, sizeof(text), "%senv = A=1\nenv = A=2\n", head);
+	expect_error(text, "line 7: env 'A' set twice");
+	snprintf(text, sizeof(text), "%senv = NOEQUALS\n", head);
+	expect_error(text, "line 6: env must be NAME=value, not 'NOEQUALS'");
+	snprintf(text, sizeof(text), "%senv = =x\n", head);
+	expect_error(text, "line 6: env must be NAME=value, not '=x'");
+	snprintf(text, sizeof(text), "%senv = 1A=x\n", head);
+	expect_error(text, "line 6: env must be NAME=value, not '1A=x'");
+	snprintf(text, sizeof(text), "%senv = A-B=x\n", head);
+	expect_error(text, "line 6: env must be NAME=value, not 'A-B=x'");
+	snprintf(text, sizeof(text), "%senv = EMPTY=\n", head);
+	expect_ok(text);
+	assert_string_equal(cfg.containers[0].env[0], "EMPTY=");
+}
+
+/* A line "key = <n times 'x'>" in a valid container. */
+static const char *with_long_value(const char *key, size_t n)
+{
+	static char text[4096];
+	int len = snprintf(text, sizeof(text),
+	                   "[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n"
+	                   "%s=",
+	                   key);
+	if (strcmp(key, "env") == 0) {
+		memcpy(text + len, "E=", 2);
+		len += 2;
+		n -= 2;
+	}
+	memset(text + len, 'x', n);
+	text[len + (int)n] = '\0';
+	return text;
+}
+
+static void test_overlong_values(void **state)
+{
+	(void)state;
+	/* The image line replaces the first one, so use a fresh container. */
+	char text[1024];
+	memset(text, 0, sizeof(text));
+	int n =
+	    snprintf(text, sizeof(text), "[appliance]\nname=a\n[container c]\nmemory=1M\nimage=");
+	memset(text + n, 'i', 255);
+	expect_ok(text);
+	assert_int_equal(strlen(cfg.containers[0].image), 255);
+	text[n + 255] = 'i';
+	expect_error(text, "line 5: 'image' longer than 255 characters");
+
+	expect_ok(with_long_value("env", 255));
+	assert_int_equal(strlen(cfg.containers[0].env[0]), 255);
+	expect_error(with_long_value("env", 256), "line 6: 'env' longer than 255 characters");
+	/* The 1024-character line limit bounds a command before its own
+	 * 1023-character limit can: "command=" leaves 1016. */
+	expect_ok(with_long_value("command", 1016));
+	assert_int_equal(strlen(cfg.containers[0].command), 1016);
+	expect_error(with_long_value("command", 1017), "line 6: longer than 1024 characters");
+
+	expect_ok("[appliance]\nname=abcdefghijklmnopqrstuvwxyz01234\n");
+	expect_error(
+	    "[appliance]\nname=abcdefghijklmnopqrstuvwxyz012345\n",
+	    "line 2: bad name 'abcdefghijklmnopqrstuvwxyz012345' (a-z, 0-9, _ and -, up to "
+	    "31 characters)");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=0a_-z\n[container 9-x_]\nimage=i\nmemory=1M\n");
+	assert_string_equal(cfg.containers[0].name, "9-x_");
+	expect_error("[appliance]\nname=Edge\n",
+	             "line 2: bad name 'Edge' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=-edge\n",
+	             "line 2: bad name '-edge' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=two words\n",
+	             "line 2: bad name 'two words' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=a\n[container We.b]\n",
+	             "line 3: bad container name 'We.b' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=a\n[container _x]\n",
+	             "line 3: bad container name '_x' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=a\n[container]\n", "line 3: unknown section '[container]'");
+	expect_error("[appliance]\nname=a\n[container  ]\n",
+	             "line 3: bad container name '' (a-z, 0-9, _ and -, up to 31 characters)");
+	/* Blanks between "container" and the name are fine. */
+	expect_ok("[appliance]\nname=a\n[container \t web]\nimage=i\nmemory=1M\n");
+	assert_string_equal(cfg.containers[0].name, "web");
+}
+
+static void test_sections(void **state)
+{
+	(void)state;
+	expect_error("[appliance]\nname=a\n[network]\n", "line 3: unknown section '[network]'");
+	expect_error("[appliance]\nname=a\n[containerweb]\n",
+	             "line 3: unknown section '[containerweb]'");
+	expect_error("[appliance\nname=a\n", "line 1: malformed section header '[appliance'");
+	expect_error("[appliance]\nname=a\n[appliance]\n", "line 3: duplicate [appliance] section");
+	expect_error("[appliance]\nname=a\n[container w]\nimage=i\nmemory=1M\n[container w]\n",
+	             "line 6: duplicate container 'w'");
+
+	char text[4096];
+	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int i = 0; i < CONFIG_MAX_CONTAINERS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[container c%d]\nimage=i\nmemory=1M\n", i);
+	expect_ok(text);
+	assert_int_equal(cfg.container_count, 16);
+	assert_string_equal(cfg.containers[15].name, "c15");
+	snprintf(text + n, sizeof(text) - (size_t)n, "[container extra]\n");
+	expect_error(text, "line 51: more than 16 containers");
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	expect_error("name = a\n[appliance]\n", "line 1: key 'name' outside a section");
+	expect_error("# comment\n\n[appliance]\nfoo = 1\n", "line 4: unknown key 'foo'");
+	expect_error("[appliance]\nname=a\nimage=i\n", "line 3: unknown key 'image'");
+	expect_error("[appliance]\nname=a\n[container c]\nname=b\n", "line 4: unknown key 'name'");
+	expect_error("[appliance]\nname=a\nname=b\n", "line 3: duplicate key 'name'");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\nmemory=2M\n",
+	             "line 6: duplicate key 'memory'");
+	expect_error("[appliance]\nname=a\nselftest=probe\nselftest=stray\n",
+	             "line 4: duplicate key 'selftest'");
+	expect_error("[appliance]\nname\n", "line 2: expected 'key = value', got 'name'");
+	expect_error("[appliance]\n= a\n", "line 2: expected 'key = value', got '= a'");
+	expect_error("[appliance]\nname =   # nothing\n", "line 2: empty value for 'name'");
+	expect_error("[appliance]\nName = a\n", "line 2: unknown key 'Name'");
+}
+
+static void test_selftest_values(void **state)
+{
+	(void)state;
+	expect_error("[appliance]\nname=a\nselftest = probe crash\n",
+	             "line 3: unknown selftest 'crash' (probe, stray or bad-entry)");
+	expect_error("[appliance]\nname=a\nselftest = stray probe stray\n",
+	             "line 3: selftest 'stray' listed twice");
+}
+
+static void test_missing_required(void **state)
+{
+	(void)state;
+	expect_error("", "missing [appliance] section");
+	expect_error("# only a comment\n", "missing [appliance] section");
+	expect_error("[appliance]\nselftest=probe\n", "[appliance]: missing 'name'");
+	expect_error("[appliance]\nname=a\n[container web]\nmemory=1M\n",
+	             "container 'web': missing 'image'");
+	expect_error("[appliance]\nname=a\n[container web]\nimage=i\n",
+	             "container 'web': missing 'memory'");
+}
+
+static void test_bytes_and_line_length(void **state)
+{
+	(void)state;
+	static const char nul[] = "[appliance]\nname=a\0b\n";
+	strcpy(err, "untouched");
+	assert_false(config_parse(nul, sizeof(nul) - 1, &cfg, err, sizeof(err)));
+	assert_string_equal(err, "line 2: NUL byte");
+	expect_error("[appliance]\nname=a\x01\n", "line 2: control character");
+	expect_error("[appliance]\nname=a\rb\n", "line 2: control character");
+
+	/* 1024 characters is the longest line, comments included. */
+	char text[2048];
+	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n#");
+	memset(text + n, 'c', 1023);
+	text[n + 1023] = '\0';
+	expect_ok(text);
+	text[n + 1023] = 'c';
+	text[n + 1024] = '\n';
+	text[n + 1025] = '\0';
+	expect_error(text, "line 3: longer than 1024 characters");
+}
+
+static void test_comments(void **state)
+{
+	(void)state;
+	expect_ok("[appliance] # the appliance\nname=a # c\n  # indented comment\n"
+	          "[container c]\t# a container\nimage=i\nmemory=1M\ncommand=echo a#b #c\n");
+	assert_string_equal(cfg.name, "a");
+	assert_string_equal(cfg.containers[0].command, "echo a#b");
+	expect_ok("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\ncommand=#x\n");
+	assert_string_equal(cfg.containers[0].command, "#x");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i#x\nmemory=1M #\n#\n"
+	             "command= #only a comment\n",
+	             "line 7: empty value for 'command'");
+	assert_string_equal(cfg.containers[0].image, "i#x");
+}
+
+static void test_error_message_truncation(void **state)
+{
+	(void)state;
+	char small[12];
+	const char text[] = "[appliance]\nfoo=1\n";
+	assert_false(config_parse(text, sizeof(text) - 1, &cfg, small, sizeof(small)));
+	assert_string_equal(small, "line 2: unk");
+	/* Long quoted values are clipped so the cause stays readable. */
+	char line[600];
+	int n = snprintf(line, sizeof(line), "[appliance]\n");
+	memset(line + n, 'k', 100);
+	snprintf(line + n + 100, sizeof(line) - (size_t)n - 100, "=1\n");
+	expect_error(line,
+	             "line 2: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_full_config),
+	    cmocka_unit_test(test_selftest_file_and_crlf),
+	    cmocka_unit_test(test_memory_sizes),
+	    cmocka_unit_test(test_vcpus_cpus_restart),
+	    cmocka_unit_test(test_env),
+	    cmocka_unit_test(test_overlong_values),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_sections),
+	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_selftest_values),
+	    cmocka_unit_test(test_missing_required),
+	    cmocka_unit_test(test_bytes_and_line_length),
+	    cmocka_unit_test(test_comments),
+	    cmocka_unit_test(test_error_message_truncation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

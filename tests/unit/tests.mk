@@ -1,0 +1,13 @@
+# One line per host unit test: the test file and the production sources it links.
+$(eval $(call unit_test,test_vmx_caps,hypervisor/vmx/vmx_caps.c tests/fakes/fake_cpu.c))
+$(eval $(call unit_test,test_elf_image,loader/elf_image.c))
+$(eval $(call unit_test,test_config,loader/config.c))
+$(eval $(call unit_test,test_memory_map,boot/memory_map.c))
+$(eval $(call unit_test,test_page_tables,boot/page_tables.c))
+$(eval $(call unit_test,test_page_alloc,hypervisor/mm/page_alloc.c))
+$(eval $(call unit_test,test_paging,hypervisor/mm/page_table.c hypervisor/vmx/ept.c hypervisor/mm/host_paging.c hypervisor/mm/page_alloc.c tests/fakes/fake_pages.c))
+$(eval $(call unit_test,test_madt,hypervisor/acpi/madt.c))
+$(eval $(call unit_test,test_handoff_check,hypervisor/core/handoff_check.c))
+$(eval $(call unit_test,test_exits,hypervisor/core/vcpu_run.c hypervisor/core/exit_dispatch.c hypervisor/core/exit_cpuid.c hypervisor/core/exit_io.c hypervisor/core/exit_vmcall.c hypervisor/core/exit_hlt.c hypervisor/core/exit_ept.c hypervisor/core/exit_fault.c hypervisor/core/partition.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c tests/fakes/fake_lapic.c))
+$(eval $(call unit_test,test_console,hypervisor/lib/console.c tests/fakes/fake_console.c))
+$(eval $(call unit_test,test_vmx_cpu,hypervisor/vmx/vmx_cpu.c hypervisor/vmx/vmx_caps.c hypervisor/vmx/vmcs_setup.c hypervisor/mm/page_alloc.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c))
