@@ -26,14 +26,21 @@ deps:
 include loader/build.mk
 include hypervisor/build.mk
 include boot/build.mk
+include guest-kernel/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 
 # The ESP image: a FAT16 superfloppy whose size is a whole number of
 # Bochs cylinders (16 heads x 63 sectors), so Bochs and QEMU both take it.
-ESP_FILES := $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf tests/emu/selftest.conf
+# It holds the example appliance: the self-test probe VM on every CPU and a
+# Linux partition booting the guest kernel with the test initramfs.
+EXAMPLE_CONF := tests/emu/example-appliance.conf
+ESP_FILES := $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf $(EXAMPLE_CONF) \
+	$(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS)
 $(BUILD)/esp.img: $(ESP_FILES) tests/emu/make-esp.sh
 	@echo "  ESP     $@"
-	$(Q)tests/emu/make-esp.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf tests/emu/selftest.conf
+	$(Q)tests/emu/make-esp.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf \
+		$(EXAMPLE_CONF) '\solo\bzImage'=$(GUEST_KERNEL) '\solo\test.cpio'=$(GUEST_TEST_INITRAMFS)
 
 run: all
 	$(Q)tests/emu/run.sh $(BUILD)/esp.img

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "config.h"
 #include "elf_image.h"
 #include "public/handoff.h"
 
@@ -36,8 +37,29 @@ bool pages_alloc_below(UINT32 type, UINTN bytes, EFI_PHYSICAL_ADDRESS max_addr,
 bool pages_alloc_aligned(UINT32 type, UINTN bytes, UINTN align, EFI_PHYSICAL_ADDRESS *addr);
 void pages_free_all(void);
 
-/* files.c */
-bool files_read(EFI_HANDLE image, const CHAR16 *path, UINTN max_size, struct boot_file *file);
+/* files.c: reads a whole file of at most max_size bytes. context (ASCII,
+ * "" for none) starts each error line, before the path. */
+bool files_read(EFI_HANDLE image, const char *context, const CHAR16 *path, UINTN max_size,
+                struct boot_file *file);
+
+/* A file handed over under a name of its own (an ESP path). */
+struct boot_named_file {
+	char name[HANDOFF_FILE_NAME_LEN];
+	struct boot_file file;
+};
+
+/* The kernels and initrds of the config's [vm] sections, each distinct
+ * path once. */
+#define BOOT_VM_FILES_MAX (2 * CONFIG_MAX_VMS)
+struct vm_files {
+	unsigned count;
+	struct boot_named_file files[BOOT_VM_FILES_MAX];
+};
+
+/* vm_files.c: reads every [vm]'s kernel and initrd, checks each kernel
+ * with bzimage_check() and that the VM's memory can hold it all
+ * (linux_boot_plan()). */
+bool vm_files_read(EFI_HANDLE image, const struct appliance_config *config, struct vm_files *files);
 
 /* vmx_check.c: the CPU can run solo (Intel, VT-x usable, required
  * controls). Prints the VMCS revision on success. */

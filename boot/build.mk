@@ -21,7 +21,8 @@ EFI_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-Iboot -Iloader -Ihypervisor/arch/x86/include -Ihypervisor/include -Ihypervisor -MMD -MP
 
 BOOT_SRCS := $(wildcard boot/*.c)
-BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c hypervisor/vmx/vmx_caps.c
+BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c loader/linux_boot.c loader/mptable.c \
+	hypervisor/vmx/vmx_caps.c
 BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(BOOT_SRCS:.c=.o) $(BOOT_SHARED_SRCS:.c=.o)))
 
 $(BUILD)/boot/%.o: boot/%.c

@@ -1,6 +1,7 @@
 /*
  * solo's UEFI boot stage. efi_main runs the steps in order: read the
- * config and the hypervisor from the ESP, validate both, check VT-x, load
+ * config and the hypervisor from the ESP, validate both, read and check
+ * the kernel and initrd of each [vm], check VT-x, load
  * the hypervisor, reserve the AP trampoline page, find ACPI, list the
  * CPUs, build the page tables and the handoff block, then leave the
  * firmware and enter the hypervisor (docs/handoff.md). Each step prints
@@ -17,13 +18,10 @@
 #define TRAMPOLINE_MAX_ADDRESS 0x9f000 /* below the EBDA, in real-mode reach */
 #define BOOT_STACK_SIZE        (64ULL << 10)
 
-static bool check_config(const struct boot_file *file)
+/* Parses the config into *config (pool memory: it is too large for the
+ * firmware's stack). */
+static bool check_config(const struct boot_file *file, struct appliance_config *config)
 {
-	struct appliance_config *config = AllocatePool(sizeof(*config));
-	if (!config) {
-		console_error(L"cannot allocate memory to check %s", BOOT_CONFIG_PATH);
-		return false;
-	}
 	char err[160];
 	bool ok =
 	    config_parse((const char *)(UINTN)file->base, file->size, config, err, sizeof(err));
@@ -32,10 +30,10 @@ static bool check_config(const struct boot_file *file)
 		bool on_a_line = err[0] == 'l' && err[1] == 'i' && err[2] == 'n' && err[3] == 'e';
 		console_error(on_a_line ? L"%s %a" : L"%s: %a", BOOT_CONFIG_PATH, err);
 	} else {
-		console_info(L"appliance '%a': %d containers", config->name,
-		             config->container_count);
+		console_info(L"appliance '%a': %d container%a, %d vm%a", config->name,
+		             config->container_count, config->container_count == 1 ? "" : "s",
+		             config->vm_count, config->vm_count == 1 ? "" : "s");
 	}
-	FreePool(config);
 	return ok;
 }
 
@@ -47,6 +45,21 @@ static bool check_hypervisor(const struct boot_file *file, struct elf_image_info
 		return false;
 	}
 	return true;
+}
+
+/* Checks the config, then reads the kernels and initrds it names. The
+ * parsed config lives in pool memory only meanwhile. */
+static bool read_vm_files(EFI_HANDLE image, const struct boot_file *config_file,
+                          struct vm_files *files)
+{
+	struct appliance_config *config = AllocatePool(sizeof(*config));
+	if (!config) {
+		console_error(L"cannot allocate memory to check %s", BOOT_CONFIG_PATH);
+		return false;
+	}
+	bool ok = check_config(config_file, config) && vm_files_read(image, config, files);
+	FreePool(config);
+	return ok;
 }
 
 static void add_file(struct handoff *h, const char *name, const struct boot_file *file)
@@ -71,14 +84,15 @@ static void print_cpus(const struct handoff *h)
 static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct boot_file config_file, elf_file;
-	if (!files_read(image, BOOT_CONFIG_PATH, CONFIG_FILE_MAX, &config_file) ||
-	    !files_read(image, BOOT_HYPERVISOR_PATH, HYPERVISOR_FILE_MAX, &elf_file))
+	if (!files_read(image, "", BOOT_CONFIG_PATH, CONFIG_FILE_MAX, &config_file) ||
+	    !files_read(image, "", BOOT_HYPERVISOR_PATH, HYPERVISOR_FILE_MAX, &elf_file))
 		return EFI_LOAD_ERROR;
 	console_info(L"read %s (%ld bytes) and %s (%ld bytes)", BOOT_CONFIG_PATH,
 	             (UINT64)config_file.size, BOOT_HYPERVISOR_PATH, (UINT64)elf_file.size);
 
 	struct elf_image_info info;
-	if (!check_config(&config_file) || !check_hypervisor(&elf_file, &info))
+	static struct vm_files vm_files; /* 4.6 KiB: kept off the firmware's stack */
+	if (!read_vm_files(image, &config_file, &vm_files) || !check_hypervisor(&elf_file, &info))
 		return EFI_LOAD_ERROR;
 
 	if (!vmx_check())
@@ -108,6 +122,8 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	h->acpi_rsdp = acpi_find_rsdp();
 	add_file(h, HANDOFF_FILE_CONFIG, &config_file);
 	add_file(h, "hypervisor", &elf_file);
+	for (unsigned i = 0; i < vm_files.count; i++)
+		add_file(h, vm_files.files[i].name, &vm_files.files[i].file);
 	cpus_enumerate(h);
 
 	if (h->acpi_rsdp)

@@ -6,7 +6,9 @@
  */
 #include "boot.h"
 
-#define MAX_ALLOCATIONS 16
+/* The fixed allocations of main.c and the page tables, plus a kernel and
+ * an initrd for each of up to 16 [vm] sections. */
+#define MAX_ALLOCATIONS 64
 
 struct allocation {
 	EFI_PHYSICAL_ADDRESS base;

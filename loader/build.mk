@@ -1,6 +1,8 @@
 # loader/: pure C that understands solo's files (appliance config, the
-# hypervisor's ELF image). It has no build products of its own: the boot
+# hypervisor's ELF image, Linux bzImages with their boot_params, e820 and
+# MP table). It has no build products of its own: the boot
 # stage, the hypervisor, the host tool and the unit tests each compile
 # these sources with their own flags.
 LOADER_ELF_SRCS := loader/elf_image.c
 LOADER_CONFIG_SRCS := loader/config.c
+LOADER_LINUX_SRCS := loader/linux_boot.c loader/mptable.c

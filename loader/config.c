@@ -20,6 +20,7 @@ enum section {
 	SECTION_NONE,
 	SECTION_APPLIANCE,
 	SECTION_CONTAINER,
+	SECTION_VM,
 };
 
 struct parser {
@@ -27,6 +28,7 @@ struct parser {
 	unsigned line;
 	enum section section;
 	struct config_container *container; /* when section is a container */
+	struct config_vm *vm;               /* when section is a vm */
 	uint32_t keys_seen;                 /* bit per key table entry, this section */
 	bool have_appliance;
 	char *err;
@@ -261,6 +263,17 @@ static bool parse_image(struct parser *p, struct span value)
 	return string_value(p, value, "image", CONFIG_IMAGE_MAX, p->container->image);
 }
 
+/* memory and vcpus mean the same in [container] and [vm] sections. */
+static uint64_t *section_memory(struct parser *p)
+{
+	return p->section == SECTION_VM ? &p->vm->memory : &p->container->memory;
+}
+
+static uint32_t *section_vcpus(struct parser *p)
+{
+	return p->section == SECTION_VM ? &p->vm->vcpus : &p->container->vcpus;
+}
+
 static bool parse_memory(struct parser *p, struct span value)
 {
 	static const char *const hint = " (a number with an optional K, M or G suffix)";
@@ -285,7 +298,7 @@ static bool parse_memory(struct parser *p, struct span value)
 	uint64_t bytes = count * unit;
 	if (bytes < CONFIG_MEMORY_MIN || bytes > CONFIG_MEMORY_MAX)
 		return line_error(p, "memory size ", value, " outside 1M..64G");
-	p->container->memory = bytes;
+	*section_memory(p) = bytes;
 	return true;
 }
 
@@ -294,7 +307,7 @@ static bool parse_vcpus(struct parser *p, struct span value)
 	uint64_t n;
 	if (!parse_uint(value, CONFIG_MAX_VCPUS, &n) || n == 0)
 		return line_error(p, "vcpus must be a number from 1 to 64, not ", value, "");
-	p->container->vcpus = (uint32_t)n;
+	*section_vcpus(p) = (uint32_t)n;
 	return true;
 }
 
@@ -372,6 +385,62 @@ static bool parse_command(struct parser *p, struct span value)
 	return string_value(p, value, "command", CONFIG_COMMAND_MAX, p->container->command);
 }
 
+/* ---- [vm] values --------------------------------------------------------- */
+
+/* Characters FAT does not allow in a name (besides controls, which
+ * check_characters() already refused); '/' is a separator here. */
+static bool fat_forbidden(char c)
+{
+	return c == '"' || c == '*' || c == ':' || c == '<' || c == '>' || c == '?' || c == '|';
+}
+
+/* An absolute ESP path with '\' or '/' separators, stored with '\' as
+ * UEFI's file protocol and the handoff block name files. Empty, "." and
+ * ".." parts are refused so one file has one spelling (the boot stage
+ * reads each distinct path once) and nothing climbs out of the root. */
+static bool path_value(struct parser *p, struct span value, const char *key, char *dst)
+{
+	if (!string_value(p, value, key, CONFIG_PATH_MAX, dst))
+		return false;
+	bool ok = value.p[0] == '\\' || value.p[0] == '/';
+	size_t part = 0; /* length of the current part */
+	for (size_t i = 1; ok && i <= value.n; i++) {
+		char c = i < value.n ? value.p[i] : '/';
+		if (c == '\\' || c == '/') {
+			struct span last = {value.p + i - part, part};
+			ok = part > 0 && !span_is(last, ".") && !span_is(last, "..");
+			part = 0;
+		} else {
+			ok = !fat_forbidden(c);
+			part++;
+		}
+	}
+	if (!ok) {
+		line_error(p, "", span_of(key), " must be an ESP path like \\solo\\bzImage, not ");
+		err_quoted(p, value);
+		return false;
+	}
+	for (size_t i = 0; i < value.n; i++)
+		if (dst[i] == '/')
+			dst[i] = '\\';
+	return true;
+}
+
+static bool parse_kernel(struct parser *p, struct span value)
+{
+	return path_value(p, value, "kernel", p->vm->kernel);
+}
+
+static bool parse_initrd(struct parser *p, struct span value)
+{
+	return path_value(p, value, "initrd", p->vm->initrd);
+}
+
+static bool parse_cmdline(struct parser *p, struct span value)
+{
+	return string_value(p, value, "cmdline", CONFIG_CMDLINE_MAX, p->vm->cmdline);
+}
+
 static const struct key appliance_keys[] = {
     {"name", false, parse_appliance_name},
     {"selftest", false, parse_selftest},
@@ -384,7 +453,58 @@ static const struct key container_keys[] = {
     {"command", false, parse_command},
 };
 
+static const struct key vm_keys[] = {
+    {"kernel", false, parse_kernel},   {"initrd", false, parse_initrd},
+    {"cmdline", false, parse_cmdline}, {"memory", false, parse_memory},
+    {"vcpus", false, parse_vcpus},
+};
+
 /* ---- lines -------------------------------------------------------------- */
+
+static const char kind_container[] = "container";
+static const char kind_vm[] = "vm";
+
+/* Which kind of partition already has this name ("container", "vm"), or
+ * NULL. */
+static const char *name_owner(const struct appliance_config *out, struct span name)
+{
+	for (uint32_t i = 0; i < out->container_count; i++)
+		if (span_is(name, out->containers[i].name))
+			return kind_container;
+	for (uint32_t i = 0; i < out->vm_count; i++)
+		if (span_is(name, out->vms[i].name))
+			return kind_vm;
+	return 0;
+}
+
+static bool start_container(struct parser *p, struct span name)
+{
+	struct appliance_config *out = p->out;
+	if (out->container_count == CONFIG_MAX_CONTAINERS)
+		return line_error(p, "more than 16 containers", no_span, "");
+
+	struct config_container *c = &out->containers[out->container_count++];
+	span_copy(c->name, name);
+	c->vcpus = 1;
+	c->cpus = CONFIG_CPUS_SHARED;
+	c->restart = CONFIG_RESTART_NO;
+	p->container = c;
+	p->section = SECTION_CONTAINER;
+	return true;
+}
+
+static bool start_vm(struct parser *p, struct span name)
+{
+	struct appliance_config *out = p->out;
+	if (out->vm_count == CONFIG_MAX_VMS)
+		return line_error(p, "more than 16 vms", no_span, "");
+	struct config_vm *vm = &out->vms[out->vm_count++];
+	span_copy(vm->name, name);
+	vm->vcpus = 1;
+	p->vm = vm;
+	p->section = SECTION_VM;
+	return true;
+}
 
 static bool parse_section(struct parser *p, struct span line)
 {
@@ -399,28 +519,35 @@ static bool parse_section(struct parser *p, struct span line)
 		p->section = SECTION_APPLIANCE;
 		return true;
 	}
-	if (!span_starts_with(inner, "container") || inner.n == 9 || !is_blank(inner.p[9]))
+	const char *kind = span_starts_with(inner, kind_container) ? kind_container
+	                   : span_starts_with(inner, kind_vm)      ? kind_vm
+	                                                           : 0;
+	size_t kind_len = kind ? span_of(kind).n : 0;
+	if (!kind || inner.n == kind_len || !is_blank(inner.p[kind_len]))
 		return line_error(p, "unknown section ", line, "");
 
-	struct span name = trim((struct span){inner.p + 9, inner.n - 9});
-	if (!valid_name(name))
-		return line_error(p, "bad container name ", name,
-		                  " (a-z, 0-9, _ and -, up to 31 characters)");
-	struct appliance_config *out = p->out;
-	for (uint32_t i = 0; i < out->container_count; i++)
-		if (span_is(name, out->containers[i].name))
-			return line_error(p, "duplicate container ", name, "");
-	if (out->container_count == CONFIG_MAX_CONTAINERS)
-		return line_error(p, "more than 16 containers", no_span, "");
-
-	struct config_container *c = &out->containers[out->container_count++];
-	span_copy(c->name, name);
-	c->vcpus = 1;
-	c->cpus = CONFIG_CPUS_SHARED;
-	c->restart = CONFIG_RESTART_NO;
-	p->container = c;
-	p->section = SECTION_CONTAINER;
-	return true;
+	struct span name = trim((struct span){inner.p + kind_len, inner.n - kind_len});
+	if (!valid_name(name)) {
+		line_error(p, "bad ", no_span, kind);
+		err_str(p, " name ");
+		err_quoted(p, name);
+		err_str(p, " (a-z, 0-9, _ and -, up to 31 characters)");
+		return false;
+	}
+	/* Containers and VMs are all partitions, named in one namespace. */
+	const char *taken = name_owner(p->out, name);
+	if (taken == kind) {
+		line_error(p, "duplicate ", no_span, kind);
+		err_str(p, " ");
+		err_quoted(p, name);
+		return false;
+	}
+	if (taken) {
+		line_error(p, "name ", name, " already used by a ");
+		err_str(p, taken);
+		return false;
+	}
+	return kind == kind_vm ? start_vm(p, name) : start_container(p, name);
 }
 
 static bool parse_key_value(struct parser *p, struct span line)
@@ -440,6 +567,9 @@ static bool parse_key_value(struct parser *p, struct span line)
 	if (p->section == SECTION_CONTAINER) {
 		keys = container_keys;
 		count = sizeof(container_keys) / sizeof(container_keys[0]);
+	} else if (p->section == SECTION_VM) {
+		keys = vm_keys;
+		count = sizeof(vm_keys) / sizeof(vm_keys[0]);
 	}
 	unsigned k = 0;
 	while (k < count && !span_is(key, keys[k].name))
@@ -473,8 +603,12 @@ static bool check_characters(struct parser *p, struct span line)
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return line_error(p, "control character", no_span, "");
 	}
-	if (line.n > CONFIG_LINE_MAX)
-		return line_error(p, "longer than 1024 characters", no_span, "");
+	if (line.n > CONFIG_LINE_MAX) {
+		line_error(p, "longer than ", no_span, "");
+		err_uint(p, CONFIG_LINE_MAX);
+		err_str(p, " characters");
+		return false;
+	}
 	return true;
 }
 
@@ -511,6 +645,18 @@ static bool check_complete(struct parser *p)
 		if (missing) {
 			err_str(p, "container '");
 			err_str(p, c->name);
+			err_str(p, "': missing '");
+			err_str(p, missing);
+			err_str(p, "'");
+			return false;
+		}
+	}
+	for (uint32_t i = 0; i < out->vm_count; i++) {
+		const struct config_vm *vm = &out->vms[i];
+		const char *missing = !vm->kernel[0] ? "kernel" : vm->memory == 0 ? "memory" : 0;
+		if (missing) {
+			err_str(p, "vm '");
+			err_str(p, vm->name);
 			err_str(p, "': missing '");
 			err_str(p, missing);
 			err_str(p, "'");

@@ -19,6 +19,18 @@
  *   restart = on-failure:3                no (default), always, on-failure[:N]
  *   env = MODE=demo                       repeatable, up to 32, 255 each
  *   command = /bin/httpd -f -p 8080       up to 1023 characters
+ *
+ *   [vm linux]                            a plain Linux VM; names shared
+ *                                         with containers, up to 16 VMs
+ *   kernel = \solo\bzImage                 required, an ESP path ('\' or '/')
+ *   initrd = /solo/initrd.img             optional, an ESP path
+ *   cmdline = console=ttyS0 quiet         optional, up to 1023 characters
+ *   memory = 256M                         required, as for containers
+ *   vcpus = 2                             1..64, default 1
+ *
+ * ESP paths are stored with '\' separators, as UEFI and the handoff block
+ * name files: absolute, at most 127 characters, no empty, "." or ".."
+ * parts, none of the characters FAT forbids.
  */
 #ifndef SOLO_LOADER_CONFIG_H
 #define SOLO_LOADER_CONFIG_H
@@ -27,13 +39,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_NAME_MAX            31 /* appliance and container names */
-#define CONFIG_MAX_CONTAINERS      16
-#define CONFIG_MAX_ENV             32
-#define CONFIG_IMAGE_MAX           255
-#define CONFIG_ENV_MAX             255
-#define CONFIG_COMMAND_MAX         1023
-#define CONFIG_LINE_MAX            1024 /* characters, not counting the line break */
+#define CONFIG_NAME_MAX       31 /* appliance and container names */
+#define CONFIG_MAX_CONTAINERS 16
+#define CONFIG_MAX_ENV        32
+#define CONFIG_IMAGE_MAX      255
+#define CONFIG_ENV_MAX        255
+#define CONFIG_COMMAND_MAX    1023
+#define CONFIG_CMDLINE_MAX    1023
+#define CONFIG_PATH_MAX       127 /* a handoff file name, NUL excluded */
+#define CONFIG_MAX_VMS        16
+/* Characters, not counting the line break: room for "cmdline = " or
+ * "command = " with a value of the longest length allowed. */
+#define CONFIG_LINE_MAX            2048
 #define CONFIG_MAX_VCPUS           64
 #define CONFIG_MEMORY_MIN          (1ULL << 20)
 #define CONFIG_MEMORY_MAX          (64ULL << 30)
@@ -70,17 +87,31 @@ struct config_container {
 	char command[CONFIG_COMMAND_MAX + 1];         /* "" when not given */
 };
 
+/* A [vm] section: a Linux kernel booted as is, for tests and for users
+ * who bring their own kernel and initrd. */
+struct config_vm {
+	char name[CONFIG_NAME_MAX + 1];
+	char kernel[CONFIG_PATH_MAX + 1]; /* ESP path, '\' separators */
+	char initrd[CONFIG_PATH_MAX + 1]; /* "" when not given */
+	char cmdline[CONFIG_CMDLINE_MAX + 1];
+	uint64_t memory; /* bytes */
+	uint32_t vcpus;
+};
+
 struct appliance_config {
 	char name[CONFIG_NAME_MAX + 1];
 	uint32_t selftest; /* CONFIG_SELFTEST_* bits */
 	uint32_t container_count;
 	struct config_container containers[CONFIG_MAX_CONTAINERS];
+	uint32_t vm_count;
+	struct config_vm vms[CONFIG_MAX_VMS];
 };
 
 /* Parses len bytes of text (not NUL-terminated; a NUL inside is an error)
  * into *out. Returns true on success. On failure writes one line to err
  * (truncated to errlen, always NUL-terminated): "line N: <cause>" for an
- * error on a line, "container 'web': missing 'image'" or "missing
+ * error on a line, "container 'web': missing 'image'", "vm 'linux':
+ * missing 'kernel'" or "missing
  * [appliance] section" for what is found missing at the end. *out is
  * unspecified after a failure. */
 bool config_parse(const char *text, size_t len, struct appliance_config *out, char *err,

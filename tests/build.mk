@@ -26,3 +26,8 @@ unit-tests: $(UNIT_TESTS)
 
 test: deps all unit-tests
 	$(Q)tests/run.sh $(BUILD) $(UNIT_TESTS)
+
+# `make bench`: figures, not pass/fail (tests/bench/).
+.PHONY: bench
+bench: deps all
+	$(Q)tests/bench/bench-linux.sh $(BUILD)

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages solo's build, `make run` and `make test`
 # need, when any is missing: with apt-get when run as root, otherwise it
-# prints the one apt-get line to run and fails.
+# prints the one apt-get line to run and fails. Extra package names given
+# as arguments are checked too (`make fuzz` adds clang).
 set -eu
 packages="make gcc binutils gnu-efi newlib-source mtools dosfstools ovmf bochs bochsbios
-qemu-system-x86 libcmocka-dev xz-utils"
+qemu-system-x86 libcmocka-dev xz-utils syslinux syslinux-common
+linux-source-6.1 flex bison bc libelf-dev lz4 busybox-static cpio libc6-dev $*"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -18,11 +18,41 @@ static const exit_handler_fn handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
     [EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
     [EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
+    [EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
+    [EXIT_REASON_MSR_READ] = exit_msr_read,
+    [EXIT_REASON_MSR_WRITE] = exit_msr_write,
+    [EXIT_REASON_CR_ACCESS] = exit_cr_access,
+    [EXIT_REASON_XSETBV] = exit_xsetbv,
+    [EXIT_REASON_INVD] = exit_skip,
+    [EXIT_REASON_WBINVD] = exit_skip,
+    [EXIT_REASON_GETSEC] = exit_invalid_opcode,
+    [EXIT_REASON_VMCLEAR] = exit_invalid_opcode,
+    [EXIT_REASON_VMLAUNCH] = exit_invalid_opcode,
+    [EXIT_REASON_VMPTRLD] = exit_invalid_opcode,
+    [EXIT_REASON_VMPTRST] = exit_invalid_opcode,
+    [EXIT_REASON_VMREAD] = exit_invalid_opcode,
+    [EXIT_REASON_VMRESUME] = exit_invalid_opcode,
+    [EXIT_REASON_VMWRITE] = exit_invalid_opcode,
+    [EXIT_REASON_VMXOFF] = exit_invalid_opcode,
+    [EXIT_REASON_VMXON] = exit_invalid_opcode,
+    [EXIT_REASON_INVEPT] = exit_invalid_opcode,
+    [EXIT_REASON_INVVPID] = exit_invalid_opcode,
+    [EXIT_REASON_VMFUNC] = exit_invalid_opcode,
 };
+
+/* Interruptibility state (SDM Table 24-3): blocking by STI, by MOV SS. */
+#define BLOCKING_BY_STI_OR_MOV_SS 3u
 
 void exit_skip_instruction(const struct vm_exit *exit)
 {
 	vmcs_writel(GUEST_RIP, exit->guest_rip + exit->instruction_length);
+	/* The instruction is done, so the one-instruction shadow of an STI or
+	 * MOV SS before it has ended. Left set, it would make the next entry
+	 * after Linux's "sti; hlt" fail: a vCPU put in the HLT activity state
+	 * must not be blocked by STI or MOV SS (SDM 26.3.1.5). */
+	uint32_t blocking = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	if (blocking & BLOCKING_BY_STI_OR_MOV_SS)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, blocking & ~BLOCKING_BY_STI_OR_MOV_SS);
 }
 
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)

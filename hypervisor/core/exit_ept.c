@@ -1,6 +1,7 @@
 /*
- * EPT exits. A violation means the guest touched guest-physical memory
- * outside its RAM (no MMIO is emulated yet): the partition is stopped with
+ * EPT exits. A violation inside an emulated device's page is MMIO and is
+ * completed in exit_mmio.c; anywhere else the guest touched
+ * guest-physical memory outside its RAM: the partition is stopped with
  * the address and access kind, nothing else is affected. A
  * misconfiguration is solo's own bug in that partition's tables, and also
  * ends only that partition.
@@ -28,6 +29,8 @@ static const char *access_kind(uint64_t q)
 enum exit_action exit_ept_violation(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	if (exit_mmio_claims(vcpu, gpa))
+		return exit_mmio(vcpu, exit, gpa);
 	partition_end(vcpu->partition, PARTITION_CRASHED,
 	              "EPT violation: %s of guest-physical 0x%llx outside its memory at RIP 0x%llx",
 	              access_kind(exit->qualification), (unsigned long long)gpa,

@@ -46,7 +46,33 @@ enum exit_action exit_preemption_timer(struct vcpu *vcpu, const struct vm_exit *
 {
 	(void)vcpu;
 	(void)exit;
-	/* The timer only bounds time between exits for now; the guest
-	 * simply continues. */
+	/* A timer deadline (or the quantum) came: the events step before the
+	 * next entry fires the guest's timer and wakes it. */
+	return EXIT_ACTION_RESUME;
+}
+
+enum exit_action exit_interrupt_window(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	(void)vcpu;
+	(void)exit;
+	/* The guest can take interrupts again; injection follows. */
+	return EXIT_ACTION_RESUME;
+}
+
+enum exit_action exit_invalid_opcode(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	(void)exit;
+	/* VMX instructions and GETSEC: solo offers no nested VMX or SMX,
+	 * so the guest gets what a CPU without them gives. */
+	vcpu_inject_exception(vcpu, VECTOR_UD, false, 0);
+	return EXIT_ACTION_RESUME;
+}
+
+enum exit_action exit_skip(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	(void)vcpu;
+	/* INVD/WBINVD: caches are coherent under EPT write-back memory;
+	 * there is nothing for solo to do. */
+	exit_skip_instruction(exit);
 	return EXIT_ACTION_RESUME;
 }

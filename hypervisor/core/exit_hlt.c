@@ -1,20 +1,48 @@
 /*
- * HLT. No virtual interrupt source exists yet, so a halted vCPU can never
- * wake: the partition has finished and stops with that reason. (Timers
- * arrive with the Linux partition work, and HLT then means "sleep until
- * the next event".)
+ * HLT. With interrupts off the vCPU can never wake (solo delivers no NMIs
+ * to guests), so the partition has halted for good: that is how test
+ * guests and Linux's "halt" end. With interrupts on, the vCPU sleeps
+ * until its next event: solo re-enters it in the HLT activity state with
+ * the preemption timer set to its timer deadline, so the physical CPU
+ * idles in hardware, or, where the CPU cannot enter a guest halted, waits
+ * on the host side for the deadline.
  */
+#include "arch/cpu.h"
 #include "core/exit_handlers.h"
 #include "core/partition.h"
+#include "core/vcpu_events.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx_cpu.h"
 
 #define RFLAGS_IF (1ULL << 9)
+#define MISC_ACTIVITY_HLT (1ULL << 6)
 
 enum exit_action exit_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	uint64_t rflags = vmcs_readl(GUEST_RFLAGS);
-	partition_end(vcpu->partition, PARTITION_STOPPED, "halted with interrupts %s at RIP 0x%llx",
-	              (rflags & RFLAGS_IF) ? "on and no interrupt source" : "off",
-	              (unsigned long long)exit->guest_rip);
-	return EXIT_ACTION_STOP;
+	if (!(rflags & RFLAGS_IF)) {
+		partition_end(vcpu->partition, PARTITION_STOPPED,
+			      "halted with interrupts off at RIP 0x%llx",
+			      (unsigned long long)exit->guest_rip);
+		return EXIT_ACTION_STOP;
+	}
+	exit_skip_instruction(exit);
+	uint64_t now = cpu_rdtsc();
+	x2apic_timer_update(&vcpu->apic, now);
+	if (x2apic_pending_vector(&vcpu->apic) >= 0)
+		return EXIT_ACTION_RESUME; /* an interrupt is already waiting */
+	if (!vcpu->apic.timer_deadline) {
+		partition_end(vcpu->partition, PARTITION_STOPPED,
+			      "halted with no timer armed at RIP 0x%llx",
+			      (unsigned long long)exit->guest_rip);
+		return EXIT_ACTION_STOP;
+	}
+	vcpu->halted_since = now;
+	if (vmx_caps.misc & MISC_ACTIVITY_HLT) {
+		vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
+		return EXIT_ACTION_RESUME;
+	}
+	while (cpu_rdtsc() < vcpu->apic.timer_deadline)
+		cpu_pause();
+	return EXIT_ACTION_RESUME;
 }

@@ -1,23 +1,43 @@
 /*
- * Hypercalls (VMCALL): RAX carries the call number, the result comes back
- * in RAX. A bad number gets an error code, never a fault: a guest cannot
- * hurt anything by asking. docs/hypercalls.md lists the ABI.
+ * Hypercalls (VMCALL). A bad number or argument gets an error code, never
+ * a fault: a guest cannot hurt anything by asking. Every argument is
+ * checked before anything is done.
  */
 #include "core/exit_handlers.h"
 #include "core/hypercall.h"
+#include "core/partition.h"
 
 enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	uint32_t number = (uint32_t)vcpu->regs.rax;
+	struct partition *p = vcpu->partition;
 	vcpu->last_hypercall = number;
+	exit_skip_instruction(exit);
 	switch (number) {
 	case HYPERCALL_ABI_VERSION:
 		vcpu->regs.rax = SOLO_HYPERCALL_ABI_VERSION;
-		break;
+		return EXIT_ACTION_RESUME;
+	case HYPERCALL_EXIT: {
+		uint64_t status = vcpu->regs.rbx, signal = vcpu->regs.rcx;
+		if (status > 255 || signal > 64) {
+			vcpu->regs.rax = (uint64_t)HYPERCALL_EINVAL;
+			return EXIT_ACTION_RESUME;
+		}
+		p->has_exit_status = true;
+		p->exit_status = signal ? 128 + (int)signal : (int)status;
+		if (signal)
+			partition_end(p, PARTITION_STOPPED, "killed by signal %llu",
+				      (unsigned long long)signal);
+		else
+			partition_end(p, PARTITION_STOPPED, "exited with status %llu",
+				      (unsigned long long)status);
+		return EXIT_ACTION_STOP;
+	}
+	case HYPERCALL_POWEROFF:
+		partition_end(p, PARTITION_STOPPED, "power-off");
+		return EXIT_ACTION_STOP;
 	default:
 		vcpu->regs.rax = (uint64_t)HYPERCALL_ENOSYS;
-		break;
+		return EXIT_ACTION_RESUME;
 	}
-	exit_skip_instruction(exit);
-	return EXIT_ACTION_RESUME;
 }

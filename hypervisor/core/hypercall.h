@@ -1,4 +1,9 @@
-/* solo's hypercall numbers and result codes (guest-visible ABI). */
+/*
+ * solo's hypercall ABI, version 1 (guest-visible; docs/hypercalls.md).
+ * VMCALL with the call number in RAX and arguments in RBX, RCX; the result
+ * comes back in RAX. Calls are allowed from any privilege level, because
+ * the caller that matters is the container's init, a user process.
+ */
 #ifndef SOLO_CORE_HYPERCALL_H
 #define SOLO_CORE_HYPERCALL_H
 
@@ -6,8 +11,12 @@
 
 enum hypercall_number {
 	HYPERCALL_ABI_VERSION = 0, /* returns SOLO_HYPERCALL_ABI_VERSION */
+	HYPERCALL_EXIT = 1,	   /* RBX: exit status 0-255, RCX: signal (0: none) */
+	HYPERCALL_POWEROFF = 2,	   /* ends the partition cleanly */
 };
 
+#define HYPERCALL_OK 0
+#define HYPERCALL_EINVAL (-22LL) /* a bad argument */
 #define HYPERCALL_ENOSYS (-38LL) /* unknown call number, as Linux's ENOSYS */
 
 #endif

@@ -8,13 +8,17 @@
 
 #include "acpi/madt.h"
 #include "arch/cpu.h"
+#include "arch/cmos.h"
 #include "arch/cpu_tables.h"
 #include "arch/lapic.h"
 #include "arch/serial.h"
 #include "arch/tsc.h"
 #include "config.h"
 #include "core/handoff_check.h"
+#include "core/linux_partition.h"
+#include "core/partition.h"
 #include "core/pcpu.h"
+#include "core/placement.h"
 #include "core/smp.h"
 #include "lib/console.h"
 #include "mm/host_paging.h"
@@ -31,6 +35,7 @@ extern char __image_start[], __image_end[];
 void hv_main(uint64_t handoff_address);
 
 static struct appliance_config config;
+static struct partition partitions[CONFIG_MAX_VMS];
 
 static __attribute__((noreturn)) void stop(const char *what, const char *why)
 {
@@ -116,6 +121,66 @@ static struct vmx_bitmaps allocate_bitmaps(void)
 	return b;
 }
 
+/* Creates a partition for every [vm] in the config; one that cannot be
+ * built is reported and left out, the others go ahead. */
+static unsigned create_partitions(const struct handoff *h)
+{
+	unsigned count = 0;
+	for (unsigned i = 0; i < config.vm_count; i++) {
+		const struct config_vm *vm = &config.vms[i];
+		const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
+		const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
+		char err[160];
+		if (!kernel || (vm->initrd[0] && !initrd)) {
+			console_printf("solo: [%s] not started: %s not handed over by the boot stage\n",
+				       vm->name, kernel ? vm->initrd : vm->kernel);
+			continue;
+		}
+		struct linux_partition_spec spec = {
+		    .name = vm->name,
+		    .kernel = hpa_to_ptr(kernel->base),
+		    .kernel_size = kernel->size,
+		    .initrd = initrd ? hpa_to_ptr(initrd->base) : 0,
+		    .initrd_size = initrd ? initrd->size : 0,
+		    .cmdline = vm->cmdline,
+		    .memory = vm->memory,
+		    .vcpus = vm->vcpus,
+		};
+		if (!linux_partition_create(&partitions[count], &spec, err, sizeof(err))) {
+			console_printf("solo: [%s] not started: %s\n", vm->name, err);
+			continue;
+		}
+		count++;
+	}
+	return count;
+}
+
+/* Hands the partitions out to the CPUs in VMX operation, runs the boot
+ * CPU's share and waits for the rest. */
+static void run_partitions(unsigned count)
+{
+	bool usable[HANDOFF_MAX_CPUS];
+	unsigned cpu_of[CONFIG_MAX_VMS];
+	for (unsigned i = 0; i < pcpu_count; i++)
+		usable[i] = pcpus[i].state == PCPU_SELFTEST_DONE;
+	if (count && !placement_assign(usable, pcpu_count, count, cpu_of)) {
+		console_printf("solo: no CPU can run partitions\n");
+		count = 0;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		struct pcpu *cpu = &pcpus[cpu_of[i]];
+		if (cpu->run_queue_length < PCPU_MAX_QUEUED)
+			cpu->run_queue[cpu->run_queue_length++] = &partitions[i];
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned i = 1; i < pcpu_count; i++)
+		pcpus[i].run_queue_ready = 1;
+	smp_run_queue(&pcpus[0]);
+	for (unsigned i = 1; i < pcpu_count; i++)
+		while (usable[i] && !pcpus[i].run_queue_done)
+			cpu_pause();
+}
+
 static void mask_legacy_pic(void)
 {
 	/* Firmware may leave the 8259s unmasked; solo uses none of their
@@ -168,6 +233,9 @@ void hv_main(uint64_t handoff_address)
 	bsp->state = PCPU_STARTED;
 
 	uint64_t hz = tsc_calibrate();
+	struct rtc_time wall_clock;
+	cmos_read_time(&wall_clock);
+	partition_devices_set_time(&wall_clock);
 	console_printf("solo: TSC %llu.%03llu MHz (measured against the PIT)\n",
 	               (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000));
 
@@ -185,6 +253,7 @@ void hv_main(uint64_t handoff_address)
 	    .cr3 = cr3,
 	    .selftest = config.selftest,
 	    .bitmaps = &bitmaps,
+	    .tsc_hz = hz,
 	};
 	smp_start_aps(&plan);
 	smp_run_boot_cpu(bsp, &plan);
@@ -194,5 +263,13 @@ void hv_main(uint64_t handoff_address)
 	console_printf("solo: free pages: %llu after the test VMs, %llu before\n",
 	               (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
 	console_printf("solo: ready\n");
+
+	unsigned count = create_partitions(h);
+	if (count || config.vm_count) {
+		run_partitions(count);
+		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
+			       (unsigned long long)page_alloc_free_pages(),
+			       (unsigned long long)baseline);
+	}
 	cpu_halt_forever();
 }

@@ -7,11 +7,16 @@
 
 #include <stdarg.h>
 
+#include "core/log_ring.h"
 #include "core/vcpu.h"
+#include "devices/ioapic.h"
+#include "devices/rtc_cmos.h"
+#include "devices/uart16550.h"
 #include "vmx/ept.h"
 
 #define PARTITION_NAME_LEN   32
 #define PARTITION_REASON_LEN 160
+#define PARTITION_LINE_MAX 200
 
 enum partition_state {
 	PARTITION_CREATED,
@@ -27,8 +32,35 @@ struct partition {
 	hpa_t ram_hpa;
 	uint64_t ram_size;
 	struct ept ept;
+	hpa_t msr_bitmap;
 	struct vcpu vcpu;
+
+	struct uart16550 uart; /* its COM1, on I/O APIC pin 4 */
+	struct ioapic ioapic;
+	struct rtc_cmos rtc;
+	char line[PARTITION_LINE_MAX + 1];
+	unsigned line_len;
+	struct log_ring log; /* recent console output */
+	bool has_exit_status;
+	int exit_status; /* as reported by the guest's init */
+	uint64_t started_tsc;
+	uint64_t entry_gpa;
 };
+
+/* One byte of the partition's console output: lines go to the physical
+ * console prefixed "[name] " and into the partition's log. A kernel panic
+ * line ends the partition. */
+void partition_console_byte(void *partition, uint8_t byte);
+
+/* Sets up the partition's devices: COM1 wired to its I/O APIC, and the
+ * RTC showing the wall-clock time solo read at boot. */
+void partition_devices_init(struct partition *p);
+
+/* The wall-clock time every partition's RTC starts from. */
+void partition_devices_set_time(const struct rtc_time *time);
+
+/* Writes out a partial console line (at the partition's end). */
+void partition_console_flush(struct partition *p);
 
 /* Ends the partition with a state and a one-line reason. The first
  * ending wins: later calls keep the original cause. */

@@ -8,6 +8,7 @@
 
 #include "arch/vmx_ops.h"
 #include "core/exit_handlers.h"
+#include "core/linux_partition.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/selftest.h"
@@ -54,11 +55,6 @@ static uint16_t allocate_vpid(void)
 	return __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
 }
 
-static void free_table_page(hpa_t page)
-{
-	page_free(page, 1);
-}
-
 /* Did the VM end exactly as its kind should? Writes what differed. */
 static bool check_outcome(const struct selftest_vm *t, const struct partition *p, char *why,
                           size_t len)
@@ -102,6 +98,7 @@ static bool check_outcome(const struct selftest_vm *t, const struct partition *p
 static bool build(struct partition *p, const struct selftest_vm *t, const struct pcpu *cpu,
                   const struct vmx_bitmaps *bitmaps)
 {
+	partition_devices_init(p);
 	p->ram_size = GUEST_RAM_SIZE;
 	p->ram_hpa = page_alloc(GUEST_RAM_SIZE / PAGE_SIZE, PAGE_SIZE);
 	if (!p->ram_hpa)
@@ -125,17 +122,6 @@ static bool build(struct partition *p, const struct selftest_vm *t, const struct
 	return true;
 }
 
-static void teardown(struct partition *p)
-{
-	vmcs_destroy(&p->vcpu);
-	if (p->ept.tables.root)
-		ept_destroy(&p->ept, free_table_page);
-	if (p->ram_hpa)
-		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
-	/* Its EPT root may be reused by the next partition. */
-	vmx_invept(2, 0);
-}
-
 static bool run_one(struct pcpu *cpu, const struct selftest_vm *t,
                     const struct vmx_bitmaps *bitmaps)
 {
@@ -155,7 +141,7 @@ static bool run_one(struct pcpu *cpu, const struct selftest_vm *t,
 		console_printf("[%s] self-test %s%s%s\n", p.name,
 		               ok ? "passed" : "FAILED: ", ok ? "" : why, "");
 	}
-	teardown(&p);
+	partition_destroy(&p);
 	return ok;
 }
 

@@ -12,6 +12,7 @@
 #include "arch/lapic.h"
 #include "arch/tsc.h"
 #include "config.h"
+#include "core/linux_partition.h"
 #include "core/pcpu.h"
 #include "core/selftest.h"
 #include "core/smp.h"
@@ -38,6 +39,16 @@ static void enter_vmx_and_test(struct pcpu *cpu, unsigned selftest)
 	cpu->state = PCPU_SELFTEST_DONE;
 }
 
+void smp_run_queue(struct pcpu *cpu)
+{
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		struct partition *p = cpu->run_queue[i];
+		linux_partition_run(p, cpu, active_plan->bitmaps, active_plan->tsc_hz);
+		partition_destroy(p);
+	}
+	cpu->run_queue_done = 1;
+}
+
 static void ap_main(struct pcpu *cpu)
 {
 	cpu_tables_load(cpu);
@@ -45,6 +56,13 @@ static void ap_main(struct pcpu *cpu)
 	cpu->alive = 1;
 	cpu->state = PCPU_STARTED;
 	enter_vmx_and_test(cpu, active_plan->selftest & CONFIG_SELFTEST_PROBE);
+	if (cpu->state == PCPU_SELFTEST_DONE) {
+		/* Wait for partitions to run; the boot CPU hands them out once
+		 * every CPU has finished its self-test. */
+		while (!cpu->run_queue_ready)
+			cpu_pause();
+		smp_run_queue(cpu);
+	}
 	cpu_halt_forever();
 }
 

@@ -15,7 +15,12 @@ struct smp_plan {
 	hpa_t cr3;
 	unsigned selftest; /* CONFIG_SELFTEST_* bits */
 	const struct vmx_bitmaps *bitmaps;
+	uint64_t tsc_hz;
 };
+
+/* Runs every partition in this CPU's run queue to its end, then marks the
+ * queue done. */
+void smp_run_queue(struct pcpu *cpu);
 
 /* Allocates what each CPU keeps for good (stacks, VMXON region), so that
  * the memory the test VMs use can be accounted for exactly. */

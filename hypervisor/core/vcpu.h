@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/x2apic.h"
 #include "mm/page_table.h"
 #include "mm/phys.h"
 #include "vmx/exit_reasons.h"
@@ -33,7 +34,37 @@ struct vcpu {
 	uint16_t last_out_port;
 	uint32_t last_out_value;
 	uint32_t last_hypercall;
+
+	unsigned index;	       /* within its partition; also its APIC ID */
+	struct x2apic apic;    /* its local APIC, always in x2APIC mode */
+	uint64_t efer;	       /* as the guest last wrote it (LMA kept by solo) */
+	uint64_t xcr0;	       /* XCR0 as the guest set it with XSETBV */
+	uint64_t halted_since; /* TSC when it halted; 0 while running */
+	uint64_t halted_tsc;   /* total TSC ticks spent halted */
+	unsigned msr_refusals; /* MSR accesses answered with #GP */
+	uint64_t tsc_hz;       /* reported to the guest in CPUID */
+	uint64_t mmio_accesses; /* emulated device-register accesses */
+	/* An exception a handler wants delivered on the next entry. */
+	bool exception_pending;
+	uint8_t exception_vector;
+	bool exception_has_error_code;
+	uint32_t exception_error_code;
 };
+
+/* Exception vectors solo injects. */
+#define VECTOR_UD 6
+#define VECTOR_GP 13
+
+/* Queues an architectural exception for the next VM entry (the faulting
+ * instruction is not skipped). */
+static inline void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+					 uint32_t error_code)
+{
+	vcpu->exception_pending = true;
+	vcpu->exception_vector = vector;
+	vcpu->exception_has_error_code = has_error_code;
+	vcpu->exception_error_code = error_code;
+}
 
 /* Where a VM exit left off, read once per exit by the run loop. */
 struct vm_exit {

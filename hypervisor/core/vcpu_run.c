@@ -6,9 +6,11 @@
  */
 #include <stdio.h>
 
+#include "arch/cpu.h"
 #include "arch/vmx_enter.h"
 #include "core/exit_handlers.h"
 #include "core/partition.h"
+#include "core/vcpu_events.h"
 #include "core/vcpu_run.h"
 #include "vmx/vm_instruction_error.h"
 #include "vmx/vmcs.h"
@@ -30,6 +32,7 @@ void vcpu_run(struct vcpu *vcpu)
 {
 	vcpu->partition->state = PARTITION_RUNNING;
 	for (;;) {
+		vcpu_events_before_entry(vcpu, cpu_rdtsc(), vcpu->tsc_hz);
 		int rc = vmx_enter(&vcpu->regs, vcpu->launched);
 		if (rc) {
 			end_failed_entry(vcpu, rc);

@@ -16,7 +16,9 @@
 #define MSR_IA32_EFER        0xc0000080
 #define MSR_IA32_PAT         0x277
 #define MSR_IA32_FS_BASE     0xc0000100
+#define CR0_PE               (1ULL << 0)
 #define CR0_ET               (1ULL << 4)
+#define CR0_PG               (1ULL << 31)
 #define CR0_NE               (1ULL << 5)
 #define CR4_VMXE             (1ULL << 13)
 #define AR_UNUSABLE          (1u << 16)
@@ -93,57 +95,34 @@ void vmcs_setup_controls(const struct vcpu *vcpu, const struct vmx_bitmaps *bitm
 	vmcs_write64(MSR_BITMAP, bitmaps->msr);
 	vmcs_write64(EPT_POINTER, eptp);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
-	/* The guest may not clear CR4.VMXE (VMX needs it set), so solo owns
-	 * that bit and the guest reads 0 from its shadow. */
-	vmcs_writel(CR0_GUEST_HOST_MASK, 0);
-	vmcs_writel(CR0_READ_SHADOW, 0);
+	/* solo owns CR0.PG (entering long mode needs its help), CR0.NE (VMX
+	 * keeps it set whatever the guest thinks) and CR4.VMXE (VMX needs it
+	 * set; the guest gets no nested VMX): the guest reads its own values
+	 * from the shadows, which the guest-state set-up fills in. */
+	vmcs_writel(CR0_GUEST_HOST_MASK, CR0_PG | CR0_NE);
 	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_VMXE);
-	vmcs_writel(CR4_READ_SHADOW, 0);
 	/* The preemption timer is a required control; until the scheduler
 	 * uses it, it only bounds how long a guest runs between exits. */
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0xffffffffu);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 }
 
-static void set_segment_real_mode(uint32_t selector_field, uint32_t base_field,
-                                  uint32_t limit_field, uint32_t ar_field, uint32_t access)
+
+static void set_control_registers(uint64_t cr0)
 {
-	vmx_vmwrite(selector_field, 0);
-	vmx_vmwrite(base_field, 0);
-	vmx_vmwrite(limit_field, 0xffff);
-	vmx_vmwrite(ar_field, access);
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, vmx_fixed_cr0(&vmx_caps, cr0, true));
+	vmcs_writel(GUEST_CR3, 0);
+	vmcs_writel(CR4_READ_SHADOW, 0);
+	vmcs_writel(GUEST_CR4, vmx_fixed_cr4(&vmx_caps, 0));
 }
 
-void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp)
+/* State every guest starts with, whatever its mode. */
+static void set_common_guest_state(uint64_t rip, uint64_t rsp)
 {
-	vmcs_writel(GUEST_CR0, vmx_fixed_cr0(&vmx_caps, CR0_ET | CR0_NE, true));
-	vmcs_writel(GUEST_CR3, 0);
-	vmcs_writel(GUEST_CR4, vmx_fixed_cr4(&vmx_caps, 0));
-	/* Accessed code (0x9b) and data (0x93) segments, as real mode
-	 * leaves them; TR must be a usable busy TSS, LDTR unusable. */
-	set_segment_real_mode(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES,
-	                      0x9b);
-	set_segment_real_mode(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES,
-	                      0x93);
-	set_segment_real_mode(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES,
-	                      0x93);
-	set_segment_real_mode(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES,
-	                      0x93);
-	set_segment_real_mode(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES,
-	                      0x93);
-	set_segment_real_mode(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES,
-	                      0x93);
-	set_segment_real_mode(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES,
-	                      0x8b);
-	set_segment_real_mode(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-	                      GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
-	vmcs_writel(GUEST_GDTR_BASE, 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_writel(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
 	vmcs_writel(GUEST_DR7, 0x400);
-	vmcs_writel(GUEST_RSP, sp);
-	vmcs_writel(GUEST_RIP, ip);
+	vmcs_writel(GUEST_RSP, rsp);
+	vmcs_writel(GUEST_RIP, rip);
 	vmcs_writel(GUEST_RFLAGS, 0x2);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
@@ -154,4 +133,58 @@ void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp)
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write64(GUEST_IA32_PAT, PAT_POWER_ON_DEFAULT);
 	vmcs_write64(GUEST_IA32_EFER, 0);
+}
+
+static void set_segment(uint32_t selector_field, uint16_t selector, uint32_t limit,
+			uint32_t access)
+{
+	/* Fields of one segment are laid out at fixed distances from the
+	 * selector's encoding (SDM Appendix B): limit +0x4000, access rights
+	 * +0x4014, base +0x6006. */
+	vmx_vmwrite(selector_field, selector);
+	vmx_vmwrite(selector_field + 0x4000, limit);
+	vmx_vmwrite(selector_field + 0x4014, access);
+	vmx_vmwrite(selector_field + 0x6006, 0);
+}
+
+void vmcs_setup_guest_protected_mode(uint32_t eip, uint32_t esi)
+{
+	/* The Linux 32-bit boot protocol's entry state: flat 4 GiB segments,
+	 * CS 0x10 and the data segments 0x18, paging off. The guest loads
+	 * its own GDT at once, so none need exist in its memory. */
+	set_control_registers(CR0_PE | CR0_ET);
+	set_segment(GUEST_CS_SELECTOR, 0x10, 0xffffffff, 0xc09b);
+	set_segment(GUEST_SS_SELECTOR, 0x18, 0xffffffff, 0xc093);
+	set_segment(GUEST_DS_SELECTOR, 0x18, 0xffffffff, 0xc093);
+	set_segment(GUEST_ES_SELECTOR, 0x18, 0xffffffff, 0xc093);
+	set_segment(GUEST_FS_SELECTOR, 0x18, 0xffffffff, 0xc093);
+	set_segment(GUEST_GS_SELECTOR, 0x18, 0xffffffff, 0xc093);
+	set_segment(GUEST_TR_SELECTOR, 0, 0xffff, 0x8b);
+	set_segment(GUEST_LDTR_SELECTOR, 0, 0, AR_UNUSABLE);
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, 0);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, 0);
+	set_common_guest_state(eip, 0);
+	(void)esi; /* ESI is a general register: the caller sets it */
+}
+
+void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp)
+{
+	set_control_registers(CR0_ET | CR0_NE);
+	/* Accessed code (0x9b) and data (0x93) segments, as real mode
+	 * leaves them; TR must be a usable busy TSS, LDTR unusable. */
+	set_segment(GUEST_CS_SELECTOR, 0, 0xffff, 0x9b);
+	set_segment(GUEST_SS_SELECTOR, 0, 0xffff, 0x93);
+	set_segment(GUEST_DS_SELECTOR, 0, 0xffff, 0x93);
+	set_segment(GUEST_ES_SELECTOR, 0, 0xffff, 0x93);
+	set_segment(GUEST_FS_SELECTOR, 0, 0xffff, 0x93);
+	set_segment(GUEST_GS_SELECTOR, 0, 0xffff, 0x93);
+	set_segment(GUEST_TR_SELECTOR, 0, 0xffff, 0x8b);
+	set_segment(GUEST_LDTR_SELECTOR, 0, 0xffff, AR_UNUSABLE);
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
+	set_common_guest_state(ip, sp);
 }

@@ -13,6 +13,8 @@
 #include "vmx/vmx_cpu.h"
 
 #define CR4_VMXE (1ULL << 13)
+#define CR4_OSXSAVE (1ULL << 18)
+#define CPUID1_ECX_XSAVE (1u << 26)
 
 struct vmx_cap_msrs vmx_caps;
 struct vmx_controls vmx_controls;
@@ -53,7 +55,9 @@ bool vmx_cpu_enable(struct pcpu *cpu, char *err, size_t errlen)
 		return false;
 	}
 	cpu_write_cr0(vmx_fixed_cr0(&vmx_caps, cpu_read_cr0(), false));
-	cpu_write_cr4(vmx_fixed_cr4(&vmx_caps, cpu_read_cr4() | CR4_VMXE));
+	/* OSXSAVE lets solo load each guest's XCR0 with XSETBV. */
+	uint64_t osxsave = (cpu_cpuid(1, 0).ecx & CPUID1_ECX_XSAVE) ? CR4_OSXSAVE : 0;
+	cpu_write_cr4(vmx_fixed_cr4(&vmx_caps, cpu_read_cr4() | CR4_VMXE | osxsave));
 
 	if (!cpu->vmxon_region)
 		cpu->vmxon_region = page_alloc_zeroed();

@@ -7,6 +7,7 @@
 # first), which tests/run.sh counts.
 #
 #   qemu_boot IMG LOG MARKER TIMEOUT [QEMU ARGS...]
+#   qemu_boot_kernel KERNEL INITRD CMDLINE LOG MARKER TIMEOUT [QEMU ARGS...]
 #   esp_add_startup_probe IMG      make the UEFI shell dump its memory map
 #   expect_refused_boot NAME TEXT ERROR_LINE STATUS
 #   clean_log LOG > TEXT
@@ -36,31 +37,49 @@ qemu_stop() {
 qemu_boot() {
 	_qb_img=$1 _qb_log=$2 _qb_marker=$3 _qb_timeout=$4
 	shift 4
-	rm -f "$_qb_log"
+	qemu_run_until "$_qb_log" "$_qb_marker" "$_qb_timeout" -machine q35 -bios "$OVMF_CODE" \
+		-drive "format=raw,file=$_qb_img" "$@"
+}
+
+# The same for a Linux kernel booted directly (QEMU's own boot protocol
+# loader, no firmware of ours): the guest side alone, without solo.
+qemu_boot_kernel() {
+	_qk_kernel=$1 _qk_initrd=$2 _qk_cmdline=$3
+	shift 3
+	_qk_log=$1 _qk_marker=$2 _qk_timeout=$3
+	shift 3
+	qemu_run_until "$_qk_log" "$_qk_marker" "$_qk_timeout" -kernel "$_qk_kernel" \
+		-initrd "$_qk_initrd" -append "$_qk_cmdline" "$@"
+}
+
+# qemu_run_until LOG MARKER TIMEOUT QEMU ARGS...: what both boots share.
+qemu_run_until() {
+	_qr_log=$1 _qr_marker=$2 _qr_timeout=$3
+	shift 3
+	rm -f "$_qr_log"
 	trap qemu_stop EXIT INT TERM
-	"$QEMU" -machine q35 -accel tcg -m 256 -bios "$OVMF_CODE" \
-		-drive "format=raw,file=$_qb_img" -nic none \
-		-serial "file:$_qb_log" -display none -monitor none -no-reboot \
-		"$@" >"$_qb_log.qemu" 2>&1 &
+	"$QEMU" -accel tcg -m 256 -nic none \
+		-serial "file:$_qr_log" -display none -monitor none -no-reboot \
+		"$@" >"$_qr_log.qemu" 2>&1 &
 	QEMU_PID=$!
-	_qb_deadline=$(($(date +%s) + _qb_timeout))
-	_qb_found=1
-	while [ "$(date +%s)" -lt "$_qb_deadline" ]; do
-		if [ -f "$_qb_log" ] && clean_log "$_qb_log" | grep -Eq "$_qb_marker"; then
-			_qb_found=0
+	_qr_deadline=$(($(date +%s) + _qr_timeout))
+	_qr_found=1
+	while [ "$(date +%s)" -lt "$_qr_deadline" ]; do
+		if [ -f "$_qr_log" ] && clean_log "$_qr_log" | grep -Eq "$_qr_marker"; then
+			_qr_found=0
 			break
 		fi
 		kill -0 "$QEMU_PID" 2>/dev/null || break
 		sleep 0.2
 	done
 	# One last look, for a marker written just before QEMU exited.
-	if [ $_qb_found -ne 0 ] && [ -f "$_qb_log" ] && clean_log "$_qb_log" | grep -Eq "$_qb_marker"; then
-		_qb_found=0
+	if [ $_qr_found -ne 0 ] && [ -f "$_qr_log" ] && clean_log "$_qr_log" | grep -Eq "$_qr_marker"; then
+		_qr_found=0
 	fi
 	qemu_stop
 	trap - EXIT INT TERM
-	[ $_qb_found -eq 0 ] && return 0
-	echo "no line matching '$_qb_marker' within ${_qb_timeout}s; qemu said: $(head -c 300 "$_qb_log.qemu")" >&2
+	[ $_qr_found -eq 0 ] && return 0
+	echo "no line matching '$_qr_marker' within ${_qr_timeout}s; qemu said: $(head -c 300 "$_qr_log.qemu")" >&2
 	return 1
 }
 

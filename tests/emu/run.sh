@@ -24,7 +24,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/solo-run.XXXXXX")
 cp "$image" "$work/esp.img"
 bochs_write_config "$work" "$work/esp.img" 2
 : >"$work/serial.log"
-marker='^solo: (ready|stopped)'
+marker='^solo: (all partitions have ended|stopped)'
 [ "${SOLO_RUN_FOREVER:-0}" = 1 ] && marker='^$never'
 timeout=${SOLO_RUN_TIMEOUT:-1800}
 bochs_boot "$work" "$timeout" "$marker" &

@@ -10,7 +10,8 @@ here=$(dirname "$0")
 . "$here/bochs-lib.sh"
 . "$here/check-lib.sh"
 
-cp "$build/esp.img" "$work/esp.img"
+sh "$here/make-esp.sh" "$work/esp.img" "$build/boot/BOOTX64.EFI" "$build/hypervisor/solo.elf" \
+	"$here/selftest.conf"
 bochs_write_config "$work" "$work/esp.img" 2
 bochs_boot "$work" 600 '^solo: (ready|stopped)|exception'
 s="$work/serial.txt"

@@ -215,6 +215,21 @@ uint8_t cpu_inb(uint16_t port)
 	return value;
 }
 
+void cpu_xsetbv(uint32_t index, uint64_t value)
+{
+	if (index != 0)
+		fail_msg("xsetbv of XCR%u, which does not exist (#GP)", index);
+	fake_cpu.xcr0 = value;
+	fake_cpu.xsetbv_calls++;
+}
+
+uint64_t cpu_xgetbv(uint32_t index)
+{
+	if (index != 0)
+		fail_msg("xgetbv of XCR%u, which the fake does not model", index);
+	return fake_cpu.xcr0;
+}
+
 uint64_t cpu_rdtsc(void)
 {
 	uint64_t now = fake_cpu.tsc;

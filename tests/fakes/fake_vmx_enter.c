@@ -3,8 +3,9 @@
  * script a test installed, records how the hypervisor entered (registers,
  * GUEST_RIP, launched), then plays the guest's part: loads the registers
  * the step names and writes the exit fields into the fake VMCS the way
- * the CPU does on a VM exit (SDM 27.2), or reports a failed VMLAUNCH or
- * VMRESUME with its VM-instruction error.
+ * the CPU does on a VM exit (SDM 27.2), including clearing the valid bit
+ * of the VM-entry interruption information, or reports a failed VMLAUNCH
+ * or VMRESUME with its VM-instruction error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "arch/vmx_enter.h"
+#include "fake/cpu.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
 #include "vmx/vmcs_fields.h"
@@ -43,6 +45,11 @@ const struct fake_entry *fake_vmx_entry(unsigned index)
 	return &entries[index];
 }
 
+static uint64_t field_or_unset(uint32_t field)
+{
+	return fake_vmcs_has(field) ? fake_vmcs_get(field) : FAKE_FIELD_UNSET;
+}
+
 int vmx_enter(struct guest_regs *regs, uint64_t launched)
 {
 	if (entry_count >= script_len)
@@ -51,8 +58,14 @@ int vmx_enter(struct guest_regs *regs, uint64_t launched)
 	const struct fake_exit *step = &script[entry_count];
 	entries[entry_count++] = (struct fake_entry){
 	    .regs = *regs,
-	    .guest_rip = fake_vmcs_has(GUEST_RIP) ? fake_vmcs_get(GUEST_RIP) : FAKE_RIP_UNSET,
+	    .guest_rip = field_or_unset(GUEST_RIP),
 	    .launched = launched,
+	    .intr_info = field_or_unset(VM_ENTRY_INTR_INFO_FIELD),
+	    .error_code = field_or_unset(VM_ENTRY_EXCEPTION_ERROR_CODE),
+	    .activity_state = field_or_unset(GUEST_ACTIVITY_STATE),
+	    .interruptibility = field_or_unset(GUEST_INTERRUPTIBILITY_INFO),
+	    .preemption_timer = field_or_unset(VMX_PREEMPTION_TIMER_VALUE),
+	    .cpu_controls = field_or_unset(CPU_BASED_VM_EXEC_CONTROL),
 	};
 	if (step->entry_result) {
 		if (step->entry_result == VMX_FAIL_VALID)
@@ -63,6 +76,15 @@ int vmx_enter(struct guest_regs *regs, uint64_t launched)
 		regs->rax = step->rax;
 	if (step->load_rcx)
 		regs->rcx = step->rcx;
+	if (step->load_rdx)
+		regs->rdx = step->rdx;
+	if (step->load_rbx)
+		regs->rbx = step->rbx;
+	if (step->tsc_at_exit)
+		fake_cpu.tsc = step->tsc_at_exit;
+	if (fake_vmcs_has(VM_ENTRY_INTR_INFO_FIELD))
+		fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD,
+		              fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD) & ~(1u << 31));
 	fake_vmcs_set(VM_EXIT_REASON, step->reason);
 	fake_vmcs_set(EXIT_QUALIFICATION, step->qualification);
 	fake_vmcs_set(VM_EXIT_INSTRUCTION_LEN, step->instruction_length);

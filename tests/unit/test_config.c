@@ -237,11 +237,11 @@ static void test_overlong_values(void **state)
 	expect_ok(with_long_value("env", 255));
 	assert_int_equal(strlen(cfg.containers[0].env[0]), 255);
 	expect_error(with_long_value("env", 256), "line 6: 'env' longer than 255 characters");
-	/* The 1024-character line limit bounds a command before its own
-	 * 1023-character limit can: "command=" leaves 1016. */
-	expect_ok(with_long_value("command", 1016));
-	assert_int_equal(strlen(cfg.containers[0].command), 1016);
-	expect_error(with_long_value("command", 1017), "line 6: longer than 1024 characters");
+	/* The line limit leaves room for the longest command. */
+	expect_ok(with_long_value("command", 1023));
+	assert_int_equal(strlen(cfg.containers[0].command), 1023);
+	expect_error(with_long_value("command", 1024),
+	             "line 6: 'command' longer than 1023 characters");
 
 	expect_ok("[appliance]\nname=abcdefghijklmnopqrstuvwxyz01234\n");
 	expect_error(
@@ -345,16 +345,16 @@ static void test_bytes_and_line_length(void **state)
 	expect_error("[appliance]\nname=a\x01\n", "line 2: control character");
 	expect_error("[appliance]\nname=a\rb\n", "line 2: control character");
 
-	/* 1024 characters is the longest line, comments included. */
-	char text[2048];
+	/* 2048 characters is the longest line, comments included. */
+	char text[4096];
 	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n#");
-	memset(text + n, 'c', 1023);
-	text[n + 1023] = '\0';
+	memset(text + n, 'c', 2047);
+	text[n + 2047] = '\0';
 	expect_ok(text);
-	text[n + 1023] = 'c';
-	text[n + 1024] = '\n';
-	text[n + 1025] = '\0';
-	expect_error(text, "line 3: longer than 1024 characters");
+	text[n + 2047] = 'c';
+	text[n + 2048] = '\n';
+	text[n + 2049] = '\0';
+	expect_error(text, "line 3: longer than 2048 characters");
 }
 
 static void test_comments(void **state)
@@ -388,6 +388,120 @@ static void test_error_message_truncation(void **state)
 	             "line 2: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'");
 }
 
+static void test_vm_sections(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n"
+	          "[vm linux]\n"
+	          "kernel = /solo/bzImage\n"
+	          "initrd = \\solo\\initrd.img   # optional\n"
+	          "cmdline = console=ttyS0,115200 quiet root=/dev/ram0\n"
+	          "memory = 256M\n"
+	          "vcpus = 2\n"
+	          "[vm min]\n"
+	          "memory=64M\n"
+	          "kernel=\\K\n"
+	          "[container web]\nimage=i\nmemory=1M\n");
+	assert_int_equal(cfg.vm_count, 2);
+	assert_int_equal(cfg.container_count, 1);
+	const struct config_vm *vm = &cfg.vms[0];
+	assert_string_equal(vm->name, "linux");
+	assert_string_equal(vm->kernel, "\\solo\\bzImage");
+	assert_string_equal(vm->initrd, "\\solo\\initrd.img");
+	assert_string_equal(vm->cmdline, "console=ttyS0,115200 quiet root=/dev/ram0");
+	assert_int_equal(vm->memory, 256ULL << 20);
+	assert_int_equal(vm->vcpus, 2);
+	const struct config_vm *min = &cfg.vms[1];
+	assert_string_equal(min->name, "min");
+	assert_string_equal(min->kernel, "\\K");
+	assert_string_equal(min->initrd, "");
+	assert_string_equal(min->cmdline, "");
+	assert_int_equal(min->vcpus, 1);
+}
+
+static void test_vm_errors(void **state)
+{
+	(void)state;
+	const char *head = "[appliance]\nname=a\n[vm v]\nkernel=/k\nmemory=1M\n";
+	char text[4096];
+#define WITH(line) (snprintf(text, sizeof(text), "%s%s\n", head, line), text)
+	expect_error("[appliance]\nname=a\n[vm v]\nmemory=1M\n", "vm 'v': missing 'kernel'");
+	expect_error("[appliance]\nname=a\n[vm v]\nkernel=/k\n", "vm 'v': missing 'memory'");
+	expect_error(WITH("image = x"), "line 6: unknown key 'image'");
+	expect_error(WITH("kernel = /k2"), "line 6: duplicate key 'kernel'");
+	expect_error(WITH("vcpus = 65"), "line 6: vcpus must be a number from 1 to 64, not '65'");
+	expect_error(WITH("memory = 2M"), "line 6: duplicate key 'memory'");
+	expect_error("[appliance]\nname=a\n[vm v]\nkernel=/k\nmemory=65G\n",
+	             "line 5: memory size '65G' outside 1M..64G");
+
+	static const char *const bad_paths[] = {
+	    "solo/bzImage",  "/solo//bzImage", "/solo/",    "/",
+	    "\\solo\\..\\x", "/./x",           "/solo/a:b", "/a*",
+	    "/a?",           "/a|b",           "/a<b>",     "/\"q\"",
+	};
+	for (size_t i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
+		char line[64], message[160];
+		snprintf(line, sizeof(line), "initrd = %s", bad_paths[i]);
+		snprintf(message, sizeof(message),
+		         "line 6: 'initrd' must be an ESP path like \\solo\\bzImage, not '%s'",
+		         bad_paths[i]);
+		expect_error(WITH(line), message);
+	}
+	/* Dots inside names are fine; so is a mix of separators. */
+	expect_ok(WITH("initrd = /solo\\a.b/..c/.d"));
+	assert_string_equal(cfg.vms[0].initrd, "\\solo\\a.b\\..c\\.d");
+
+	/* Path length: 127 characters, the handoff name without its NUL. */
+	char line[256];
+	int n = snprintf(line, sizeof(line), "kernel=/");
+	memset(line + n, 'k', 126);
+	line[n + 126] = '\0';
+	snprintf(text, sizeof(text), "[appliance]\nname=a\n[vm v]\nmemory=1M\n%s\n", line);
+	expect_ok(text);
+	assert_int_equal(strlen(cfg.vms[0].kernel), 127);
+	line[n + 126] = 'k';
+	line[n + 127] = '\0';
+	snprintf(text, sizeof(text), "[appliance]\nname=a\n[vm v]\nmemory=1M\n%s\n", line);
+	expect_error(text, "line 5: 'kernel' longer than 127 characters");
+
+	/* cmdline: up to 1023 characters, which the line limit leaves room for. */
+	static char big[2200];
+	n = snprintf(big, sizeof(big), "%scmdline = ", head);
+	memset(big + n, 'c', 1023);
+	big[n + 1023] = '\0';
+	expect_ok(big);
+	assert_int_equal(strlen(cfg.vms[0].cmdline), 1023);
+	big[n + 1023] = 'c';
+	big[n + 1024] = '\0';
+	expect_error(big, "line 6: 'cmdline' longer than 1023 characters");
+#undef WITH
+}
+
+static void test_vm_and_container_names_shared(void **state)
+{
+	(void)state;
+	expect_error("[appliance]\nname=a\n[container x]\nimage=i\nmemory=1M\n[vm x]\n",
+	             "line 6: name 'x' already used by a container");
+	expect_error("[appliance]\nname=a\n[vm x]\nkernel=/k\nmemory=1M\n[container x]\n",
+	             "line 6: name 'x' already used by a vm");
+	expect_error("[appliance]\nname=a\n[vm x]\nkernel=/k\nmemory=1M\n[vm x]\n",
+	             "line 6: duplicate vm 'x'");
+	expect_error("[appliance]\nname=a\n[vm X]\n",
+	             "line 3: bad vm name 'X' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=a\n[vm]\n", "line 3: unknown section '[vm]'");
+	expect_error("[appliance]\nname=a\n[vmx y]\n", "line 3: unknown section '[vmx y]'");
+
+	char text[4096];
+	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int i = 0; i < CONFIG_MAX_VMS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[vm v%d]\nkernel=/k\nmemory=1M\n", i);
+	expect_ok(text);
+	assert_int_equal(cfg.vm_count, 16);
+	snprintf(text + n, sizeof(text) - (size_t)n, "[vm extra]\n");
+	expect_error(text, "line 51: more than 16 vms");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +519,9 @@ int main(void)
 	    cmocka_unit_test(test_bytes_and_line_length),
 	    cmocka_unit_test(test_comments),
 	    cmocka_unit_test(test_error_message_truncation),
+	    cmocka_unit_test(test_vm_sections),
+	    cmocka_unit_test(test_vm_errors),
+	    cmocka_unit_test(test_vm_and_container_names_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "core/hypercall.h"
 #include "core/partition.h"
 #include "core/vcpu_run.h"
+#include "fake/console.h"
 #include "fake/cpu.h"
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
@@ -43,11 +44,17 @@ static int setup(void **state)
 	fake_cpu_reset();
 	fake_vmcs_reset();
 	fake_lapic_reset();
+	fake_console_reset();
 	memset(&part, 0, sizeof(part));
 	strcpy(part.name, "test");
 	part.vcpu.partition = &part;
+	uart_init(&part.uart, partition_console_byte, NULL, &part);
 	fake_vmcs_set(GUEST_RIP, START_RIP);
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_FIXED);
+	fake_vmcs_set(GUEST_CR4, 0);
+	fake_vmcs_set(GUEST_INTERRUPTIBILITY_INFO, 0);
+	fake_vmcs_set(GUEST_ACTIVITY_STATE, 0);
+	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
 	step_count = 0;
 	return 0;
 }
@@ -105,7 +112,7 @@ static uint64_t io_qualification(uint16_t port, unsigned size, bool in, bool str
 	       ((uint64_t)port << 16);
 }
 
-static void test_cpuid_leaf_1_hides_vmx_and_sets_hypervisor_bit(void **state)
+static void test_cpuid_leaf_1_through_the_exit(void **state)
 {
 	(void)state;
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0x50654, 0x00100800, 0x7ffefbff, 0xbfebfbff});
@@ -120,10 +127,14 @@ static void test_cpuid_leaf_1_hides_vmx_and_sets_hypervisor_bit(void **state)
 
 	const struct guest_regs *r = regs_at(1);
 	assert_int_equal(r->rax, 0x50654);
-	assert_int_equal(r->rbx, 0x00100800);
-	/* 0x7ffefbff without bit 5 (VMX), with bit 31 (hypervisor) */
-	assert_int_equal(r->rcx, 0xfffefbdfULL);
-	assert_int_equal(r->rdx, 0xbfebfbff);
+	/* One logical processor, APIC ID 0; the brand/CLFLUSH bytes kept. */
+	assert_int_equal(r->rbx, 0x00010800);
+	/* 0x7ffefbff without MONITOR, DS-CPL, VMX, SMX, EST, TM2, SDBG, PDCM
+	 * and OSXSAVE (guest CR4.OSXSAVE is 0), with x2APIC, TSC deadline
+	 * and hypervisor; test_exits_linux.c checks each bit. */
+	assert_int_equal(r->rcx, 0xf7fe7207ULL);
+	/* 0xbfebfbff without MCE, MTRR, MCA, DS, ACPI, TM, PBE */
+	assert_int_equal(r->rdx, 0x1f8bab7f);
 	assert_int_equal(rip_at(1), START_RIP + 2);
 	assert_int_equal(fake_cpuid_calls(), 1);
 	expect_end(PARTITION_STOPPED, "halted with interrupts off at RIP 0x1002");
@@ -132,25 +143,28 @@ static void test_cpuid_leaf_1_hides_vmx_and_sets_hypervisor_bit(void **state)
 static void test_cpuid_passes_subleaf_and_other_leaves_unchanged(void **state)
 {
 	(void)state;
-	fake_cpuid_set(7, 1, (struct cpuid_regs){0x11, 0x22, 0x33, 0x44});
+	fake_cpuid_set(4, 1, (struct cpuid_regs){0x11, 0x22, 0x33, 0x44});
 	fake_cpuid_set(0, 0, (struct cpuid_regs){0x16, 0x756e6547, 0x6c65746e, 0x49656e69});
-	fake_cpuid_set(0x40000100, 0, (struct cpuid_regs){1, 2, 3, 4});
+	fake_cpuid_set(0x40010000, 0, (struct cpuid_regs){1, 2, 3, 4});
 	struct fake_exit *s = step(EXIT_REASON_CPUID, 0x2000, 2);
 	s->load_rax = s->load_rcx = true;
-	s->rax = 7;
+	s->rax = 4;
 	s->rcx = 1;
 	s = step(EXIT_REASON_CPUID, 0x2002, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0;
 	s->rcx = 0;
-	/* Just past solo's 256 leaves: the host answers. */
+	/* Just past the hypervisor range 0x40000000-0x4000ffff: the host
+	 * answers. */
 	s = step(EXIT_REASON_CPUID, 0x2004, 2);
 	s->load_rax = s->load_rcx = true;
-	s->rax = 0x40000100;
+	s->rax = 0x40010000;
 	s->rcx = 0;
 	step_hlt(0x2006);
 	run();
 	assert_int_equal(regs_at(1)->rax, 0x11);
+	assert_int_equal(regs_at(1)->rbx, 0x22);
+	assert_int_equal(regs_at(1)->rcx, 0x33);
 	assert_int_equal(regs_at(1)->rdx, 0x44);
 	assert_int_equal(regs_at(2)->rbx, 0x756e6547);
 	assert_int_equal(regs_at(2)->rcx, 0x6c65746e);
@@ -320,9 +334,8 @@ static void test_hlt_with_interrupts_on(void **state)
 	(void)state;
 	step_write(step(EXIT_REASON_HLT, 0xfff0, 1), GUEST_RFLAGS, RFLAGS_FIXED | RFLAGS_IF);
 	run();
-	expect_end(PARTITION_STOPPED,
-	           "halted with interrupts on and no interrupt source at RIP 0xfff0");
-	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0xfff0);
+	/* Nothing could ever wake it. */
+	expect_end(PARTITION_STOPPED, "halted with no timer armed at RIP 0xfff0");
 }
 
 static void expect_ept_violation(uint64_t qualification, const char *reason)
@@ -400,10 +413,10 @@ static void test_external_interrupt_and_timer_resume(void **state)
 static void test_unhandled_exit_reasons(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_INVD, 0x1007, 2);
+	step(EXIT_REASON_RDPMC, 0x1007, 2);
 	run();
-	expect_end(PARTITION_CRASHED, "unhandled exit reason INVD (13) at RIP 0x1007");
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_INVD], 1);
+	expect_end(PARTITION_CRASHED, "unhandled exit reason RDPMC (15) at RIP 0x1007");
+	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_RDPMC], 1);
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1007);
 
 	/* A number missing from the list (35), and one past its end. */
@@ -599,16 +612,17 @@ static void test_vm_instruction_error_texts(void **state)
 static void test_cpuid_filter_directly(void **state)
 {
 	(void)state;
+	const struct cpuid_context ctx = {.apic_id = 0};
 	struct cpuid_regs r = {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff};
-	cpuid_filter(1, 0, &r);
-	assert_int_equal(r.ecx, 0xffffffdf);
+	cpuid_filter(1, 0, &ctx, &r);
+	assert_int_equal(r.ecx, 0xf7ff7607);
 	assert_int_equal(r.eax, 0xffffffff);
-	assert_int_equal(r.edx, 0xffffffff);
+	assert_int_equal(r.edx, 0x5f9faf7f);
 	r = (struct cpuid_regs){0, 0, 0x20, 0};
-	cpuid_filter(1, 0, &r);
-	assert_int_equal(r.ecx, 0x80000000);
+	cpuid_filter(1, 0, &ctx, &r);
+	assert_int_equal(r.ecx, 0x81200000); /* hypervisor, TSC deadline, x2APIC */
 	r = (struct cpuid_regs){9, 9, 0x20, 9};
-	cpuid_filter(2, 0, &r);
+	cpuid_filter(2, 0, &ctx, &r);
 	assert_int_equal(r.ecx, 0x20);
 	assert_int_equal(r.eax, 9);
 }
@@ -618,7 +632,7 @@ static void test_cpuid_filter_directly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_cpuid_leaf_1_hides_vmx_and_sets_hypervisor_bit),
+	    T(test_cpuid_leaf_1_through_the_exit),
 	    T(test_cpuid_passes_subleaf_and_other_leaves_unchanged),
 	    T(test_cpuid_solo_leaves),
 	    T(test_io_in_sizes),

@@ -91,18 +91,19 @@ static void test_magic(void **state)
 static void test_version(void **state)
 {
 	(void)state;
-	h.version = 2;
-	expect_rejected("version 2, this hypervisor speaks 1");
+	h.version = 1;
+	expect_rejected("version 1, this hypervisor speaks 2");
 }
 
 static void test_size(void **state)
 {
 	(void)state;
-	/* The block's size is part of the boot ABI: 13384 bytes for
-	 * version 1 (64 CPUs, 16 files, 512 memory ranges). */
-	_Static_assert(sizeof(struct handoff) == 13384, "handoff ABI size changed");
-	h.size = 13376;
-	expect_rejected("size 13376, expected 13384");
+	/* The block's size is part of the boot ABI: 21832 bytes for
+	 * version 2 (64 CPUs, 64 files of 128-character names, 512 memory
+	 * ranges). */
+	_Static_assert(sizeof(struct handoff) == 21832, "handoff ABI size changed");
+	h.size = 21824;
+	expect_rejected("size 21824, expected 21832");
 }
 
 static void test_cpu_count(void **state)
@@ -198,7 +199,7 @@ static void test_file_count(void **state)
 {
 	(void)state;
 	h.file_count = HANDOFF_MAX_FILES + 1;
-	expect_rejected("file count 17 out of range");
+	expect_rejected("file count 65 out of range");
 }
 
 static void test_bad_file_names(void **state)

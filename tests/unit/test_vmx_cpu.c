@@ -72,6 +72,8 @@ static int setup(void **state)
 	cpu.self = &cpu;
 	fake_cpu.cr0 = 0x80000011; /* PG, ET, PE */
 	fake_cpu.cr4 = 0x20;       /* PAE */
+	/* A CPU with XSAVE (leaf 1 ECX bit 26): solo sets CR4.OSXSAVE. */
+	fake_cpuid_set(1, 0, (struct cpuid_regs){.ecx = 1u << 26});
 	strcpy(err, "untouched");
 	return 0;
 }
@@ -100,9 +102,9 @@ static void test_enable_sets_and_locks_feature_control(void **state)
 		fail_msg("%s", err);
 	/* lock (0) | VMX outside SMX (2) */
 	assert_int_equal(fake_msr_get(MSR_IA32_FEATURE_CONTROL), 0x5);
-	/* NE forced on; VMXE on */
+	/* NE forced on; VMXE and OSXSAVE on */
 	assert_int_equal(fake_cpu.cr0, 0x80000031);
-	assert_int_equal(fake_cpu.cr4, 0x2020);
+	assert_int_equal(fake_cpu.cr4, 0x42020);
 
 	/* The VMXON region: the first pool page, revision in its first
 	 * dword, the rest zeroed. */
@@ -126,8 +128,11 @@ static void test_enable_keeps_locked_feature_control(void **state)
 {
 	(void)state;
 	fake_msr_set(MSR_IA32_FEATURE_CONTROL, 0x5);
+	/* Without XSAVE, CR4.OSXSAVE stays clear (setting it would #GP). */
+	fake_cpuid_set(1, 0, (struct cpuid_regs){.ecx = ~(1u << 26)});
 	assert_true(vmx_cpu_enable(&cpu, err, sizeof(err)));
 	assert_int_equal(fake_msr_writes(MSR_IA32_FEATURE_CONTROL), 0);
+	assert_int_equal(fake_cpu.cr4, 0x2020);
 
 	/* A second enable (after a VMXOFF, say) reuses the region. */
 	hpa_t region = cpu.vmxon_region;
@@ -253,8 +258,12 @@ static void test_vmcs_setup_controls(void **state)
 	assert_int_equal(fake_vmcs_get(EPT_POINTER), 0x345601e);
 	assert_int_equal(fake_vmcs_get(VIRTUAL_PROCESSOR_ID), 7);
 	assert_int_equal(fake_vmcs_get(EXCEPTION_BITMAP), 0);
+	/* solo owns CR0.PG and CR0.NE, CR4.VMXE; the shadows belong to the
+	 * guest-state set-up. */
+	assert_int_equal(fake_vmcs_get(CR0_GUEST_HOST_MASK), 0x80000020);
 	assert_int_equal(fake_vmcs_get(CR4_GUEST_HOST_MASK), 0x2000);
-	assert_int_equal(fake_vmcs_get(CR4_READ_SHADOW), 0);
+	assert_false(fake_vmcs_has(CR0_READ_SHADOW));
+	assert_false(fake_vmcs_has(CR4_READ_SHADOW));
 	assert_int_equal(fake_vmcs_get(VMCS_LINK_POINTER), ~0ULL);
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0xffffffff);
 }
@@ -265,7 +274,9 @@ static void test_vmcs_setup_guest_real_mode(void **state)
 	vmcs_setup_guest_real_mode(0x1000, 0x8000);
 	/* ET | NE; PE and PG left clear under unrestricted guest. */
 	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0x30);
+	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0x30);
 	assert_int_equal(fake_vmcs_get(GUEST_CR4), 0x2000);
+	assert_int_equal(fake_vmcs_get(CR4_READ_SHADOW), 0);
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1000);
 	assert_int_equal(fake_vmcs_get(GUEST_RSP), 0x8000);
 	assert_int_equal(fake_vmcs_get(GUEST_RFLAGS), 0x2);
@@ -279,6 +290,53 @@ static void test_vmcs_setup_guest_real_mode(void **state)
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_PAT), 0x0007040600070406ULL);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0);
 	assert_int_equal(fake_vmcs_get(GUEST_ACTIVITY_STATE), 0);
+}
+
+static void expect_segment(uint32_t selector_field, uint32_t limit_field, uint32_t ar_field,
+                           uint32_t base_field, uint16_t selector, uint32_t limit, uint32_t ar)
+{
+	assert_int_equal(fake_vmcs_get(selector_field), selector);
+	assert_int_equal(fake_vmcs_get(limit_field), limit);
+	assert_int_equal(fake_vmcs_get(ar_field), ar);
+	assert_int_equal(fake_vmcs_get(base_field), 0);
+}
+
+static void test_vmcs_setup_guest_protected_mode(void **state)
+{
+	(void)state;
+	vmcs_setup_guest_protected_mode(0x100000, 0x7000);
+	/* The guest sees PE | ET; the CPU runs with NE forced as well. */
+	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0x11);
+	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0x31);
+	assert_int_equal(fake_vmcs_get(CR4_READ_SHADOW), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_CR4), 0x2000);
+	assert_int_equal(fake_vmcs_get(GUEST_CR3), 0);
+	/* Flat 4 GiB code 0x10 and data 0x18 (G, D/B, accessed), each field
+	 * at its own encoding. */
+	expect_segment(GUEST_CS_SELECTOR, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_CS_BASE, 0x10,
+	               0xffffffff, 0xc09b);
+	expect_segment(GUEST_SS_SELECTOR, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SS_BASE, 0x18,
+	               0xffffffff, 0xc093);
+	expect_segment(GUEST_DS_SELECTOR, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_DS_BASE, 0x18,
+	               0xffffffff, 0xc093);
+	expect_segment(GUEST_ES_SELECTOR, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_ES_BASE, 0x18,
+	               0xffffffff, 0xc093);
+	expect_segment(GUEST_FS_SELECTOR, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_FS_BASE, 0x18,
+	               0xffffffff, 0xc093);
+	expect_segment(GUEST_GS_SELECTOR, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_GS_BASE, 0x18,
+	               0xffffffff, 0xc093);
+	expect_segment(GUEST_TR_SELECTOR, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_TR_BASE, 0,
+	               0xffff, 0x8b);
+	expect_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, GUEST_LDTR_BASE,
+	               0, 0, 0x10000);
+	assert_int_equal(fake_vmcs_get(GUEST_GDTR_LIMIT), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_IDTR_LIMIT), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x100000);
+	assert_int_equal(fake_vmcs_get(GUEST_RSP), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_RFLAGS), 0x2);
+	assert_int_equal(fake_vmcs_get(GUEST_INTERRUPTIBILITY_INFO), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_ACTIVITY_STATE), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0);
 }
 
 static void test_vmcs_setup_host(void **state)
@@ -321,6 +379,7 @@ int main(void)
 	    T(test_vmcs_create_failures_return_the_page),
 	    T(test_vmcs_setup_controls),
 	    T(test_vmcs_setup_guest_real_mode),
+	    T(test_vmcs_setup_guest_protected_mode),
 	    T(test_vmcs_setup_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,12 +11,15 @@
 #include <stdint.h>
 
 #define HANDOFF_MAGIC   0x46464f444e41484fULL /* "OHANDOFF" little-endian */
-#define HANDOFF_VERSION 1
+#define HANDOFF_VERSION 2
 
 #define HANDOFF_MAX_CPUS          64
 #define HANDOFF_MAX_MEMORY_RANGES 512
-#define HANDOFF_MAX_FILES         16
-#define HANDOFF_FILE_NAME_LEN     32
+/* The config, the hypervisor, and a kernel and an initrd for each of up to
+ * 16 [vm] sections, with room to spare. */
+#define HANDOFF_MAX_FILES 64
+/* Room for an ESP path of up to 127 characters (CONFIG_PATH_MAX). */
+#define HANDOFF_FILE_NAME_LEN 128
 
 /* The hypervisor ELF is linked to run at this virtual address. */
 #define HANDOFF_HYPERVISOR_VIRT_BASE 0xffffffff80000000ULL
@@ -41,7 +44,10 @@ struct handoff_memory_range {
 /* The name the appliance config is handed over under. */
 #define HANDOFF_FILE_CONFIG "config"
 
-/* A file the boot stage read from the ESP, e.g. HANDOFF_FILE_CONFIG. */
+/* A file the boot stage read from the ESP, e.g. HANDOFF_FILE_CONFIG.
+ * Kernels and initrds named by [vm] sections are handed over under their
+ * ESP path as the config parser normalised it ("\solo\bzImage"), once
+ * each however many VMs name them. */
 struct handoff_file {
 	char name[HANDOFF_FILE_NAME_LEN]; /* NUL-terminated */
 	uint64_t base;                    /* physical address, identity mapped */

@@ -34,6 +34,9 @@ uint64_t cpu_read_dr7(void);
 void cpu_outb(uint16_t port, uint8_t value);
 uint8_t cpu_inb(uint16_t port);
 
+void cpu_xsetbv(uint32_t index, uint64_t value);
+uint64_t cpu_xgetbv(uint32_t index);
+
 uint64_t cpu_rdtsc(void);
 void cpu_pause(void);
 void cpu_disable_interrupts(void);

@@ -24,6 +24,8 @@ struct fake_port_access {
 struct fake_cpu_state {
 	uint64_t cr0, cr2, cr3, cr4, dr7;
 	uint64_t tsc, tsc_step; /* each rdtsc returns tsc, then adds tsc_step */
+	uint64_t xcr0;          /* XSETBV of any XCR but 0 fails the test */
+	unsigned xsetbv_calls;
 	unsigned cr0_writes, cr3_writes, cr4_writes;
 	bool interrupts_disabled;
 	struct descriptor_pointer gdtr, idtr;

@@ -3,8 +3,10 @@
  * Each step is one guest run: the "guest" may change its registers, then
  * the step's exit information is written into the fake VMCS as the CPU
  * would on a VM exit, or the entry itself fails. Every entry is recorded
- * with the registers and GUEST_RIP the hypervisor resumed with, so a test
- * can check what each handler left behind.
+ * with the registers, GUEST_RIP and the event-related VMCS fields the
+ * hypervisor resumed with, so a test can check what each handler and the
+ * event-injection step left behind. Like the CPU, every exit clears the
+ * valid bit of the VM-entry interruption-information field (SDM 27.2).
  */
 #ifndef SOLO_FAKE_VMX_ENTER_H
 #define SOLO_FAKE_VMX_ENTER_H
@@ -16,8 +18,10 @@
 
 #define FAKE_EXIT_MAX_WRITES 4
 #define FAKE_SCRIPT_MAX      64
-/* GUEST_RIP at entry when nothing had written it yet. */
-#define FAKE_RIP_UNSET 0xdeadbeefdeadbeefULL
+/* GUEST_RIP (or another recorded field) at entry when nothing had
+ * written it yet. */
+#define FAKE_RIP_UNSET   0xdeadbeefdeadbeefULL
+#define FAKE_FIELD_UNSET FAKE_RIP_UNSET
 
 struct fake_exit {
 	/* 0: the guest runs and exits as below. VMX_FAIL_VALID (with
@@ -30,8 +34,11 @@ struct fake_exit {
 	uint32_t instruction_length;
 	uint64_t guest_rip;
 	/* Registers the guest set before exiting. */
-	bool load_rax, load_rcx;
-	uint64_t rax, rcx;
+	bool load_rax, load_rcx, load_rdx, load_rbx;
+	uint64_t rax, rcx, rdx, rbx;
+	/* Non-zero: the fake TSC reads this when the guest exits (time the
+	 * guest ran or slept). */
+	uint64_t tsc_at_exit;
 	/* Any other exit fields (GUEST_PHYSICAL_ADDRESS, VM_EXIT_INTR_INFO,
 	 * GUEST_RFLAGS, ...). */
 	unsigned write_count;
@@ -45,6 +52,13 @@ struct fake_entry {
 	struct guest_regs regs; /* as the hypervisor entered the guest */
 	uint64_t guest_rip;     /* GUEST_RIP at entry, or FAKE_RIP_UNSET */
 	uint64_t launched;
+	/* These fields at entry, or FAKE_FIELD_UNSET. */
+	uint64_t intr_info;        /* VM_ENTRY_INTR_INFO_FIELD */
+	uint64_t error_code;       /* VM_ENTRY_EXCEPTION_ERROR_CODE */
+	uint64_t activity_state;   /* GUEST_ACTIVITY_STATE */
+	uint64_t interruptibility; /* GUEST_INTERRUPTIBILITY_INFO */
+	uint64_t preemption_timer; /* VMX_PREEMPTION_TIMER_VALUE */
+	uint64_t cpu_controls;     /* CPU_BASED_VM_EXEC_CONTROL */
 };
 
 /* Installs a script (copied); an entry beyond its end fails the test,

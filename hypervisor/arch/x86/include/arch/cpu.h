@@ -77,6 +77,20 @@ static inline uint8_t cpu_inb(uint16_t port)
 	return v;
 }
 
+/* XCR0 (extended feature enable register). Needs CR4.OSXSAVE. */
+static inline void cpu_xsetbv(uint32_t index, uint64_t value)
+{
+	__asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+			 : "memory");
+}
+
+static inline uint64_t cpu_xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static inline uint64_t cpu_rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -1,0 +1,96 @@
+/*
+ * Emulated MMIO: an EPT violation inside a device's page (the I/O APIC's,
+ * and the local APIC's xAPIC page until the guest switches it to x2APIC)
+ * is completed by fetching the guest's instruction, decoding its MOV,
+ * doing the register access on the device model and moving RIP past it.
+ */
+#include "arch/cpu.h"
+#include "core/exit_handlers.h"
+#include "core/guest_memory.h"
+#include "core/insn_decode.h"
+#include "core/partition.h"
+#include "core/vcpu_regs.h"
+#include "vmx/vmcs.h"
+
+#define CS_AR_LONG_MODE  (1u << 13)
+#define CS_AR_DEFAULT_32 (1u << 14) /* D/B: 32-bit operands and addresses */
+
+static bool in_xapic_page(const struct vcpu *vcpu, uint64_t gpa)
+{
+	return !vcpu->apic.x2apic_mode && gpa >= XAPIC_MMIO_BASE &&
+	       gpa < XAPIC_MMIO_BASE + XAPIC_MMIO_SIZE;
+}
+
+static bool in_ioapic_page(uint64_t gpa)
+{
+	return gpa >= IOAPIC_MMIO_BASE && gpa < IOAPIC_MMIO_BASE + IOAPIC_MMIO_SIZE;
+}
+
+bool exit_mmio_claims(const struct vcpu *vcpu, uint64_t gpa)
+{
+	return in_xapic_page(vcpu, gpa) || in_ioapic_page(gpa);
+}
+
+static bool device_read(struct vcpu *vcpu, uint64_t gpa, uint64_t now, uint32_t *value)
+{
+	if (in_ioapic_page(gpa))
+		return ioapic_mmio_read(&vcpu->partition->ioapic,
+					(unsigned)(gpa - IOAPIC_MMIO_BASE), value);
+	return xapic_mmio_read(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), now, value);
+}
+
+static bool device_write(struct vcpu *vcpu, uint64_t gpa, uint64_t now, uint32_t value)
+{
+	if (in_ioapic_page(gpa))
+		return ioapic_mmio_write(&vcpu->partition->ioapic,
+					 (unsigned)(gpa - IOAPIC_MMIO_BASE), value);
+	return xapic_mmio_write(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), value, now);
+}
+
+static enum exit_action refuse(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa,
+			       const char *why)
+{
+	partition_end(vcpu->partition, PARTITION_CRASHED,
+		      "unsupported MMIO access to guest-physical 0x%llx at RIP 0x%llx: %s",
+		      (unsigned long long)gpa, (unsigned long long)exit->guest_rip, why);
+	return EXIT_ACTION_STOP;
+}
+
+enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa)
+{
+	struct guest_paging paging = {
+	    .cr0 = vmcs_readl(GUEST_CR0),
+	    .cr3 = vmcs_readl(GUEST_CR3),
+	    .cr4 = vmcs_readl(GUEST_CR4),
+	    .efer = vcpu->efer,
+	};
+	uint32_t cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
+	bool long_mode = cs_ar & CS_AR_LONG_MODE;
+	/* The decoder reads 64-bit and 32-bit code; 16-bit code (real mode,
+	 * or CS.D clear) has other default sizes and ModRM forms. */
+	if (!long_mode && !(cs_ar & CS_AR_DEFAULT_32))
+		return refuse(vcpu, exit, gpa, "16-bit code is not decoded");
+	uint64_t linear = exit->guest_rip + (long_mode ? 0 : vmcs_readl(GUEST_CS_BASE));
+	uint8_t bytes[INSN_MAX_LENGTH];
+	size_t got = guest_read_linear(vcpu->partition, &paging, linear, bytes, sizeof(bytes));
+	struct insn_mov mov;
+	if (!insn_decode_mov(bytes, got, long_mode, &mov))
+		return refuse(vcpu, exit, gpa, "not a MOV solo can emulate");
+	if (mov.size != 4 || mov.high_byte)
+		return refuse(vcpu, exit, gpa, "APIC registers take 32-bit accesses only");
+	uint64_t now = cpu_rdtsc();
+	if (mov.is_write) {
+		uint32_t value = mov.has_immediate ? (uint32_t)mov.immediate
+						   : (uint32_t)vcpu_gpr_read(vcpu, mov.reg);
+		if (!device_write(vcpu, gpa, now, value))
+			return refuse(vcpu, exit, gpa, "no such APIC register");
+	} else {
+		uint32_t value;
+		if (!device_read(vcpu, gpa, now, &value))
+			return refuse(vcpu, exit, gpa, "no such APIC register");
+		vcpu_gpr_write(vcpu, mov.reg, value); /* 32-bit loads zero-extend */
+	}
+	vcpu->mmio_accesses++;
+	vmcs_writel(GUEST_RIP, exit->guest_rip + mov.length);
+	return EXIT_ACTION_RESUME;
+}

@@ -1,0 +1,48 @@
+/*
+ * RDMSR/WRMSR exits: ECX names the MSR, EDX:EAX carry the value. The
+ * policy lives in guest_msr.c; refused accesses get #GP, as the SDM
+ * prescribes for a missing or reserved MSR, and the first few per
+ * partition are noted on the console to make guest bring-up debuggable.
+ */
+#include "arch/cpu.h"
+#include "core/exit_handlers.h"
+#include "core/guest_msr.h"
+#include "core/partition.h"
+#include "lib/console.h"
+
+#define REFUSALS_SHOWN 8
+
+static void note_refusal(struct vcpu *vcpu, const char *what, uint32_t msr, uint64_t value)
+{
+	if (vcpu->msr_refusals++ < REFUSALS_SHOWN)
+		console_printf("solo: [%s] %s MSR 0x%x (0x%llx): #GP\n", vcpu->partition->name,
+			       what, msr, (unsigned long long)value);
+}
+
+enum exit_action exit_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	uint32_t msr = (uint32_t)vcpu->regs.rcx;
+	uint64_t value = 0;
+	if (!guest_msr_read(vcpu, msr, cpu_rdtsc(), &value)) {
+		note_refusal(vcpu, "rdmsr", msr, 0);
+		vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+		return EXIT_ACTION_RESUME;
+	}
+	vcpu->regs.rax = (uint32_t)value;
+	vcpu->regs.rdx = value >> 32;
+	exit_skip_instruction(exit);
+	return EXIT_ACTION_RESUME;
+}
+
+enum exit_action exit_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	uint32_t msr = (uint32_t)vcpu->regs.rcx;
+	uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
+	if (!guest_msr_write(vcpu, msr, value, cpu_rdtsc())) {
+		note_refusal(vcpu, "wrmsr", msr, value);
+		vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+		return EXIT_ACTION_RESUME;
+	}
+	exit_skip_instruction(exit);
+	return EXIT_ACTION_RESUME;
+}

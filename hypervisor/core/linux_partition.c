@@ -1,0 +1,129 @@
+/*
+ * Building and running a Linux partition. Guest RAM is one contiguous,
+ * 2 MiB-aligned block, so EPT maps it with the largest pages the CPU has
+ * and the loader can treat it as one array; nothing else is mapped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/cpu.h"
+#include "core/guest_msr.h"
+#include "core/linux_partition.h"
+#include "core/partition.h"
+#include "core/pcpu.h"
+#include "core/vcpu_run.h"
+#include "lib/console.h"
+#include "linux_boot.h"
+#include "mm/page_alloc.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_cpu.h"
+
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), partition_destroy(p), false)
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define XCR0_X87 1ULL
+
+static void free_table_page(hpa_t page)
+{
+	page_free(page, 1);
+}
+
+void partition_destroy(struct partition *p)
+{
+	vmcs_destroy(&p->vcpu);
+	if (p->ept.tables.root)
+		ept_destroy(&p->ept, free_table_page);
+	if (p->ram_hpa)
+		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
+	if (p->msr_bitmap)
+		page_free(p->msr_bitmap, 1);
+	p->ram_hpa = 0;
+	p->msr_bitmap = 0;
+	/* Its EPT root may be reused by the next partition. */
+	vmx_invept(2, 0);
+}
+
+bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec,
+			    char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", spec->name);
+	partition_devices_init(p);
+	if (spec->vcpus != 1)
+		return FAIL("%u vCPUs asked, only 1 per partition is supported yet", spec->vcpus);
+	uint64_t size = (spec->memory + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
+	p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
+	if (!p->ram_hpa)
+		return FAIL("not enough free memory for %llu MiB of RAM",
+			    (unsigned long long)(size / MIB));
+	p->ram_size = size;
+	memset(hpa_to_ptr(p->ram_hpa), 0, size);
+
+	char why[120];
+	struct linux_boot_layout layout;
+	if (!linux_boot_prepare(hpa_to_ptr(p->ram_hpa), size, spec->kernel, spec->kernel_size,
+				spec->initrd, spec->initrd_size, spec->cmdline, spec->vcpus, &layout,
+				why, sizeof(why)))
+		return FAIL("%s", why);
+	if (!ept_init(&p->ept, vmx_features.ept_2mb_pages, vmx_features.ept_1gb_pages,
+		      page_alloc_zeroed) ||
+	    !ept_map_ram(&p->ept, 0, p->ram_hpa, size))
+		return FAIL("out of memory for its EPT");
+	p->msr_bitmap = page_alloc(1, PAGE_SIZE);
+	if (!p->msr_bitmap)
+		return FAIL("out of memory for its MSR bitmap");
+	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
+
+	struct vcpu *v = &p->vcpu;
+	v->partition = p;
+	v->index = 0;
+	v->regs.rsi = layout.boot_params_gpa;
+	v->xcr0 = XCR0_X87;
+	p->entry_gpa = layout.entry_gpa;
+	return true;
+}
+
+static uint16_t allocate_vpid(void)
+{
+	static uint16_t next = 0x100; /* below are the self-test VMs' */
+	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+}
+
+void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
+			 uint64_t tsc_hz)
+{
+	struct vcpu *v = &p->vcpu;
+	v->pcpu_index = cpu->index;
+	v->vpid = allocate_vpid();
+	v->tsc_hz = tsc_hz;
+	/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15 tells
+	 * the guest its crystal runs at. */
+	x2apic_init(&v->apic, v->index, 1);
+	if (!vmcs_create(v)) {
+		partition_end(p, PARTITION_CRASHED, "cannot create its VMCS");
+	} else {
+		struct vmx_bitmaps own = *bitmaps;
+		own.msr = p->msr_bitmap;
+		vmcs_setup_host(cpu);
+		vmcs_setup_controls(v, &own, p->ept.eptp);
+		vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa, (uint32_t)v->regs.rsi);
+		if (cpu_cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
+			cpu_xsetbv(0, v->xcr0); /* the guest starts with x87 only */
+		console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
+			       cpu->index, (unsigned long long)(p->ram_size / MIB),
+			       (unsigned long long)p->entry_gpa);
+		p->started_tsc = cpu_rdtsc();
+		vcpu_run(v);
+	}
+	partition_console_flush(p);
+	uint64_t ran = cpu_rdtsc() - p->started_tsc;
+	char counts[400];
+	console_printf("[%s] %s: %s\n", p->name, partition_state_name(p->state), p->reason);
+	console_printf("[%s] exits: %s\n", p->name,
+		       vcpu_format_exit_counts(v, counts, sizeof(counts)));
+	console_printf("[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts\n", p->name,
+		       (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
+		       (unsigned long long)(tsc_hz ? v->halted_tsc * 1000 / tsc_hz : 0),
+		       (unsigned long long)v->apic.timer_fired);
+}

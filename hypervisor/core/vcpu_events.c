@@ -1,0 +1,92 @@
+/*
+ * Event injection through the VM-entry interruption-information field
+ * (SDM 26.6). One event per entry: a pending exception first (it belongs
+ * to the instruction that exited), else the highest deliverable interrupt
+ * from the virtual x2APIC. When interrupts are blocked, interrupt-window
+ * exiting brings control back the moment they are not. The VMX-preemption
+ * timer is programmed for the next timer deadline, so a halted vCPU (in
+ * the HLT activity state) sleeps in hardware until then.
+ */
+#include "core/vcpu_events.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_cpu.h"
+
+#define RFLAGS_IF (1ULL << 9)
+#define BLOCKING_BY_STI (1u << 0)
+#define BLOCKING_BY_MOV_SS (1u << 1)
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_DELIVER_CODE (1u << 11)
+#define INTR_TYPE_EXTERNAL (0u << 8)
+#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define CPU_BASED_INTR_WINDOW_EXITING (1u << 2)
+
+bool vcpu_interruptible(void)
+{
+	return (vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
+}
+
+static void set_interrupt_window_exiting(bool on)
+{
+	uint32_t controls = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	uint32_t wanted = on ? controls | CPU_BASED_INTR_WINDOW_EXITING
+			     : controls & ~CPU_BASED_INTR_WINDOW_EXITING;
+	if (wanted != controls)
+		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, wanted);
+}
+
+static void wake(struct vcpu *vcpu, uint64_t now)
+{
+	if (vcpu->halted_since) {
+		vcpu->halted_tsc += now - vcpu->halted_since;
+		vcpu->halted_since = 0;
+	}
+	vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+}
+
+static void inject(struct vcpu *vcpu, uint64_t now)
+{
+	if (vcpu->exception_pending) {
+		uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vcpu->exception_vector;
+		if (vcpu->exception_has_error_code) {
+			info |= INTR_INFO_DELIVER_CODE;
+			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vcpu->exception_error_code);
+		}
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+		vcpu->exception_pending = false;
+		wake(vcpu, now);
+		return;
+	}
+	int vector = x2apic_pending_vector(&vcpu->apic);
+	if (vector < 0) {
+		set_interrupt_window_exiting(false);
+		return;
+	}
+	if (!vcpu_interruptible()) {
+		set_interrupt_window_exiting(true);
+		return;
+	}
+	set_interrupt_window_exiting(false);
+	x2apic_accept(&vcpu->apic, vector);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vector);
+	wake(vcpu, now);
+}
+
+void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
+{
+	x2apic_timer_update(&vcpu->apic, now);
+	inject(vcpu, now);
+
+	/* An unknown TSC rate (0, as for the self-test VMs) means no quantum:
+	 * a zero preemption timer would exit before every guest instruction. */
+	uint64_t ticks = tsc_hz >= 1000000 ? tsc_hz / 1000000 * VCPU_QUANTUM_US : UINT64_MAX;
+	uint64_t deadline = vcpu->apic.timer_deadline;
+	if (deadline) {
+		uint64_t until = deadline > now ? deadline - now : 0;
+		if (until < ticks)
+			ticks = until;
+	}
+	ticks >>= vmx_features.preemption_timer_shift;
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
+}

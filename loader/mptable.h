@@ -1,0 +1,42 @@
+/*
+ * The Intel MultiProcessor Specification 1.4 tables a Linux guest reads to
+ * find its CPUs when there is no ACPI: a 16-byte floating pointer structure
+ * ("_MP_") and the configuration table ("PCMP") it points to, with one
+ * processor entry per vCPU and one ISA bus. There is no I/O APIC entry
+ * because the hypervisor emulates none. Pure C, no hardware access: the
+ * hypervisor, the host tool and the unit tests share it.
+ */
+#ifndef SOLO_LOADER_MPTABLE_H
+#define SOLO_LOADER_MPTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Inside the BIOS area 0xF0000-0xFFFFF that Linux scans for "_MP_". */
+#define MPTABLE_DEFAULT_GPA 0xf0000ULL
+/* APIC IDs in processor entries are 8 bits; solo's config allows 64. */
+#define MPTABLE_MAX_CPUS 64
+/* Where the guest finds its local APIC (the architectural default). */
+#define MPTABLE_LOCAL_APIC_ADDRESS 0xfee00000u
+/* The I/O APIC the hypervisor emulates, and the ISA IRQ of COM1 it routes
+ * (to the I/O APIC pin of the same number). */
+#define MPTABLE_IOAPIC_ADDRESS 0xfec00000u
+#define MPTABLE_COM1_IRQ 4
+
+/* Bytes mptable_build() writes for n vCPUs: the floating pointer, the
+ * configuration table header, n processor entries, the bus entry, the
+ * I/O APIC entry and COM1's interrupt assignment. */
+#define MPTABLE_SIZE(n) (16u + 44u + 20u * (unsigned)(n) + 8u + 8u + 8u)
+
+/* Writes the floating pointer at guest-physical gpa (16-byte aligned) and
+ * the configuration table right after it, into ram (guest-physical 0 at
+ * ram[0], ram_size bytes). vCPU i gets APIC ID i; vCPU 0 is the boot
+ * processor. Returns false without writing, with a short phrase in err,
+ * when vcpus is outside 1..MPTABLE_MAX_CPUS, gpa is misaligned or the
+ * tables do not fit below ram_size (or below 4 GiB: the pointers are 32
+ * bits). */
+bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus, char *err,
+                   size_t errlen);
+
+#endif

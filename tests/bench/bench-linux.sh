@@ -1,0 +1,60 @@
+#!/bin/sh
+# `make bench`: the cost of running Linux under solo, in Bochs
+# instructions, against the same kernel and initramfs booted natively in
+# the same run. Not a pass/fail test: it prints figures.
+#
+# Both runs use one emulated CPU and `clock: sync=none`, so a TSC tick is
+# one instruction and runs are repeatable. The span measured is the same
+# in both: from the start of the kernel's TSC clock (early in setup_arch,
+# after decompression) to the test init's first check, by the kernel's
+# own clock (the init reads its timestamp back from dmesg) converted to
+# TSC ticks with the TSC rate that kernel believes in. Natively the kernel
+# is started by SYSLINUX from Bochs' legacy BIOS (the guest kernel has no
+# EFI stub); under solo by the hypervisor through the 32-bit boot protocol.
+#   bench-linux.sh BUILD_DIR
+set -eu
+build=$1
+here=$(cd "$(dirname "$0")/../emu" && pwd)
+. "$here/bochs-lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/solo-bench.XXXXXX")
+
+ticks() { # ticks SERIAL_FILE PREFIX: TSC ticks of the span, from the init's bench line
+	awk -v prefix="$2" 'index($0, prefix "solo-test: bench:") == 1 {
+		for (i = 1; i <= NF; i++) { if ($i == "init") s = $(i + 1); if ($i == "TSC") m = $(i + 1) }
+		printf "%.0f\n", s * m * 1e6; exit }' "$1"
+}
+
+echo "bench: solo run (example appliance, 1 CPU)"
+mkdir -p "$work/solo"
+cp "$build/esp.img" "$work/solo/esp.img"
+bochs_write_config "$work/solo" "$work/solo/esp.img" 1
+bochs_boot "$work/solo" 900 '^solo: all partitions have ended' || true
+
+echo "bench: native run (same kernel and initramfs, SYSLINUX from the legacy BIOS)"
+mkdir -p "$work/native"
+img="$work/native/disk.img"
+truncate -s $((65 * 16 * 63 * 512)) "$img"
+mkfs.vfat -F 16 -n NATIVE "$img" >/dev/null
+export MTOOLS_SKIP_CHECK=1
+mcopy -i "$img" "$build/guest/bzImage" ::/BZIMAGE
+mcopy -i "$img" "$build/guest/test-initramfs.cpio" ::/TEST.CPI
+printf 'DEFAULT linux\nPROMPT 0\nLABEL linux\n  KERNEL /BZIMAGE\n  APPEND initrd=/TEST.CPI console=ttyS0,115200 quiet\n' >"$work/native/syslinux.cfg"
+mcopy -i "$img" "$work/native/syslinux.cfg" ::/SYSLINUX.CFG
+syslinux --install "$img"
+bochs_write_config "$work/native" "$img" 1
+sed -i 's#^romimage: .*#romimage: file=/usr/share/bochs/BIOS-bochs-latest#' "$work/native/bochsrc.txt"
+bochs_boot "$work/native" 900 'solo-test: done' || true
+
+solo=$(ticks "$work/solo/serial.txt" "[linux] ")
+native=$(ticks "$work/native/serial.txt" "")
+exits=$(sed -n 's/^\[linux\] exits: //p' "$work/solo/serial.txt")
+echo
+echo "span: kernel TSC clock start (setup_arch) -> test init's first check, in Bochs instructions (1 CPU)"
+printf '  native (SYSLINUX, legacy BIOS, PIT/PIC/IOAPIC): %s\n' "${native:-n/a}"
+printf '  under solo (boot protocol, x2APIC, no PIT):     %s\n' "${solo:-n/a}"
+if [ -n "$solo" ] && [ -n "$native" ]; then
+	awk -v s="$solo" -v n="$native" 'BEGIN { printf "  ratio solo/native: %.3f (target <= 1.05)\n", s / n }'
+fi
+echo "solo's VM exits for the whole partition run, by reason:"
+echo "  ${exits:-n/a}"
+echo "(serial logs: $work/solo/serial.txt, $work/native/serial.txt)"

@@ -1,0 +1,33 @@
+#!/bin/sh
+# A real Linux kernel in an EPT-isolated partition under solo, in Bochs:
+# it boots to a busybox init that sees the hypervisor CPUID bit and no
+# VMX, sleeps a second by its own clock (x2APIC TSC-deadline timer,
+# delivered by solo), keeps its SSE/AVX registers across thousands of
+# exits, and powers off, after which solo prints the partition's counters
+# and gets all its memory back.
+#   scenario-bochs-linux.sh BUILD_DIR WORK_DIR
+set -u
+build=$1 work=$2
+here=$(dirname "$0")
+. "$here/bochs-lib.sh"
+. "$here/check-lib.sh"
+
+cp "$build/esp.img" "$work/esp.img" # the example appliance
+bochs_write_config "$work" "$work/esp.img" 1
+bochs_boot "$work" 900 '^solo: all partitions have ended|^solo: stopped|exception'
+s="$work/serial.txt"
+
+expect "partition starts at the kernel's entry" "$s" '^solo: \[linux\] starting on cpu0: 64 MiB RAM'
+expect "guest init runs" "$s" '^\[linux\] solo-test: init started$'
+expect "guest sees the hypervisor flag" "$s" '^\[linux\] solo-test: cpuinfo hypervisor flag: yes$'
+expect "guest sees no vmx flag" "$s" '^\[linux\] solo-test: cpuinfo vmx flag: no$'
+expect "sleep 1 returns after about a second of guest time" "$s" '^\[linux\] solo-test: sleep 1: ok \(elapsed (9[0-9][0-9]|1[0-4][0-9][0-9]) ms\)$'
+expect "SSE registers survive exits" "$s" '^\[linux\] solo-test: sse registers survived [0-9]+ cpuid exits: ok$'
+expect "AVX registers survive exits (XSAVE sized right for the guest)" "$s" '^\[linux\] solo-test: avx registers survived [0-9]+ cpuid exits: ok$'
+expect "user-mode hypercall answers" "$s" '^\[linux\] solo-test: running under solo: yes \(ABI version 1\)$'
+expect "guest test run completes" "$s" '^\[linux\] solo-test: done$'
+expect "partition powers off cleanly" "$s" '^\[linux\] stopped: power-off$'
+expect "exit counters printed" "$s" '^\[linux\] exits: .*CPUID=[0-9]+.*MSR_WRITE=[0-9]+.*PREEMPTION_TIMER=[0-9]+'
+expect "all partition memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
+expect_not "no guest kernel panic or hypervisor exception" "$s" 'Kernel panic|exception|crashed'
+checks_done

@@ -1,0 +1,47 @@
+# libFuzzer targets for the code that reads untrusted bytes: the bzImage
+# loader, the appliance config parser and the MMIO instruction decoder
+# (the bytes at a guest's RIP). Built with Debian's
+# clang (-fsanitize=fuzzer plus AddressSanitizer and UBSan) into
+# $(BUILD)/fuzz/.
+#
+#   make fuzz                 each target for FUZZ_TIME seconds (30)
+#   make fuzz FUZZ_TIME=600   longer
+#
+# Each target starts from its seeds in tests/fuzz/corpus/NAME/ and keeps
+# what it learns in $(BUILD)/fuzz/corpus-NAME/, so the tree stays clean
+# and later runs pick up where earlier ones stopped. A crash leaves its
+# input as $(BUILD)/fuzz/crash-* and fails the target.
+
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
+FUZZ_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -Ihypervisor/include -Ihypervisor -Iloader
+
+# NAME -> the production sources it links.
+FUZZ_bzimage_SRCS := loader/linux_boot.c loader/mptable.c
+FUZZ_config_SRCS := loader/config.c
+FUZZ_insn_decode_SRCS := hypervisor/core/insn_decode.c
+FUZZ_NAMES := bzimage config insn_decode
+
+.PHONY: fuzz fuzz-deps
+
+fuzz-deps:
+	$(Q)tests/deps.sh clang
+
+define fuzz_target
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/build.mk | fuzz-deps
+	@mkdir -p $$(@D)
+	@echo "  FUZZCC  $$@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_target,$(n))))
+
+fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
+	$(Q)for n in $(FUZZ_NAMES); do \
+		echo "  FUZZ    $$n for $(FUZZ_TIME) s"; \
+		mkdir -p $(BUILD)/fuzz/corpus-$$n || exit 1; \
+		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+			>$(BUILD)/fuzz/$$n.log 2>&1 || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+		grep -E 'DONE' $(BUILD)/fuzz/$$n.log; \
+	done
