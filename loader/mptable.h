@@ -2,9 +2,10 @@
  * The Intel MultiProcessor Specification 1.4 tables a Linux guest reads to
  * find its CPUs when there is no ACPI: a 16-byte floating pointer structure
  * ("_MP_") and the configuration table ("PCMP") it points to, with one
- * processor entry per vCPU and one ISA bus. There is no I/O APIC entry
- * because the hypervisor emulates none. Pure C, no hardware access: the
- * hypervisor, the host tool and the unit tests share it.
+ * processor entry per vCPU, one ISA bus, the I/O APIC the hypervisor
+ * emulates and COM1's interrupt on it (ISA IRQ 4 to pin 4). Pure C, no
+ * hardware access: the hypervisor, the host tool and the unit tests share
+ * it.
  */
 #ifndef SOLO_LOADER_MPTABLE_H
 #define SOLO_LOADER_MPTABLE_H
