@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "core/guest_msr.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
@@ -84,6 +85,25 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	return true;
 }
 
+/* Starts the vCPU with every extended register in its initial state and
+ * XCR0 = x87 only, as after a CPU reset, whatever ran here before. */
+static void reset_extended_state(struct vcpu *v)
+{
+	static const struct {
+		uint8_t legacy[512];
+		uint8_t header[64];
+	} __attribute__((aligned(64))) init_area = {.legacy = {[24] = 0x80, [25] = 0x1f}};
+	uint64_t all = 0;
+	if (cpu_cpuid(1, 0).ecx & CPUID1_ECX_XSAVE) {
+		struct cpuid_regs xsave = cpu_cpuid(0xd, 0);
+		all = ((uint64_t)xsave.edx << 32) | xsave.eax;
+		cpu_xsetbv(0, all);
+	}
+	fpu_reset_extended_state(&init_area, all);
+	if (all)
+		cpu_xsetbv(0, v->xcr0);
+}
+
 static uint16_t allocate_vpid(void)
 {
 	static uint16_t next = 0x100; /* below are the self-test VMs' */
@@ -108,8 +128,7 @@ void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx
 		vmcs_setup_host(cpu);
 		vmcs_setup_controls(v, &own, p->ept.eptp);
 		vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa, (uint32_t)v->regs.rsi);
-		if (cpu_cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
-			cpu_xsetbv(0, v->xcr0); /* the guest starts with x87 only */
+		reset_extended_state(v);
 		console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
 			       cpu->index, (unsigned long long)(p->ram_size / MIB),
 			       (unsigned long long)p->entry_gpa);
