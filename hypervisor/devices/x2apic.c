@@ -366,6 +366,8 @@ void x2apic_accept(struct x2apic *apic, int vector)
 #define XAPIC_ID 0x20
 #define XAPIC_LDR 0xd0
 #define XAPIC_DFR 0xe0
+#define XAPIC_EOI 0xb0
+#define XAPIC_ESR 0x280
 #define XAPIC_ICR_LOW 0x300
 #define XAPIC_ICR_HIGH 0x310
 
@@ -411,6 +413,11 @@ bool xapic_mmio_write(struct x2apic *apic, unsigned offset, uint32_t value, uint
 	case XAPIC_ICR_HIGH:
 		apic->icr_high = value & 0xff000000u;
 		return true;
+	case XAPIC_EOI:
+	case XAPIC_ESR:
+		/* xAPIC ignores the value written to these (x2APIC insists
+		 * on 0, SDM 11.12.1.2). */
+		return x2apic_write(apic, X2APIC_MSR_FIRST + offset / 16, 0, now);
 	case XAPIC_ICR_LOW:
 		send_ipi(apic, ((uint64_t)(apic->icr_high >> 24) << ICR_DEST_SHIFT) | value);
 		return true;

@@ -686,6 +686,13 @@ static void test_xapic_registers_shared_with_x2apic(void **state)
 	/* ESR: Linux writes 0 before reading. */
 	mmio_wr(0x280, 0, 0);
 	assert_int_equal(mmio_rd(0x280, 0), 0);
+	/* Unlike x2APIC, xAPIC takes any value in EOI and ESR writes. */
+	x2apic_set_irr(&apic, 0x51);
+	x2apic_accept(&apic, 0x51);
+	mmio_wr(0xb0, 0x1234, 0);
+	assert_int_equal(mmio_rd(0x100 + 0x10 * 2, 0), 0);
+	mmio_wr(0x280, 0xffffffff, 0);
+	assert_int_equal(mmio_rd(0x280, 0), 0);
 }
 
 static void test_xapic_timer(void **state)
