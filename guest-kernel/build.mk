@@ -5,13 +5,17 @@
 # few minutes the first time); the script keeps its own cache key, so a
 # run with unchanged inputs returns at once. The initramfs is Debian's
 # static busybox plus the static test programs in guest-kernel/test/.
+# solo-init (guest-kernel/init/) is the guest init of every container
+# partition: a static binary the host tool puts at /.solo/init.
 
 GUEST_DIR := $(BUILD)/guest
 GUEST_KERNEL := $(GUEST_DIR)/bzImage
 GUEST_TEST_INITRAMFS := $(GUEST_DIR)/test-initramfs.cpio
+GUEST_INIT := $(GUEST_DIR)/solo-init
+GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c
 
 .PHONY: guest
-guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS)
+guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT)
 
 # deps is order-only: it installs the kernel source and tools, and must
 # not make the kernel look out of date. The tarball is a prerequisite
@@ -20,9 +24,20 @@ $(GUEST_KERNEL): guest-kernel/build-kernel.sh guest-kernel/config.fragment \
 		$(wildcard /usr/src/linux-source-6.1.tar.xz) | deps
 	$(Q)guest-kernel/build-kernel.sh $(GUEST_DIR)
 
-$(GUEST_TEST_INITRAMFS): guest-kernel/build-test-initramfs.sh $(wildcard guest-kernel/test/*) \
+$(GUEST_TEST_INITRAMFS): guest-kernel/build-test-initramfs.sh guest-kernel/cpio-lib.sh \
+		$(wildcard guest-kernel/test/*) guest-kernel/include/solo_hypercall.h \
 		$(wildcard /bin/busybox) | deps
 	$(Q)HOSTCC=$(HOSTCC) guest-kernel/build-test-initramfs.sh $@
 
-# tests/emu/scenario-qemu-guest-linux.sh and the Bochs Linux scenario boot these.
-test: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS)
+# Static against glibc (libc6-dev has the static libraries), like the test
+# programs: the container's root file system may have no libc at all.
+$(GUEST_INIT): $(GUEST_INIT_SRCS) $(wildcard guest-kernel/init/*.h) \
+		guest-kernel/include/solo_hypercall.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(HOSTCC) -static -O2 -s -std=c11 $(WARNINGS) -Iguest-kernel/include \
+		-Iguest-kernel/init -o $@ $(GUEST_INIT_SRCS)
+
+# tests/emu/scenario-qemu-guest-linux.sh and the Bochs Linux scenario boot
+# the first two; scenario-qemu-container-init.sh boots solo-init.
+test: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT)

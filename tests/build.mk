@@ -4,11 +4,11 @@
 # exercises, compiled for the host with the fake architecture layer first
 # on the include path (tests/fakes/include), so hypervisor logic that would
 # execute privileged instructions talks to fakes instead.
-#   $(eval $(call unit_test,NAME,SOURCES...))
+#   $(eval $(call unit_test,NAME,SOURCES...[,EXTRA LIBRARIES]))
 
 UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -Itests/fakes/include -Ihypervisor/include \
-	-Ihypervisor -Iloader -Itests/unit
+	-Ihypervisor -Iloader -Iguest-kernel/init -Itests/unit
 UNIT_LDLIBS := -lcmocka
 UNIT_TESTS :=
 
@@ -17,7 +17,7 @@ UNIT_TESTS += $(BUILD)/tests/$(1)
 $(BUILD)/tests/$(1): tests/unit/$(1).c $(2) $(wildcard tests/unit/*.h) $(wildcard tests/fakes/include/*/*.h)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(2) $(UNIT_LDLIBS)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(2) $(UNIT_LDLIBS) $(3)
 endef
 
 include tests/unit/tests.mk

@@ -41,3 +41,12 @@ $(eval $(call unit_test,test_guest_memory,hypervisor/core/guest_memory.c))
 $(eval $(call unit_test,test_ioapic,hypervisor/devices/ioapic.c hypervisor/devices/x2apic.c))
 $(eval $(call unit_test,test_rtc,hypervisor/devices/rtc_cmos.c))
 $(eval $(call unit_test,test_mmio,$(EXIT_PATH_SRCS)))
+$(eval $(call unit_test,test_spec,guest-kernel/init/spec.c))
+$(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS)))
+# The image path runs on images tests/unit/make-test-images.sh builds
+# beside the binary, fresh from umoci and skopeo, never committed.
+$(eval $(call unit_test,test_oci_image,$(LOADER_IMAGE_SRCS),$(LOADER_IMAGE_LIBS)))
+$(BUILD)/tests/test_oci_image: $(BUILD)/tests/oci-images/.stamp
+$(BUILD)/tests/oci-images/.stamp: tests/unit/make-test-images.sh
+	@echo "  IMAGES  $(@D)"
+	$(Q)tests/unit/make-test-images.sh $(@D) >/dev/null && touch $@
