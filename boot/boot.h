@@ -50,7 +50,9 @@ struct boot_named_file {
 
 /* The kernels and initrds of the config's [vm] sections, each distinct
  * path once. */
-#define BOOT_VM_FILES_MAX (2 * CONFIG_MAX_VMS)
+/* Every VM's kernel and initrd, and every container's initramfs (the
+ * containers share one kernel). */
+#define BOOT_VM_FILES_MAX (2 * CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS + 1)
 struct vm_files {
 	unsigned count;
 	struct boot_named_file files[BOOT_VM_FILES_MAX];

@@ -51,15 +51,18 @@ static void append(char *dst, size_t n, const char *src)
 
 /* Reads the file at path (from the config, so printable ASCII) unless an
  * earlier VM already did. what is "kernel" or "initrd", for messages. */
-static const struct boot_named_file *read_file(EFI_HANDLE image, const struct config_vm *vm,
-                                               const char *what, const char *path, UINTN max_size,
+static const struct boot_named_file *read_file(EFI_HANDLE image, const char *kind,
+                                               const struct config_vm *vm, const char *what,
+                                               const char *path, UINTN max_size,
                                                struct vm_files *files)
 {
 	const struct boot_named_file *known = find(files, path);
 	if (known)
 		return known;
 
-	char context[CONFIG_NAME_MAX + 32] = "vm '";
+	char context[CONFIG_NAME_MAX + 32] = "";
+	append(context, sizeof(context), kind);
+	append(context, sizeof(context), " '");
 	append(context, sizeof(context), vm->name);
 	append(context, sizeof(context), "': ");
 	append(context, sizeof(context), what);
@@ -79,24 +82,26 @@ static const struct boot_named_file *read_file(EFI_HANDLE image, const struct co
 	return f;
 }
 
-static bool read_vm(EFI_HANDLE image, const struct config_vm *vm, struct vm_files *files)
+/* kind is "vm" or "container", for messages. */
+static bool read_vm(EFI_HANDLE image, const char *kind, const struct config_vm *vm,
+                    struct vm_files *files)
 {
 	const struct boot_named_file *kernel =
-	    read_file(image, vm, "kernel", vm->kernel, VM_KERNEL_MAX, files);
+	    read_file(image, kind, vm, "kernel", vm->kernel, VM_KERNEL_MAX, files);
 	if (!kernel)
 		return false;
 	char err[128];
 	struct bzimage_info info;
 	if (!bzimage_check((const void *)(UINTN)kernel->file.base, kernel->file.size, &info, err,
 	                   sizeof(err))) {
-		console_error(L"vm '%a': kernel %a: %a", vm->name, vm->kernel, err);
+		console_error(L"%a '%a': kernel %a: %a", kind, vm->name, vm->kernel, err);
 		return false;
 	}
 
 	UINT64 initrd_size = 0;
 	if (vm->initrd[0]) {
 		const struct boot_named_file *initrd =
-		    read_file(image, vm, "initrd", vm->initrd, VM_INITRD_MAX, files);
+		    read_file(image, kind, vm, "initrd", vm->initrd, VM_INITRD_MAX, files);
 		if (!initrd)
 			return false;
 		initrd_size = initrd->file.size;
@@ -105,11 +110,11 @@ static bool read_vm(EFI_HANDLE image, const struct config_vm *vm, struct vm_file
 	struct linux_boot_layout layout;
 	if (!linux_boot_plan(vm->memory, &info, initrd_size, vm->cmdline, vm->vcpus, &layout, err,
 	                     sizeof(err))) {
-		console_error(L"vm '%a': %a", vm->name, err);
+		console_error(L"%a '%a': %a", kind, vm->name, err);
 		return false;
 	}
-	console_info(L"vm '%a': kernel %a (boot protocol %d.%02d, %ld KiB), initrd %ld KiB",
-	             vm->name, vm->kernel, info.version >> 8, info.version & 0xff,
+	console_info(L"%a '%a': kernel %a (boot protocol %d.%02d, %ld KiB), initrd %ld KiB",
+	             kind, vm->name, vm->kernel, info.version >> 8, info.version & 0xff,
 	             (UINT64)kernel->file.size >> 10, initrd_size >> 10);
 	return true;
 }
@@ -118,7 +123,16 @@ bool vm_files_read(EFI_HANDLE image, const struct appliance_config *config, stru
 {
 	files->count = 0;
 	for (uint32_t i = 0; i < config->vm_count; i++)
-		if (!read_vm(image, &config->vms[i], files))
+		if (!read_vm(image, "vm", &config->vms[i], files))
 			return false;
+	/* A container whose files are missing or broken (a hand-edited ESP)
+	 * must not keep the others from starting: it is reported and left
+	 * out, and the hypervisor says again that it did not start. */
+	for (uint32_t i = 0; i < config->container_count; i++) {
+		struct config_vm vm;
+		config_container_vm(&config->containers[i], &vm);
+		if (!read_vm(image, "container", &vm, files))
+			console_info(L"container '%a' will not start; the others go on", vm.name);
+	}
 	return true;
 }

@@ -6,3 +6,10 @@
 LOADER_ELF_SRCS := loader/elf_image.c
 LOADER_CONFIG_SRCS := loader/config.c
 LOADER_LINUX_SRCS := loader/linux_boot.c loader/mptable.c
+# The host side of `solo build` (image -> initramfs). Host only: these
+# link libarchive, jansson and libcrypto, so the boot stage and the
+# hypervisor never compile them.
+LOADER_SPEC_SRCS := loader/container_spec.c
+LOADER_IMAGE_SRCS := loader/oci_image.c loader/rootfs.c loader/initramfs.c \
+	$(LOADER_SPEC_SRCS) loader/container_build.c
+LOADER_IMAGE_LIBS := -larchive -ljansson -lcrypto

@@ -686,3 +686,26 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 	}
 	return check_complete(&p);
 }
+
+void config_container_vm(const struct config_container *c, struct config_vm *vm)
+{
+	*vm = (struct config_vm){.memory = c->memory, .vcpus = c->vcpus};
+	/* Sizes are checked at compile time below; names are at most
+	 * CONFIG_NAME_MAX, so every copy fits. */
+	memcpy(vm->name, c->name, sizeof(vm->name));
+	memcpy(vm->kernel, CONFIG_CONTAINER_KERNEL, sizeof(CONFIG_CONTAINER_KERNEL));
+	size_t dir = sizeof(CONFIG_CONTAINER_INITRD_DIR) - 1;
+	size_t name = 0; /* no strlen: the boot stage's libc has none */
+	while (name < CONFIG_NAME_MAX && c->name[name])
+		name++;
+	memcpy(vm->initrd, CONFIG_CONTAINER_INITRD_DIR, dir);
+	memcpy(vm->initrd + dir, c->name, name);
+	memcpy(vm->initrd + dir + name, ".cpio", sizeof(".cpio"));
+	memcpy(vm->cmdline, CONFIG_CONTAINER_CMDLINE, sizeof(CONFIG_CONTAINER_CMDLINE));
+}
+
+_Static_assert(sizeof(CONFIG_CONTAINER_INITRD_DIR) - 1 + CONFIG_NAME_MAX + sizeof(".cpio") <=
+		   CONFIG_PATH_MAX + 1,
+	       "a container's initrd path fits a [vm] path");
+_Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) <= CONFIG_CMDLINE_MAX + 1,
+	       "the container command line fits");

@@ -117,4 +117,16 @@ struct appliance_config {
 bool config_parse(const char *text, size_t len, struct appliance_config *out, char *err,
                   size_t errlen);
 
+/* Where `solo build` puts a container's pieces on the ESP, and how its
+ * partition boots: the shared guest kernel, the container's own
+ * initramfs, and the guest init (guest-kernel/init) as PID 1. */
+#define CONFIG_CONTAINER_KERNEL "\\solo\\bzImage"
+#define CONFIG_CONTAINER_INITRD_DIR "\\solo\\containers\\"
+#define CONFIG_CONTAINER_CMDLINE "console=ttyS0,115200 quiet rdinit=/.solo/init"
+
+/* The [vm] a container boots as: kernel CONFIG_CONTAINER_KERNEL, initrd
+ * CONFIG_CONTAINER_INITRD_DIR "NAME.cpio", CONFIG_CONTAINER_CMDLINE, and
+ * the container's memory and vCPUs. */
+void config_container_vm(const struct config_container *c, struct config_vm *vm);
+
 #endif

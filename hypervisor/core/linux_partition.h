@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/restart_policy.h"
+
 struct partition;
 struct pcpu;
 struct vmx_bitmaps;
@@ -25,6 +27,20 @@ struct linux_partition_spec {
 	uint64_t memory; /* bytes of guest RAM */
 	unsigned vcpus;
 };
+
+/* A partition as configured, which may be started several times: what it
+ * boots, and its restart policy and count. */
+struct partition_slot {
+	struct linux_partition_spec spec;
+	struct restart_policy policy;
+	unsigned restarts;
+	struct partition *partition;
+};
+
+/* Runs the slot's partition on this CPU to its end, restarting it as its
+ * policy says (after the backoff), and frees its memory each time. */
+void partition_slot_run(struct partition_slot *slot, struct pcpu *cpu,
+			const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
 
 /* Allocates the partition's RAM, EPT and MSR bitmap and lays out the
  * kernel, initrd, command line, boot parameters and MP table in it. On

@@ -35,7 +35,6 @@ extern char __image_start[], __image_end[];
 void hv_main(uint64_t handoff_address);
 
 static struct appliance_config config;
-static struct partition partitions[CONFIG_MAX_VMS];
 
 static __attribute__((noreturn)) void stop(const char *what, const char *why)
 {
@@ -121,22 +120,28 @@ static struct vmx_bitmaps allocate_bitmaps(void)
 	return b;
 }
 
-/* Creates a partition for every [vm] in the config; one that cannot be
- * built is reported and left out, the others go ahead. */
-static unsigned create_partitions(const struct handoff *h)
+#define MAX_PARTITIONS (CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS)
+static struct partition partitions[MAX_PARTITIONS];
+static struct partition_slot slots[MAX_PARTITIONS];
+
+/* Prepares and creates the partition for one [vm] (or container, seen as
+ * the [vm] it boots as). Returns false, with the reason on the console,
+ * when it cannot start; the others go ahead regardless. */
+static bool create_one(const struct handoff *h, const struct config_vm *vm,
+		       struct restart_policy policy, struct partition_slot *slot,
+		       struct partition *p)
 {
-	unsigned count = 0;
-	for (unsigned i = 0; i < config.vm_count; i++) {
-		const struct config_vm *vm = &config.vms[i];
-		const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
-		const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
-		char err[160];
-		if (!kernel || (vm->initrd[0] && !initrd)) {
-			console_printf("solo: [%s] not started: %s not handed over by the boot stage\n",
-				       vm->name, kernel ? vm->initrd : vm->kernel);
-			continue;
-		}
-		struct linux_partition_spec spec = {
+	const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
+	const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
+	char err[160];
+	if (!kernel || (vm->initrd[0] && !initrd)) {
+		console_printf("solo: [%s] not started: %s not handed over by the boot stage\n",
+			       vm->name, kernel ? vm->initrd : vm->kernel);
+		return false;
+	}
+	*slot = (struct partition_slot){
+	    .spec =
+		{
 		    .name = vm->name,
 		    .kernel = hpa_to_ptr(kernel->base),
 		    .kernel_size = kernel->size,
@@ -145,12 +150,30 @@ static unsigned create_partitions(const struct handoff *h)
 		    .cmdline = vm->cmdline,
 		    .memory = vm->memory,
 		    .vcpus = vm->vcpus,
-		};
-		if (!linux_partition_create(&partitions[count], &spec, err, sizeof(err))) {
-			console_printf("solo: [%s] not started: %s\n", vm->name, err);
-			continue;
-		}
-		count++;
+		},
+	    .policy = policy,
+	    .partition = p,
+	};
+	if (!linux_partition_create(p, &slot->spec, err, sizeof(err))) {
+		console_printf("solo: [%s] not started: %s\n", vm->name, err);
+		return false;
+	}
+	return true;
+}
+
+/* Creates a partition for every [vm] and [container] of the config. */
+static unsigned create_partitions(const struct handoff *h)
+{
+	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS];
+	unsigned count = 0;
+	for (unsigned i = 0; i < config.vm_count; i++)
+		count += create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
+				    &slots[count], &partitions[count]);
+	for (unsigned i = 0; i < config.container_count; i++) {
+		const struct config_container *c = &config.containers[i];
+		config_container_vm(c, &container_vms[i]);
+		struct restart_policy policy = {c->restart, c->restart_max};
+		count += create_one(h, &container_vms[i], policy, &slots[count], &partitions[count]);
 	}
 	return count;
 }
@@ -160,7 +183,7 @@ static unsigned create_partitions(const struct handoff *h)
 static void run_partitions(unsigned count)
 {
 	bool usable[HANDOFF_MAX_CPUS];
-	unsigned cpu_of[CONFIG_MAX_VMS];
+	unsigned cpu_of[MAX_PARTITIONS];
 	for (unsigned i = 0; i < pcpu_count; i++)
 		usable[i] = pcpus[i].state == PCPU_SELFTEST_DONE;
 	if (count && !placement_assign(usable, pcpu_count, count, cpu_of)) {
@@ -170,7 +193,7 @@ static void run_partitions(unsigned count)
 	for (unsigned i = 0; i < count; i++) {
 		struct pcpu *cpu = &pcpus[cpu_of[i]];
 		if (cpu->run_queue_length < PCPU_MAX_QUEUED)
-			cpu->run_queue[cpu->run_queue_length++] = &partitions[i];
+			cpu->run_queue[cpu->run_queue_length++] = &slots[i];
 	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned i = 1; i < pcpu_count; i++)
@@ -265,7 +288,7 @@ void hv_main(uint64_t handoff_address)
 	console_printf("solo: ready\n");
 
 	unsigned count = create_partitions(h);
-	if (count || config.vm_count) {
+	if (count || config.vm_count || config.container_count) {
 		run_partitions(count);
 		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
 			       (unsigned long long)page_alloc_free_pages(),

@@ -18,7 +18,7 @@
 #define SEL_DATA    0x10
 #define SEL_TSS     0x18
 #define GDT_ENTRIES 5
-#define PCPU_MAX_QUEUED 16
+#define PCPU_MAX_QUEUED 32
 
 struct tss64 {
 	uint32_t reserved0;
@@ -53,7 +53,7 @@ struct pcpu {
 
 	/* Partitions this CPU runs, one after another (written by the boot
 	 * CPU before run_queue_ready is set; read-only afterwards). */
-	struct partition *run_queue[PCPU_MAX_QUEUED];
+	struct partition_slot *run_queue[PCPU_MAX_QUEUED];
 	unsigned run_queue_length;
 	volatile int run_queue_ready;
 	volatile int run_queue_done;

@@ -41,11 +41,8 @@ static void enter_vmx_and_test(struct pcpu *cpu, unsigned selftest)
 
 void smp_run_queue(struct pcpu *cpu)
 {
-	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct partition *p = cpu->run_queue[i];
-		linux_partition_run(p, cpu, active_plan->bitmaps, active_plan->tsc_hz);
-		partition_destroy(p);
-	}
+	for (unsigned i = 0; i < cpu->run_queue_length; i++)
+		partition_slot_run(cpu->run_queue[i], cpu, active_plan->bitmaps, active_plan->tsc_hz);
 	cpu->run_queue_done = 1;
 }
 

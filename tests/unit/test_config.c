@@ -502,6 +502,27 @@ static void test_vm_and_container_names_shared(void **state)
 	expect_error(text, "line 51: more than 16 vms");
 }
 
+static void test_container_as_vm(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname = a\n"
+		  "[container web-1]\nimage = oci:x\nmemory = 48M\nvcpus = 2\n");
+	struct config_vm vm;
+	memset(&vm, 0x5a, sizeof(vm));
+	config_container_vm(&cfg.containers[0], &vm);
+	assert_string_equal(vm.name, "web-1");
+	assert_string_equal(vm.kernel, "\\solo\\bzImage");
+	assert_string_equal(vm.initrd, "\\solo\\containers\\web-1.cpio");
+	assert_string_equal(vm.cmdline, "console=ttyS0,115200 quiet rdinit=/.solo/init");
+	assert_int_equal(vm.memory, 48ULL << 20);
+	assert_int_equal(vm.vcpus, 2);
+	/* The longest name still fits the path. */
+	expect_ok("[appliance]\nname = a\n"
+		  "[container abcdefghijklmnopqrstuvwxyz01234]\nimage = oci:x\nmemory = 1M\n");
+	config_container_vm(&cfg.containers[0], &vm);
+	assert_string_equal(vm.initrd, "\\solo\\containers\\abcdefghijklmnopqrstuvwxyz01234.cpio");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +543,7 @@ int main(void)
 	    cmocka_unit_test(test_vm_sections),
 	    cmocka_unit_test(test_vm_errors),
 	    cmocka_unit_test(test_vm_and_container_names_shared),
+	    cmocka_unit_test(test_container_as_vm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,3 +50,4 @@ $(BUILD)/tests/test_oci_image: $(BUILD)/tests/oci-images/.stamp
 $(BUILD)/tests/oci-images/.stamp: tests/unit/make-test-images.sh
 	@echo "  IMAGES  $(@D)"
 	$(Q)tests/unit/make-test-images.sh $(@D) >/dev/null && touch $@
+$(eval $(call unit_test,test_restart_policy,hypervisor/core/restart_policy.c))
