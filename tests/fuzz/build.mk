@@ -1,6 +1,7 @@
 # libFuzzer targets for the code that reads untrusted bytes: the bzImage
-# loader, the appliance config parser and the MMIO instruction decoder
-# (the bytes at a guest's RIP). Built with Debian's
+# loader, the appliance config parser, the MMIO instruction decoder (the
+# bytes at a guest's RIP), and the image reader (an image layer, and a
+# whole docker-archive). Built with Debian's
 # clang (-fsanitize=fuzzer plus AddressSanitizer and UBSan) into
 # $(BUILD)/fuzz/.
 #
@@ -14,14 +15,18 @@
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
-FUZZ_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -Ihypervisor/include -Ihypervisor -Iloader
 
 # NAME -> the production sources it links.
 FUZZ_bzimage_SRCS := loader/linux_boot.c loader/mptable.c
 FUZZ_config_SRCS := loader/config.c
 FUZZ_insn_decode_SRCS := hypervisor/core/insn_decode.c
-FUZZ_NAMES := bzimage config insn_decode
+FUZZ_layer_SRCS := loader/rootfs.c
+FUZZ_layer_LIBS := -larchive
+FUZZ_image_SRCS := $(LOADER_IMAGE_SRCS) loader/config.c
+FUZZ_image_LIBS := $(LOADER_IMAGE_LIBS)
+FUZZ_NAMES := bzimage config insn_decode layer image
 
 .PHONY: fuzz fuzz-deps
 
@@ -32,7 +37,7 @@ define fuzz_target
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/build.mk | fuzz-deps
 	@mkdir -p $$(@D)
 	@echo "  FUZZCC  $$@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) $$(FUZZ_$(1)_LIBS)
 endef
 $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_target,$(n))))
 
