@@ -30,17 +30,23 @@ include guest-kernel/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk
 
-# The ESP image: a FAT16 superfloppy whose size is a whole number of
-# Bochs cylinders (16 heads x 63 sectors), so Bochs and QEMU both take it.
-# It holds the example appliance: the self-test probe VM on every CPU and a
-# Linux partition booting the guest kernel with the test initramfs.
+# The ESP image of the example appliance, written by the host tool like
+# any appliance: the self-test probe VM on every CPU, a Linux partition
+# booting the guest kernel with the test initramfs (passed with --file, as
+# the config's [vm] sections name it) and two containers from images built
+# from busybox alone (tests/emu/make-example-images.sh).
 EXAMPLE_CONF := tests/emu/example-appliance.conf
-ESP_FILES := $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf $(EXAMPLE_CONF) \
-	$(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS)
-$(BUILD)/esp.img: $(ESP_FILES) tests/emu/make-esp.sh
-	@echo "  ESP     $@"
-	$(Q)tests/emu/make-esp.sh $@ $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf \
-		$(EXAMPLE_CONF) '\solo\bzImage'=$(GUEST_KERNEL) '\solo\test.cpio'=$(GUEST_TEST_INITRAMFS)
+EXAMPLE_IMAGES := $(BUILD)/example-images
+ESP_FILES := $(BUILD)/solo $(BUILD)/boot/BOOTX64.EFI $(BUILD)/hypervisor/solo.elf $(EXAMPLE_CONF) \
+	$(GUEST_KERNEL) $(GUEST_INIT) $(GUEST_TEST_INITRAMFS) $(EXAMPLE_IMAGES)/.stamp
+$(BUILD)/esp.img: $(ESP_FILES)
+	@echo "  SOLO    $@"
+	$(Q)$(BUILD)/solo build $(EXAMPLE_CONF) -o $@ --kernel $(GUEST_KERNEL) --init $(GUEST_INIT) \
+		--boot $(BUILD)/boot/BOOTX64.EFI --hypervisor $(BUILD)/hypervisor/solo.elf \
+		--file '\solo\test.cpio'=$(GUEST_TEST_INITRAMFS)
+$(EXAMPLE_IMAGES)/.stamp: tests/emu/make-example-images.sh $(wildcard /bin/busybox)
+	@echo "  IMAGES  $(@D)"
+	$(Q)tests/emu/make-example-images.sh $(@D) >/dev/null && touch $@
 
 run: all
 	$(Q)tests/emu/run.sh $(BUILD)/esp.img

@@ -13,3 +13,13 @@ LOADER_SPEC_SRCS := loader/container_spec.c
 LOADER_IMAGE_SRCS := loader/oci_image.c loader/rootfs.c loader/initramfs.c \
 	$(LOADER_SPEC_SRCS) loader/container_build.c
 LOADER_IMAGE_LIBS := -larchive -ljansson -lcrypto
+
+# `solo`, the host tool (loader/tool/): config + OCI images -> ESP image.
+# It sits at the top of the build tree, so it finds the boot stage,
+# hypervisor, guest kernel and guest init beside itself.
+SOLO_TOOL_SRCS := $(wildcard loader/tool/*.c) $(LOADER_CONFIG_SRCS) $(LOADER_IMAGE_SRCS)
+$(BUILD)/solo: $(SOLO_TOOL_SRCS) $(wildcard loader/tool/*.h) $(wildcard loader/*.h)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARNINGS) -Iloader -Iloader/tool \
+		-o $@ $(SOLO_TOOL_SRCS) $(LOADER_IMAGE_LIBS)

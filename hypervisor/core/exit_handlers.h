@@ -36,6 +36,10 @@ enum exit_action exit_msr_write(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action exit_cr_access(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action exit_xsetbv(struct vcpu *vcpu, const struct vm_exit *exit);
 
+/* Forgets which refused MSRs were already noted on the console (each is
+ * noted once per boot). */
+void exit_msr_forget_notes(void);
+
 /* Is gpa inside a device page solo emulates for this vCPU? */
 bool exit_mmio_claims(const struct vcpu *vcpu, uint64_t gpa);
 /* Completes the guest's access to an emulated device page. */

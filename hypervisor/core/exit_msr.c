@@ -1,8 +1,8 @@
 /*
  * RDMSR/WRMSR exits: ECX names the MSR, EDX:EAX carry the value. The
  * policy lives in guest_msr.c; refused accesses get #GP, as the SDM
- * prescribes for a missing or reserved MSR, and the first few per
- * partition are noted on the console to make guest bring-up debuggable.
+ * prescribes for a missing or reserved MSR, and each refused MSR is noted
+ * on the console once, to make guest bring-up debuggable.
  */
 #include "arch/cpu.h"
 #include "core/exit_handlers.h"
@@ -10,13 +10,32 @@
 #include "core/partition.h"
 #include "lib/console.h"
 
-#define REFUSALS_SHOWN 8
+#define REFUSALS_NOTED 32
+
+/* Each refused MSR is noted once per boot, not once per partition: every
+ * Linux guest probes the same few, and the console is for news. Two CPUs
+ * racing may both note one; that is harmless. */
+static uint32_t noted[REFUSALS_NOTED];
+static unsigned noted_count;
+
+void exit_msr_forget_notes(void)
+{
+	__atomic_store_n(&noted_count, 0, __ATOMIC_RELEASE);
+}
 
 static void note_refusal(struct vcpu *vcpu, const char *what, uint32_t msr, uint64_t value)
 {
-	if (vcpu->msr_refusals++ < REFUSALS_SHOWN)
-		console_printf("solo: [%s] %s MSR 0x%x (0x%llx): #GP\n", vcpu->partition->name,
-			       what, msr, (unsigned long long)value);
+	vcpu->msr_refusals++;
+	unsigned count = __atomic_load_n(&noted_count, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < count; i++)
+		if (noted[i] == msr)
+			return;
+	if (count == REFUSALS_NOTED)
+		return;
+	noted[count] = msr;
+	__atomic_store_n(&noted_count, count + 1, __ATOMIC_RELEASE);
+	console_printf("solo: [%s] %s MSR 0x%x (0x%llx): #GP (noted once per boot)\n",
+		       vcpu->partition->name, what, msr, (unsigned long long)value);
 }
 
 enum exit_action exit_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
