@@ -145,4 +145,16 @@ void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx
 		       (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
 		       (unsigned long long)(tsc_hz ? v->halted_tsc * 1000 / tsc_hz : 0),
 		       (unsigned long long)v->apic.timer_fired);
+	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
+		       p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
+		       (unsigned long long)(p->ram_size / MIB));
+}
+
+uint64_t partition_overhead_bytes(const struct partition *p)
+{
+	/* What solo holds for a partition besides its RAM: EPT tables, the
+	 * VMCS, the MSR bitmap and its own bookkeeping (the I/O bitmaps are
+	 * shared by all). */
+	uint64_t pages = p->ept.tables.table_pages + (p->vcpu.vmcs ? 1 : 0) + (p->msr_bitmap ? 1 : 0);
+	return pages * PAGE_SIZE + sizeof(*p);
 }

@@ -53,6 +53,9 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
 			 uint64_t tsc_hz);
 
+/* Bytes solo itself holds for a running partition, its RAM not counted. */
+uint64_t partition_overhead_bytes(const struct partition *p);
+
 /* Returns every page the partition holds to the allocator. */
 void partition_destroy(struct partition *p);
 
