@@ -43,7 +43,7 @@ $(BUILD)/esp.img: $(ESP_FILES)
 	@echo "  SOLO    $@"
 	$(Q)$(BUILD)/solo build $(EXAMPLE_CONF) -o $@ --kernel $(GUEST_KERNEL) --init $(GUEST_INIT) \
 		--boot $(BUILD)/boot/BOOTX64.EFI --hypervisor $(BUILD)/hypervisor/solo.elf \
-		--file '\solo\test.cpio'=$(GUEST_TEST_INITRAMFS)
+		--file '\solo\test.cpio'=$(GUEST_TEST_INITRAMFS) --file '\solo\hostile.bin'=$(GUEST_HOSTILE)
 $(EXAMPLE_IMAGES)/.stamp: tests/emu/make-example-images.sh $(wildcard /bin/busybox)
 	@echo "  IMAGES  $(@D)"
 	$(Q)tests/emu/make-example-images.sh $(@D) >/dev/null && touch $@

@@ -13,9 +13,11 @@ GUEST_KERNEL := $(GUEST_DIR)/bzImage
 GUEST_TEST_INITRAMFS := $(GUEST_DIR)/test-initramfs.cpio
 GUEST_INIT := $(GUEST_DIR)/solo-init
 GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c
+GUEST_HOSTILE := $(GUEST_DIR)/hostile.bin
+GUEST_HOSTILE_SRCS := guest-kernel/hostile/head.S guest-kernel/hostile/hostile.c
 
 .PHONY: guest
-guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT)
+guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT) $(GUEST_HOSTILE)
 
 # deps is order-only: it installs the kernel source and tools, and must
 # not make the kernel look out of date. The tarball is a prerequisite
@@ -41,3 +43,19 @@ $(GUEST_INIT): $(GUEST_INIT_SRCS) $(wildcard guest-kernel/init/*.h) \
 # tests/emu/scenario-qemu-guest-linux.sh and the Bochs Linux scenario boot
 # the first two; scenario-qemu-container-init.sh boots solo-init.
 test: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT)
+
+# The hostile partition of the example appliance (guest-kernel/hostile/):
+# a freestanding 32-bit guest wrapped in a bzImage setup header, linked
+# at its pref_address of 1 MiB. No libc, no libgcc: -nostdlib and
+# -ffreestanding, and nothing that asks the compiler for SSE.
+$(GUEST_HOSTILE): $(GUEST_HOSTILE_SRCS) guest-kernel/hostile/hostile.ld
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(HOSTCC) -m32 -march=i686 -O2 -std=gnu11 $(WARNINGS) -ffreestanding -fno-pic \
+		-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
+		-nostdlib -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,guest-kernel/hostile/hostile.ld \
+		-o $(@:.bin=.elf) $(GUEST_HOSTILE_SRCS)
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+
+# The ESP image carries it as \solo\hostile.bin (the Makefile's --file).
+$(BUILD)/esp.img: $(GUEST_HOSTILE)

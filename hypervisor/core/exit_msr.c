@@ -10,7 +10,10 @@
 #include "core/partition.h"
 #include "lib/console.h"
 
-#define REFUSALS_NOTED 32
+#define REFUSALS_NOTED 64
+/* One partition notes at most this many, so a hostile one cannot use up
+ * the table for the rest; its end-of-run summary counts them all. */
+#define REFUSALS_NOTED_PER_PARTITION 8
 
 /* Each refused MSR is noted once per boot, not once per partition: every
  * Linux guest probes the same few, and the console is for news. Two CPUs
@@ -25,7 +28,8 @@ void exit_msr_forget_notes(void)
 
 static void note_refusal(struct vcpu *vcpu, const char *what, uint32_t msr, uint64_t value)
 {
-	vcpu->msr_refusals++;
+	if (vcpu->msr_refusals++ >= REFUSALS_NOTED_PER_PARTITION)
+		return;
 	unsigned count = __atomic_load_n(&noted_count, __ATOMIC_ACQUIRE);
 	for (unsigned i = 0; i < count; i++)
 		if (noted[i] == msr)

@@ -141,10 +141,12 @@ void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx
 	console_printf("[%s] %s: %s\n", p->name, partition_state_name(p->state), p->reason);
 	console_printf("[%s] exits: %s\n", p->name,
 		       vcpu_format_exit_counts(v, counts, sizeof(counts)));
-	console_printf("[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts\n", p->name,
-		       (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
+	console_printf("[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts, %u MSR "
+		       "accesses refused, %llu IPIs to vCPUs it does not own dropped\n",
+		       p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
 		       (unsigned long long)(tsc_hz ? v->halted_tsc * 1000 / tsc_hz : 0),
-		       (unsigned long long)v->apic.timer_fired);
+		       (unsigned long long)v->apic.timer_fired, v->msr_refusals,
+		       (unsigned long long)v->apic.ipis_dropped);
 	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
 		       p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
 		       (unsigned long long)(p->ram_size / MIB));

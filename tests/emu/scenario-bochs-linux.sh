@@ -8,7 +8,9 @@
 # containers (built by `solo build` from busybox-only images): hello
 # greets with its hostname and the config's env value and exits 0;
 # counter exits 3 and is restarted twice with backoff (100 ms, 200 ms)
-# before its on-failure:2 policy gives up.
+# before its on-failure:2 policy gives up. Three hostile partitions
+# (guest-kernel/hostile/) attack the isolation in between and must end
+# only themselves, each as its final act asks.
 #   scenario-bochs-linux.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -52,6 +54,51 @@ else
 	checks_failed=1
 fi
 expect_order "memory is counted after the last restart decision" "$s" '^solo: \[counter\] not restarted' '^solo: all partitions have ended'
+
+# The hostile partitions. What isolation requires, from solo's code:
+# - IN answers (reads other than 0xff) only on COM1's eight registers and
+#   the RTC data port 0x71; the RTC index port 0x70 is write-only and reads
+#   0xff (devices/rtc_cmos.c), so 9 ports. OUT to every port but COM1 and
+#   the two reset ports (0x64, 0xcf9) is dropped without a fault: 65526.
+# - RDMSR works for the MSRs guest_msr.c emulates in 0x0-0x1fff (TSC,
+#   PLATFORM_ID, APIC_BASE, FEATURE_CONTROL, BIOS_SIGN_ID, MISC_ENABLE, PAT,
+#   TSC_DEADLINE; the x2APIC range only in x2APIC mode, which the sweep
+#   precedes) plus the SYSENTER trio passed through: 11; in
+#   0xc0000000-0xc0001fff EFER and the 7 passed-through syscall and
+#   segment-base MSRs: 8. Every other one is #GP.
+# - Garbage hypercall numbers get -38, exit with a status over 255 or a
+#   signal over 64 gets -22 (docs/hypercalls.md), 1000 random numbers too.
+# - CR0 PG without PE, CR0 NW without CD, CR4.VMXE, XCR0 = 0, AVX without
+#   SSE, XCR1 and an unsupported XCR0 bit: 7 writes, 7 #GPs.
+# - INIT, SIPI, NMI and fixed IPIs to APIC IDs 1-7 and broadcasts, through
+#   the xAPIC page (29) and the x2APIC ICR (30), are dropped without a
+#   fault, and none lands in the sender's own IRR.
+for vm in hostile-mem hostile-triple hostile-calls; do
+	p="^\[$vm\] hostile:"
+	expect "$vm: starts with its command line" "$s" "$p started, boot_params at 0x7000, cmdline \"hostile="
+	expect "$vm: only COM1 and the RTC data port answer IN" "$s" "$p ports answering: 9 \(0071 03f8 03f9 03fa 03fb 03fc 03fd 03fe 03ff\)$"
+	expect "$vm: OUT to every other port is dropped" "$s" "$p ports written: 65526, faults: 0$"
+	expect "$vm: 11 MSRs readable in 0x0-0x1fff, the rest #GP" "$s" "$p msrs readable: 11, #GP: 8181 \(range 0x0\)$"
+	expect "$vm: exactly the emulated and passed-through low MSRs" "$s" "$p rdmsr 0x0-0x1fff: readable 0x10 0x17 0x1b 0x3a 0x8b 0x174 0x175 0x176 0x1a0 0x277 0x6e0$"
+	expect "$vm: 8 MSRs readable in 0xc0000000-0xc0001fff, the rest #GP" "$s" "$p msrs readable: 8, #GP: 8184 \(range 0xc0000000\)$"
+	expect "$vm: garbage hypercalls get error codes" "$s" "$p hypercalls answered wrongly: 0$"
+	expect "$vm: invalid CR0/CR4/XCR0 writes all #GP" "$s" "$p bad control writes refused: 7 of 7$"
+	expect "$vm: xAPIC IPIs to foreign APIC IDs dropped" "$s" "$p xapic ipis sent: 29, faults: 0$"
+	expect "$vm: x2APIC IPIs to foreign APIC IDs dropped" "$s" "$p x2apic ipis sent: 30, faults: 0$"
+	expect "$vm: no IPI came back to the sender" "$s" "$p own irr clean$"
+	expect "$vm: only the expected faults" "$s" "$p faults taken: #GP 16372, #UD 0, #PF 0$"
+	expect "$vm: reaches its final act" "$s" "$p done with the sweeps, now: "
+done
+expect_not "no hostile check observed a wrong answer" "$s" '^\[hostile-[a-z]+\] hostile: .*(WRONG|unexpected fault)'
+expect "memory outside its RAM ends hostile-mem" "$s" '^\[hostile-mem\] crashed: EPT violation: read of guest-physical 0x40000000 outside its memory at RIP 0x[0-9a-f]+$'
+expect "a triple fault ends hostile-triple" "$s" '^\[hostile-triple\] crashed: triple fault at RIP 0x[0-9a-f]+$'
+expect "random hypercalls get -38" "$s" '^\[hostile-calls\] hostile: random hypercalls: 1000, answered wrongly: 0$'
+expect "hostile-calls powers off cleanly" "$s" '^\[hostile-calls\] stopped: power-off$'
+expect_not "hostile-calls does not crash" "$s" '^\[hostile-calls\] crashed'
+expect_order "containers run complete after the hostile partitions" "$s" '^\[hostile-calls\] stopped' '^\[counter\] stopped: exited with status 3$'
 expect_not "no container crashed" "$s" '^\[(hello|counter)\] crashed'
 expect_not "no hypervisor exception, no other crash" "$s" 'exception|^\[linux\] crashed'
+for h in hostile-mem hostile-triple hostile-calls; do
+	expect "$h's refused MSRs and dropped IPIs are counted in its summary" "$s" "^\\[$h\\] ran [0-9]+ ms, .* 16365 MSR accesses refused, 59 IPIs to vCPUs it does not own dropped\$"
+done
 checks_done
