@@ -2,10 +2,9 @@
  * HLT. With interrupts off the vCPU can never wake (solo delivers no NMIs
  * to guests), so the partition has halted for good: that is how test
  * guests and Linux's "halt" end. With interrupts on, the vCPU sleeps
- * until its next event: solo re-enters it in the HLT activity state with
- * the preemption timer set to its timer deadline, so the physical CPU
- * idles in hardware, or, where the CPU cannot enter a guest halted, waits
- * on the host side for the deadline.
+ * until its next event: the run loop decides how (vcpu_run.c: in the HLT
+ * activity state when it has the CPU alone, else by giving the CPU to
+ * another partition's vCPU until then).
  */
 #include "arch/cpu.h"
 #include "core/exit_handlers.h"
@@ -15,7 +14,6 @@
 #include "vmx/vmx_cpu.h"
 
 #define RFLAGS_IF (1ULL << 9)
-#define MISC_ACTIVITY_HLT (1ULL << 6)
 
 enum exit_action exit_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
@@ -38,11 +36,5 @@ enum exit_action exit_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 		return EXIT_ACTION_STOP;
 	}
 	vcpu->halted_since = now;
-	if (vmx_caps.misc & MISC_ACTIVITY_HLT) {
-		vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
-		return EXIT_ACTION_RESUME;
-	}
-	while (cpu_rdtsc() < vcpu->apic.timer_deadline)
-		cpu_pause();
-	return EXIT_ACTION_RESUME;
+	return EXIT_ACTION_HALT;
 }

@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "arch/cpu.h"
-#include "arch/fpu.h"
 #include "core/guest_msr.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
+#include "core/vcpu_context.h"
 #include "core/vcpu_run.h"
 #include "lib/console.h"
 #include "linux_boot.h"
@@ -39,8 +39,11 @@ void partition_destroy(struct partition *p)
 		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
 	if (p->msr_bitmap)
 		page_free(p->msr_bitmap, 1);
+	if (p->vcpu.xsave_area)
+		page_free(p->vcpu.xsave_area, vcpu_context_xsave_pages());
 	p->ram_hpa = 0;
 	p->msr_bitmap = 0;
+	p->vcpu.xsave_area = 0;
 	/* Its EPT root may be reused by the next partition. */
 	vmx_invept(2, 0);
 }
@@ -74,6 +77,9 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	p->msr_bitmap = page_alloc(1, PAGE_SIZE);
 	if (!p->msr_bitmap)
 		return FAIL("out of memory for its MSR bitmap");
+	p->vcpu.xsave_area = page_alloc(vcpu_context_xsave_pages(), PAGE_SIZE);
+	if (!p->vcpu.xsave_area)
+		return FAIL("out of memory for its register save area");
 	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
 
 	struct vcpu *v = &p->vcpu;
@@ -85,33 +91,14 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	return true;
 }
 
-/* Starts the vCPU with every extended register in its initial state and
- * XCR0 = x87 only, as after a CPU reset, whatever ran here before. */
-static void reset_extended_state(struct vcpu *v)
-{
-	static const struct {
-		uint8_t legacy[512];
-		uint8_t header[64];
-	} __attribute__((aligned(64))) init_area = {.legacy = {[24] = 0x80, [25] = 0x1f}};
-	uint64_t all = 0;
-	if (cpu_cpuid(1, 0).ecx & CPUID1_ECX_XSAVE) {
-		struct cpuid_regs xsave = cpu_cpuid(0xd, 0);
-		all = ((uint64_t)xsave.edx << 32) | xsave.eax;
-		cpu_xsetbv(0, all);
-	}
-	fpu_reset_extended_state(&init_area, all);
-	if (all)
-		cpu_xsetbv(0, v->xcr0);
-}
-
 static uint16_t allocate_vpid(void)
 {
 	static uint16_t next = 0x100; /* below are the self-test VMs' */
 	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
 }
 
-void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
-			 uint64_t tsc_hz)
+bool linux_partition_start(struct partition *p, struct pcpu *cpu,
+			   const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
 	struct vcpu *v = &p->vcpu;
 	v->pcpu_index = cpu->index;
@@ -120,21 +107,25 @@ void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx
 	/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15 tells
 	 * the guest its crystal runs at. */
 	x2apic_init(&v->apic, v->index, 1);
+	p->started_tsc = cpu_rdtsc();
 	if (!vmcs_create(v)) {
 		partition_end(p, PARTITION_CRASHED, "cannot create its VMCS");
-	} else {
-		struct vmx_bitmaps own = *bitmaps;
-		own.msr = p->msr_bitmap;
-		vmcs_setup_host(cpu);
-		vmcs_setup_controls(v, &own, p->ept.eptp);
-		vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa, (uint32_t)v->regs.rsi);
-		reset_extended_state(v);
-		console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
-			       cpu->index, (unsigned long long)(p->ram_size / MIB),
-			       (unsigned long long)p->entry_gpa);
-		p->started_tsc = cpu_rdtsc();
-		vcpu_run(v);
+		return false;
 	}
+	struct vmx_bitmaps own = *bitmaps;
+	own.msr = p->msr_bitmap;
+	vmcs_setup_host(cpu);
+	vmcs_setup_controls(v, &own, p->ept.eptp);
+	vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa, (uint32_t)v->regs.rsi);
+	console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
+		       cpu->index, (unsigned long long)(p->ram_size / MIB),
+		       (unsigned long long)p->entry_gpa);
+	return true;
+}
+
+void linux_partition_report(struct partition *p, uint64_t tsc_hz)
+{
+	struct vcpu *v = &p->vcpu;
 	partition_console_flush(p);
 	uint64_t ran = cpu_rdtsc() - p->started_tsc;
 	char counts[400];
@@ -157,6 +148,7 @@ uint64_t partition_overhead_bytes(const struct partition *p)
 	/* What solo holds for a partition besides its RAM: EPT tables, the
 	 * VMCS, the MSR bitmap and its own bookkeeping (the I/O bitmaps are
 	 * shared by all). */
-	uint64_t pages = p->ept.tables.table_pages + (p->vcpu.vmcs ? 1 : 0) + (p->msr_bitmap ? 1 : 0);
+	uint64_t pages = p->ept.tables.table_pages + (p->vcpu.vmcs ? 1 : 0) + (p->msr_bitmap ? 1 : 0) +
+			 (p->vcpu.xsave_area ? vcpu_context_xsave_pages() : 0);
 	return pages * PAGE_SIZE + sizeof(*p);
 }

@@ -28,19 +28,26 @@ struct linux_partition_spec {
 	unsigned vcpus;
 };
 
+enum slot_state {
+	SLOT_CREATED,  /* partition built, vCPU not set up yet */
+	SLOT_RUNNABLE, /* wants the CPU */
+	SLOT_HALTED,   /* sleeps until its vCPU's timer deadline */
+	SLOT_BACKOFF,  /* ended; restarts at wake_tsc */
+	SLOT_DONE,     /* ended for good (its memory is freed) */
+};
+
 /* A partition as configured, which may be started several times: what it
- * boots, and its restart policy and count. */
+ * boots, its restart policy and count, and its scheduling state on the
+ * CPU it was placed on. */
 struct partition_slot {
 	struct linux_partition_spec spec;
 	struct restart_policy policy;
+	bool pinned; /* wants a CPU of its own */
 	unsigned restarts;
 	struct partition *partition;
+	enum slot_state state;
+	uint64_t wake_tsc;
 };
-
-/* Runs the slot's partition on this CPU to its end, restarting it as its
- * policy says (after the backoff), and frees its memory each time. */
-void partition_slot_run(struct partition_slot *slot, struct pcpu *cpu,
-			const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
 
 /* Allocates the partition's RAM, EPT and MSR bitmap and lays out the
  * kernel, initrd, command line, boot parameters and MP table in it. On
@@ -48,10 +55,13 @@ void partition_slot_run(struct partition_slot *slot, struct pcpu *cpu,
 bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec,
 			    char *err, size_t errlen);
 
-/* Runs the partition's vCPU on this CPU until the partition ends, then
- * prints how it ended and its exit counters. */
-void linux_partition_run(struct partition *p, struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
-			 uint64_t tsc_hz);
+/* Sets up the partition's vCPU to run on this CPU: VMCS (left current),
+ * VPID, local APIC. False, with the partition ended, if it cannot. */
+bool linux_partition_start(struct partition *p, struct pcpu *cpu,
+			   const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
+
+/* Prints how the partition ended, its exit counters and its figures. */
+void linux_partition_report(struct partition *p, uint64_t tsc_hz);
 
 /* Bytes solo itself holds for a running partition, its RAM not counted. */
 uint64_t partition_overhead_bytes(const struct partition *p);

@@ -128,7 +128,7 @@ static struct partition_slot slots[MAX_PARTITIONS];
  * the [vm] it boots as). Returns false, with the reason on the console,
  * when it cannot start; the others go ahead regardless. */
 static bool create_one(const struct handoff *h, const struct config_vm *vm,
-		       struct restart_policy policy, struct partition_slot *slot,
+		       struct restart_policy policy, bool pinned, struct partition_slot *slot,
 		       struct partition *p)
 {
 	const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
@@ -152,7 +152,9 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 		    .vcpus = vm->vcpus,
 		},
 	    .policy = policy,
+	    .pinned = pinned,
 	    .partition = p,
+	    .state = SLOT_CREATED,
 	};
 	if (!linux_partition_create(p, &slot->spec, err, sizeof(err))) {
 		console_printf("solo: [%s] not started: %s\n", vm->name, err);
@@ -168,12 +170,13 @@ static unsigned create_partitions(const struct handoff *h)
 	unsigned count = 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
 		count += create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
-				    &slots[count], &partitions[count]);
+				    false, &slots[count], &partitions[count]);
 	for (unsigned i = 0; i < config.container_count; i++) {
 		const struct config_container *c = &config.containers[i];
 		config_container_vm(c, &container_vms[i]);
 		struct restart_policy policy = {c->restart, c->restart_max};
-		count += create_one(h, &container_vms[i], policy, &slots[count], &partitions[count]);
+		count += create_one(h, &container_vms[i], policy, c->cpus == CONFIG_CPUS_PINNED,
+				    &slots[count], &partitions[count]);
 	}
 	return count;
 }
@@ -182,15 +185,23 @@ static unsigned create_partitions(const struct handoff *h)
  * CPU's share and waits for the rest. */
 static void run_partitions(unsigned count)
 {
-	bool usable[HANDOFF_MAX_CPUS];
+	bool usable[HANDOFF_MAX_CPUS], pinned[MAX_PARTITIONS];
 	unsigned cpu_of[MAX_PARTITIONS];
 	for (unsigned i = 0; i < pcpu_count; i++)
 		usable[i] = pcpus[i].state == PCPU_SELFTEST_DONE;
-	if (count && !placement_assign(usable, pcpu_count, count, cpu_of)) {
+	for (unsigned i = 0; i < count; i++)
+		pinned[i] = slots[i].pinned;
+	if (count && !placement_assign(usable, pcpu_count, pinned, count, cpu_of)) {
 		console_printf("solo: no CPU can run partitions\n");
 		count = 0;
 	}
 	for (unsigned i = 0; i < count; i++) {
+		if (cpu_of[i] == PLACEMENT_NONE) {
+			console_printf("solo: [%s] not started: no CPU left to %s it\n",
+				       slots[i].spec.name, slots[i].pinned ? "pin" : "place");
+			partition_destroy(&partitions[i]);
+			continue;
+		}
 		struct pcpu *cpu = &pcpus[cpu_of[i]];
 		if (cpu->run_queue_length < PCPU_MAX_QUEUED)
 			cpu->run_queue[cpu->run_queue_length++] = &slots[i];

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "core/linux_partition.h"
 #include "core/pcpu.h"
+#include "core/scheduler.h"
 #include "core/selftest.h"
 #include "core/smp.h"
 #include "lib/console.h"
@@ -41,9 +42,7 @@ static void enter_vmx_and_test(struct pcpu *cpu, unsigned selftest)
 
 void smp_run_queue(struct pcpu *cpu)
 {
-	for (unsigned i = 0; i < cpu->run_queue_length; i++)
-		partition_slot_run(cpu->run_queue[i], cpu, active_plan->bitmaps, active_plan->tsc_hz);
-	cpu->run_queue_done = 1;
+	scheduler_run(cpu, active_plan->bitmaps, active_plan->tsc_hz);
 }
 
 static void ap_main(struct pcpu *cpu)

@@ -44,6 +44,14 @@ struct vcpu {
 	unsigned msr_refusals; /* MSR accesses answered with #GP */
 	uint64_t tsc_hz;       /* reported to the guest in CPUID */
 	uint64_t mmio_accesses; /* emulated device-register accesses */
+
+	/* What the CPU holds for the guest outside the VMCS, kept here while
+	 * another vCPU uses the CPU (vcpu_context.c). */
+	bool context_saved;
+	uint64_t slice_end; /* TSC when its time slice ends; UINT64_MAX: none */
+	uint64_t cr2;
+	uint64_t msrs[5]; /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
+	hpa_t xsave_area; /* extended registers, 64-byte aligned pages */
 	/* An exception a handler wants delivered on the next entry. */
 	bool exception_pending;
 	uint8_t exception_vector;
@@ -78,6 +86,7 @@ struct vm_exit {
 enum exit_action {
 	EXIT_ACTION_RESUME, /* re-enter the guest */
 	EXIT_ACTION_STOP,   /* the partition has stopped; its reason is set */
+	EXIT_ACTION_HALT,   /* the vCPU sleeps until its next timer deadline */
 };
 
 #endif

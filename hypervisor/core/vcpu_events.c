@@ -87,6 +87,13 @@ void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 		if (until < ticks)
 			ticks = until;
 	}
+	/* Other partitions' vCPUs wait for this CPU: come back when the
+	 * slice ends. */
+	if (vcpu->slice_end && vcpu->slice_end != UINT64_MAX) {
+		uint64_t until = vcpu->slice_end > now ? vcpu->slice_end - now : 0;
+		if (until < ticks)
+			ticks = until;
+	}
 	ticks >>= vmx_features.preemption_timer_shift;
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
 }

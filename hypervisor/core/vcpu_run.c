@@ -14,6 +14,7 @@
 #include "core/vcpu_run.h"
 #include "vmx/vm_instruction_error.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx_cpu.h"
 
 static void end_failed_entry(struct vcpu *vcpu, int rc)
 {
@@ -28,15 +29,37 @@ static void end_failed_entry(struct vcpu *vcpu, int rc)
 	              vm_instruction_error_text(error));
 }
 
+#define MISC_ACTIVITY_HLT (1ULL << 6)
+
+/* The vCPU halted with its timer armed and nothing else wants this CPU:
+ * it sleeps in hardware, re-entered in the HLT activity state with the
+ * preemption timer at its deadline; where the CPU cannot enter a guest
+ * halted, solo waits for the deadline itself. */
+static void sleep_alone(struct vcpu *vcpu)
+{
+	if (vmx_caps.misc & MISC_ACTIVITY_HLT) {
+		vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
+		return;
+	}
+	while (cpu_rdtsc() < vcpu->apic.timer_deadline)
+		cpu_pause();
+}
+
 void vcpu_run(struct vcpu *vcpu)
 {
+	vcpu_run_slice(vcpu, UINT64_MAX, true);
+}
+
+enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
+{
 	vcpu->partition->state = PARTITION_RUNNING;
+	vcpu->slice_end = alone ? UINT64_MAX : slice_end;
 	for (;;) {
 		vcpu_events_before_entry(vcpu, cpu_rdtsc(), vcpu->tsc_hz);
 		int rc = vmx_enter(&vcpu->regs, vcpu->launched);
 		if (rc) {
 			end_failed_entry(vcpu, rc);
-			return;
+			return VCPU_ENDED;
 		}
 		vcpu->launched = 1;
 		uint32_t raw = vmcs_read32(VM_EXIT_REASON);
@@ -47,8 +70,19 @@ void vcpu_run(struct vcpu *vcpu)
 		    .instruction_length = vmcs_read32(VM_EXIT_INSTRUCTION_LEN),
 		    .guest_rip = vmcs_readl(GUEST_RIP),
 		};
-		if (exit_dispatch(vcpu, &exit) == EXIT_ACTION_STOP)
-			return;
+		switch (exit_dispatch(vcpu, &exit)) {
+		case EXIT_ACTION_STOP:
+			return VCPU_ENDED;
+		case EXIT_ACTION_HALT:
+			if (!alone)
+				return VCPU_HALTED;
+			sleep_alone(vcpu);
+			break;
+		case EXIT_ACTION_RESUME:
+			if (!alone && cpu_rdtsc() >= slice_end)
+				return VCPU_PREEMPTED;
+			break;
+		}
 	}
 }
 

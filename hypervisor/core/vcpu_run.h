@@ -10,6 +10,17 @@
  * partition ends; a failed VM entry ends it too. Returns on every path. */
 void vcpu_run(struct vcpu *vcpu);
 
+enum vcpu_stop {
+	VCPU_ENDED,	/* the partition ended (its reason is set) */
+	VCPU_PREEMPTED, /* its time slice is over */
+	VCPU_HALTED,	/* it sleeps until its timer deadline */
+};
+
+/* Runs the vCPU until its partition ends or, unless it has the CPU to
+ * itself (alone), until slice_end (TSC) has passed or it halts. Alone, a
+ * halt sleeps in the guest until its timer fires. */
+enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone);
+
 /* Formats "CPUID=1 HLT=1 ..." (non-zero counters, by reason number) into
  * buf; returns buf. */
 char *vcpu_format_exit_counts(const struct vcpu *vcpu, char *buf, size_t len);

@@ -171,6 +171,11 @@ uint64_t cpu_read_cr2(void)
 	return fake_cpu.cr2;
 }
 
+void cpu_write_cr2(uint64_t v)
+{
+	fake_cpu.cr2 = v;
+}
+
 uint64_t cpu_read_dr7(void)
 {
 	return fake_cpu.dr7;

@@ -4,9 +4,10 @@
  * and control-register accesses (the APIC's switch from xAPIC to x2APIC
  * mode among them), XSETBV, CPUID as Linux sees it, port I/O to the UART,
  * the CMOS clock and the reset ports, hypercalls, HLT with and without a
- * timer, the fault exits, and one scripted boot-to-power-off run that
- * prints, switches to x2APIC, arms the TSC-deadline timer, sleeps, takes
- * the interrupt and powers off. Each test checks what the guest sees at its next entry.
+ * timer, time slices on a shared CPU (vcpu_run_slice), the fault exits,
+ * and one scripted boot-to-power-off run that prints, switches to x2APIC,
+ * arms the TSC-deadline timer, sleeps, takes the interrupt and powers off.
+ * Each test checks what the guest sees at its next entry.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -256,9 +257,10 @@ static void test_refused_msr_access_gets_gp(void **state)
 	assert_int_equal(entry(1)->regs.rax, 0x5555);
 	assert_int_equal(injected_at(2), GP_INFO);
 	assert_int_equal(entry(2)->guest_rip, 0x1000);
-	assert_string_equal(fake_console_text(),
-	                    "solo: [linux] rdmsr MSR 0x3b (0x0): #GP (noted once per boot)\n"
-	                    "solo: [linux] wrmsr MSR 0x48 (0x100000001): #GP (noted once per boot)\n");
+	assert_string_equal(
+	    fake_console_text(),
+	    "solo: [linux] rdmsr MSR 0x3b (0x0): #GP (noted once per boot)\n"
+	    "solo: [linux] wrmsr MSR 0x48 (0x100000001): #GP (noted once per boot)\n");
 	assert_int_equal(part.vcpu.msr_refusals, 2);
 }
 
@@ -1000,6 +1002,84 @@ static void test_hlt_without_hlt_activity_waits_on_the_host(void **state)
 	assert_true(part.vcpu.halted_tsc > 0);
 }
 
+/* ---- Time slices (vcpu_run_slice) ---- */
+
+#define SLICE_END (TSC_START + 50000)
+
+/* Runs the script as one slice on a shared CPU. */
+static enum vcpu_stop run_shared_slice(void)
+{
+	fake_vmx_script(steps, step_count);
+	enum vcpu_stop stop = vcpu_run_slice(&part.vcpu, SLICE_END, false);
+	assert_int_equal(fake_vmx_entry_count(), step_count);
+	return stop;
+}
+
+static void test_shared_slice_halt_gives_up_the_cpu(void **state)
+{
+	(void)state;
+	arm_deadline_timer(TSC_START + 600000);
+	hlt(0x1000, RFLAGS_IF);
+	assert_int_equal(run_shared_slice(), VCPU_HALTED);
+	/* Not put to sleep in the guest: the scheduler waits for the
+	 * deadline. The HLT is skipped and the sleep is timed. */
+	assert_int_equal(fake_vmcs_writes(GUEST_ACTIVITY_STATE), 0);
+	assert_int_equal(fake_vmcs_get(GUEST_ACTIVITY_STATE), ACTIVITY_ACTIVE);
+	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1001);
+	assert_int_not_equal(part.vcpu.halted_since, 0);
+	assert_string_equal(partition_state_name(part.state),
+	                    partition_state_name(PARTITION_RUNNING));
+}
+
+static void test_shared_slice_preempted_when_it_ends(void **state)
+{
+	(void)state;
+	/* Exits before the slice end resume the guest; the first after it
+	 * gives the CPU back. */
+	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END - 1;
+	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END;
+	assert_int_equal(run_shared_slice(), VCPU_PREEMPTED);
+	assert_int_equal(part.vcpu.slice_end, SLICE_END);
+	/* The preemption timer was capped at the slice end. */
+	assert_int_equal(entry(0)->preemption_timer, SLICE_END - TSC_START);
+	assert_int_equal(entry(1)->preemption_timer, 1);
+	assert_string_equal(partition_state_name(part.state),
+	                    partition_state_name(PARTITION_RUNNING));
+
+	/* The next slice resumes where it stopped. */
+	step_count = 0;
+	poweroff(0x1000);
+	assert_int_equal(run_shared_slice(), VCPU_ENDED);
+	assert_int_equal(entry(0)->launched, 1);
+	expect_end(PARTITION_STOPPED, "power-off");
+}
+
+static void test_shared_slice_ends_with_the_partition(void **state)
+{
+	(void)state;
+	hlt(0x1000, RFLAGS_FIXED);
+	assert_int_equal(run_shared_slice(), VCPU_ENDED);
+	expect_end(PARTITION_STOPPED, "halted with interrupts off at RIP 0x1000");
+}
+
+static void test_alone_slice_ignores_the_slice_end(void **state)
+{
+	(void)state;
+	/* With the CPU to itself the vCPU runs past slice_end and sleeps in
+	 * the HLT activity state instead of returning. */
+	arm_deadline_timer(TSC_START + 600000);
+	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END + 1;
+	hlt(0x1000, RFLAGS_IF);
+	poweroff(0x1001);
+	fake_vmx_script(steps, step_count);
+	assert_int_equal(vcpu_run_slice(&part.vcpu, SLICE_END, true), VCPU_ENDED);
+	assert_int_equal(fake_vmx_entry_count(), step_count);
+	assert_int_equal(part.vcpu.slice_end, UINT64_MAX);
+	assert_int_equal(entry(0)->preemption_timer, 600000);
+	assert_int_equal(entry(2)->activity_state, ACTIVITY_HLT);
+	expect_end(PARTITION_STOPPED, "power-off");
+}
+
 /* ---- Fault exits ---- */
 
 static void test_interrupt_window_exit_delivers(void **state)
@@ -1152,6 +1232,10 @@ int main(void)
 	    T(test_sti_hlt_clears_the_interrupt_shadow),
 	    T(test_hlt_with_interrupt_pending_does_not_sleep),
 	    T(test_hlt_without_hlt_activity_waits_on_the_host),
+	    T(test_shared_slice_halt_gives_up_the_cpu),
+	    T(test_shared_slice_preempted_when_it_ends),
+	    T(test_shared_slice_ends_with_the_partition),
+	    T(test_alone_slice_ignores_the_slice_end),
 	    T(test_interrupt_window_exit_delivers),
 	    T(test_vmx_instructions_get_ud),
 	    T(test_invd_and_wbinvd_skipped),

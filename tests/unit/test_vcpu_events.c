@@ -3,7 +3,8 @@
  * (hypervisor/core/vcpu_events.c): the VM-entry interruption-information
  * encoding for exceptions and external interrupts (SDM 24.8.3), when an
  * interrupt waits for an interrupt window instead, waking a halted vCPU,
- * and the VMX-preemption timer value for the next deadline.
+ * and the VMX-preemption timer value for the next deadline or the end of
+ * the time slice.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -253,6 +254,44 @@ static void test_preemption_timer_value(void **state)
 	assert_int_equal(preemption_timer(), QUANTUM_TICKS);
 }
 
+static void test_slice_end_caps_the_preemption_timer(void **state)
+{
+	(void)state;
+	/* A slice ending before the quantum: back when it ends. */
+	vcpu.slice_end = 1000 + 5000;
+	events(1000);
+	assert_int_equal(preemption_timer(), 5000);
+
+	/* A timer deadline sooner than the slice end still wins. */
+	assert_true(x2apic_write(&vcpu.apic, MSR_LVT_TIMER, MODE_DEADLINE | 0xec, 0));
+	x2apic_write_tsc_deadline(&vcpu.apic, 1000 + 3000);
+	events(1000);
+	assert_int_equal(preemption_timer(), 3000);
+	x2apic_write_tsc_deadline(&vcpu.apic, 0);
+
+	/* A slice already over: exit at once. */
+	events(1000 + 7000);
+	assert_int_equal(preemption_timer(), 0);
+
+	/* A slice end beyond the quantum: the quantum. */
+	vcpu.slice_end = 1000 + 2 * QUANTUM_TICKS;
+	events(1000);
+	assert_int_equal(preemption_timer(), QUANTUM_TICKS);
+
+	/* 0 and UINT64_MAX mean no slice (the vCPU has the CPU alone). */
+	vcpu.slice_end = 0;
+	events(1000);
+	assert_int_equal(preemption_timer(), QUANTUM_TICKS);
+	vcpu.slice_end = UINT64_MAX;
+	events(1000);
+	assert_int_equal(preemption_timer(), QUANTUM_TICKS);
+
+	/* Unknown TSC rate (no quantum): the slice end alone bounds it. */
+	vcpu.slice_end = 1000 + 5000;
+	vcpu_events_before_entry(&vcpu, 1000, 0);
+	assert_int_equal(preemption_timer(), 5000);
+}
+
 static void test_preemption_timer_capped(void **state)
 {
 	(void)state;
@@ -296,6 +335,7 @@ int main(void)
 	    T(test_timer_fires_and_wakes_a_halted_vcpu),
 	    T(test_injection_into_a_running_vcpu_keeps_halted_time),
 	    T(test_preemption_timer_value),
+	    T(test_slice_end_caps_the_preemption_timer),
 	    T(test_preemption_timer_capped),
 	    T(test_unknown_tsc_rate_means_no_quantum),
 	};

@@ -24,4 +24,39 @@ fpu_reset_extended_state:
 	ret
 1:	fxrstor64 (%rdi)
 	ret
+	.text
+
+/*
+ * void fpu_save_extended_state(void *area, uint64_t rfbm)
+ * void fpu_restore_extended_state(const void *area, uint64_t rfbm)
+ *
+ * Keep a guest's extended registers while another partition's vCPU uses
+ * this CPU (time sharing). XSAVE/XRSTOR in the standard format with the
+ * components in rfbm (the guest's XCR0, which must be loaded), or
+ * FXSAVE/FXRSTOR when rfbm is 0 (no XSAVE). The area is 64-byte aligned
+ * and as large as CPUID.(0xd,0):ECX says.
+ */
+	.globl fpu_save_extended_state
+fpu_save_extended_state:
+	testq %rsi, %rsi
+	jz 1f
+	movl %esi, %eax
+	movq %rsi, %rdx
+	shrq $32, %rdx
+	xsave64 (%rdi)
+	ret
+1:	fxsave64 (%rdi)
+	ret
+
+	.globl fpu_restore_extended_state
+fpu_restore_extended_state:
+	testq %rsi, %rsi
+	jz 1f
+	movl %esi, %eax
+	movq %rsi, %rdx
+	shrq $32, %rdx
+	xrstor64 (%rdi)
+	ret
+1:	fxrstor64 (%rdi)
+	ret
 	.section .note.GNU-stack,"",@progbits

@@ -29,6 +29,7 @@ void cpu_write_cr3(uint64_t v);
 uint64_t cpu_read_cr4(void);
 void cpu_write_cr4(uint64_t v);
 uint64_t cpu_read_cr2(void);
+void cpu_write_cr2(uint64_t v);
 uint64_t cpu_read_dr7(void);
 
 void cpu_outb(uint16_t port, uint8_t value);

@@ -58,6 +58,11 @@ static inline uint64_t cpu_read_cr2(void)
 	return v;
 }
 
+static inline void cpu_write_cr2(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" ::"r"(v) : "memory");
+}
+
 static inline uint64_t cpu_read_dr7(void)
 {
 	uint64_t v;

@@ -1,0 +1,146 @@
+/*
+ * Round-robin scheduling of one-vCPU partitions on a physical CPU. Every
+ * partition stays on the CPU it was placed on, so its VMCS stays launched
+ * there; switching between them is vcpu_context_load/save.
+ */
+#include "arch/cpu.h"
+#include "core/linux_partition.h"
+#include "core/partition.h"
+#include "core/pcpu.h"
+#include "core/restart_policy.h"
+#include "core/scheduler.h"
+#include "core/vcpu_context.h"
+#include "core/vcpu_run.h"
+#include "lib/console.h"
+
+static bool ended_in_failure(const struct partition *p)
+{
+	return p->state == PARTITION_CRASHED || (p->has_exit_status && p->exit_status != 0);
+}
+
+/* The partition ended: report, free, and decide about a restart. */
+static void retire(struct partition_slot *slot, uint64_t tsc_hz)
+{
+	struct partition *p = slot->partition;
+	char policy[24];
+	linux_partition_report(p, tsc_hz);
+	bool failed = ended_in_failure(p);
+	partition_destroy(p);
+	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);
+	if (!next.restart) {
+		if (slot->policy.mode != CONFIG_RESTART_NO)
+			console_printf("solo: [%s] not restarted (restart policy %s, %u restart%s so "
+				       "far)\n",
+				       slot->spec.name,
+				       restart_policy_describe(&slot->policy, policy, sizeof(policy)),
+				       slot->restarts, slot->restarts == 1 ? "" : "s");
+		slot->state = SLOT_DONE;
+		return;
+	}
+	slot->restarts++;
+	console_printf("solo: [%s] restarting in %llu ms (restart %u, policy %s)\n", slot->spec.name,
+		       (unsigned long long)next.delay_ms, slot->restarts,
+		       restart_policy_describe(&slot->policy, policy, sizeof(policy)));
+	slot->state = SLOT_BACKOFF;
+	slot->wake_tsc = cpu_rdtsc() + next.delay_ms * (tsc_hz / 1000);
+}
+
+/* Moves sleeping slots whose time has come back to work. */
+static void wake_due(struct pcpu *cpu, uint64_t now)
+{
+	char err[160];
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		struct partition_slot *s = cpu->run_queue[i];
+		struct vcpu *v = &s->partition->vcpu;
+		if (s->state == SLOT_HALTED) {
+			x2apic_timer_update(&v->apic, now);
+			if (x2apic_pending_vector(&v->apic) >= 0 || !v->apic.timer_deadline)
+				s->state = SLOT_RUNNABLE;
+		} else if (s->state == SLOT_BACKOFF && now >= s->wake_tsc) {
+			if (linux_partition_create(s->partition, &s->spec, err, sizeof(err))) {
+				s->state = SLOT_CREATED;
+			} else {
+				console_printf("solo: [%s] not restarted: %s\n", s->spec.name, err);
+				s->state = SLOT_DONE;
+			}
+		}
+	}
+}
+
+/* The earliest time a sleeping slot wants the CPU back. */
+static uint64_t next_wake(const struct pcpu *cpu)
+{
+	uint64_t earliest = UINT64_MAX;
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		const struct partition_slot *s = cpu->run_queue[i];
+		uint64_t t = s->state == SLOT_BACKOFF ? s->wake_tsc
+			     : s->state == SLOT_HALTED ? s->partition->vcpu.apic.timer_deadline
+						       : UINT64_MAX;
+		if (t < earliest)
+			earliest = t;
+	}
+	return earliest;
+}
+
+static unsigned count_active(const struct pcpu *cpu)
+{
+	unsigned active = 0;
+	for (unsigned i = 0; i < cpu->run_queue_length; i++)
+		active += cpu->run_queue[i]->state != SLOT_DONE;
+	return active;
+}
+
+static int pick(const struct pcpu *cpu, unsigned from)
+{
+	unsigned n = cpu->run_queue_length;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = (from + k) % n;
+		enum slot_state st = cpu->run_queue[i]->state;
+		if (st == SLOT_RUNNABLE || st == SLOT_CREATED)
+			return (int)i;
+	}
+	return -1;
+}
+
+void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
+{
+	uint64_t slice = tsc_hz / 1000000 * SCHED_SLICE_US;
+	unsigned next = 0;
+	for (;;) {
+		uint64_t now = cpu_rdtsc();
+		wake_due(cpu, now);
+		unsigned active = count_active(cpu);
+		if (!active)
+			break;
+		int chosen = pick(cpu, next);
+		if (chosen < 0) {
+			/* Everyone sleeps: wait for the first to wake. */
+			uint64_t until = next_wake(cpu);
+			while (until != UINT64_MAX && cpu_rdtsc() < until)
+				cpu_pause();
+			continue;
+		}
+		struct partition_slot *s = cpu->run_queue[chosen];
+		struct vcpu *v = &s->partition->vcpu;
+		next = (unsigned)chosen + 1;
+		if (s->state == SLOT_CREATED) {
+			if (!linux_partition_start(s->partition, cpu, bitmaps, tsc_hz)) {
+				retire(s, tsc_hz);
+				continue;
+			}
+			s->state = SLOT_RUNNABLE;
+		}
+		if (!vcpu_context_load(v)) {
+			partition_end(s->partition, PARTITION_CRASHED, "VMPTRLD of its VMCS failed");
+			retire(s, tsc_hz);
+			continue;
+		}
+		enum vcpu_stop stop = vcpu_run_slice(v, cpu_rdtsc() + slice, active == 1);
+		vcpu_context_save(v);
+		if (stop == VCPU_ENDED)
+			retire(s, tsc_hz);
+		else if (stop == VCPU_HALTED)
+			s->state = SLOT_HALTED;
+	}
+	cpu->run_queue_done = 1;
+}

@@ -1,0 +1,24 @@
+/*
+ * The per-CPU scheduler: the partitions placed on a CPU share it round
+ * robin in time slices ended by the VMX-preemption timer; a halted vCPU
+ * is not run until its timer deadline; an ended partition is restarted
+ * after its backoff (or not) without holding up the others. A partition
+ * alone on its CPU (pinned, or the last one left) runs without slices
+ * and sleeps in hardware when it halts.
+ */
+#ifndef SOLO_CORE_SCHEDULER_H
+#define SOLO_CORE_SCHEDULER_H
+
+#include <stdint.h>
+
+struct pcpu;
+struct vmx_bitmaps;
+
+/* How long a vCPU runs before another on the same CPU gets a turn. */
+#define SCHED_SLICE_US 10000
+
+/* Runs every partition in this CPU's run queue until all have ended for
+ * good, then marks the queue done. */
+void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
+
+#endif

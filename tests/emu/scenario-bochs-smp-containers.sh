@@ -1,0 +1,34 @@
+#!/bin/sh
+# Several partitions at once on all CPUs, in Bochs with 2 CPUs: a pinned
+# container alone on the second CPU, three containers time-sharing the
+# first; each prints its output and exit status, and every page comes
+# back at the end.
+#   scenario-bochs-smp-containers.sh BUILD_DIR WORK_DIR
+set -u
+build=$1 work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/bochs-lib.sh"
+. "$here/check-lib.sh"
+
+"$build/solo" build "$here/smp-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
+	{ echo "check: FAIL solo build of smp-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
+bochs_write_config "$work" "$work/esp.img" 2
+bochs_boot "$work" 900 '^solo: all partitions have ended|^solo: stopped|exception'
+s="$work/serial.txt"
+
+expect "both CPUs in VMX root" "$s" '^solo: 2 of 2 CPUs in VMX root operation$'
+expect "the pinned container has the second CPU" "$s" '^solo: \[pinned\] starting on cpu1: 32 MiB RAM'
+for c in shared-a shared-b shared-c; do
+	expect "$c time-shares the first CPU" "$s" "^solo: \\[$c\\] starting on cpu0: 32 MiB RAM"
+done
+expect "pinned container output" "$s" '^\[pinned\] hello from pinned: GREETING=alone, sum 1\.\.100 = 5050$'
+expect "shared-a output" "$s" '^\[shared-a\] hello from shared-a: GREETING=sharing, sum 1\.\.100 = 5050$'
+expect "shared-b output" "$s" '^\[shared-b\] hello from shared-b: GREETING=sharing, sum 1\.\.100 = 5050$'
+expect "shared-c output" "$s" '^\[shared-c\] counter: up [0-9.]+ s, exiting with status 3$'
+for c in pinned shared-a shared-b; do
+	expect "$c exit status" "$s" "^\\[$c\\] stopped: exited with status 0\$"
+done
+expect "shared-c exit status" "$s" '^\[shared-c\] stopped: exited with status 3$'
+expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
+expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
+checks_done
