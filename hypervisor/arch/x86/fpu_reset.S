@@ -11,15 +11,20 @@
  * the same for x87 and SSE. The area is 64-byte aligned, 576 bytes, zero
  * but for MXCSR = 0x1f80 (its reset value).
  */
+/* XSAVE-family instructions take their component mask in EDX:EAX. */
+.macro RFBM_TO_EDX_EAX
+	movl %esi, %eax
+	movq %rsi, %rdx
+	shrq $32, %rdx
+.endm
+
 	.text
 	.globl fpu_reset_extended_state
 fpu_reset_extended_state:
 	fninit
 	testq %rsi, %rsi
 	jz 1f
-	movl %esi, %eax
-	movq %rsi, %rdx
-	shrq $32, %rdx
+	RFBM_TO_EDX_EAX
 	xrstor64 (%rdi)
 	ret
 1:	fxrstor64 (%rdi)
@@ -40,9 +45,7 @@ fpu_reset_extended_state:
 fpu_save_extended_state:
 	testq %rsi, %rsi
 	jz 1f
-	movl %esi, %eax
-	movq %rsi, %rdx
-	shrq $32, %rdx
+	RFBM_TO_EDX_EAX
 	xsave64 (%rdi)
 	ret
 1:	fxsave64 (%rdi)
@@ -52,9 +55,7 @@ fpu_save_extended_state:
 fpu_restore_extended_state:
 	testq %rsi, %rsi
 	jz 1f
-	movl %esi, %eax
-	movq %rsi, %rdx
-	shrq $32, %rdx
+	RFBM_TO_EDX_EAX
 	xrstor64 (%rdi)
 	ret
 1:	fxrstor64 (%rdi)
