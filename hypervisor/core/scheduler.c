@@ -11,7 +11,12 @@
 #include "core/scheduler.h"
 #include "core/vcpu_context.h"
 #include "core/vcpu_run.h"
+#include "core/vcpu_events.h"
 #include "lib/console.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_cpu.h"
+
+#define MISC_ACTIVITY_HLT (1ULL << 6)
 
 static bool ended_in_failure(const struct partition *p)
 {
@@ -102,6 +107,47 @@ static int pick(const struct pcpu *cpu, unsigned from)
 	return -1;
 }
 
+static struct partition_slot *earliest_halted(const struct pcpu *cpu)
+{
+	struct partition_slot *best = 0;
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		struct partition_slot *s = cpu->run_queue[i];
+		if (s->state == SLOT_HALTED &&
+		    (!best || s->partition->vcpu.apic.timer_deadline <
+				  best->partition->vcpu.apic.timer_deadline))
+			best = s;
+	}
+	return best;
+}
+
+/* Every partition on this CPU sleeps. Where the CPU can enter a guest in
+ * the HLT activity state, one halted vCPU is entered that way with the
+ * preemption timer at the first wake-up, so the CPU idles in hardware;
+ * otherwise solo waits for that moment itself. */
+static void idle(struct pcpu *cpu, uint64_t tsc_hz)
+{
+	uint64_t until = next_wake(cpu);
+	struct partition_slot *h = earliest_halted(cpu);
+	if (h && until != UINT64_MAX && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
+		struct vcpu *v = &h->partition->vcpu;
+		if (vcpu_context_load(v)) {
+			vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
+			enum vcpu_stop stop = vcpu_run_slice(v, until, false);
+			/* Still halted (nothing was injected): leave it active
+			 * past its HLT, as a spurious wake-up, so it never
+			 * enters in HLT later with nothing to wake it. */
+			if (vmcs_read32(GUEST_ACTIVITY_STATE) == ACTIVITY_HLT)
+				vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+			vcpu_context_save(v);
+			if (stop == VCPU_ENDED)
+				retire(h, tsc_hz);
+			return;
+		}
+	}
+	while (until != UINT64_MAX && cpu_rdtsc() < until)
+		cpu_pause();
+}
+
 void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
 	uint64_t slice = tsc_hz / 1000000 * SCHED_SLICE_US;
@@ -114,10 +160,7 @@ void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t
 			break;
 		int chosen = pick(cpu, next);
 		if (chosen < 0) {
-			/* Everyone sleeps: wait for the first to wake. */
-			uint64_t until = next_wake(cpu);
-			while (until != UINT64_MAX && cpu_rdtsc() < until)
-				cpu_pause();
+			idle(cpu, tsc_hz);
 			continue;
 		}
 		struct partition_slot *s = cpu->run_queue[chosen];
