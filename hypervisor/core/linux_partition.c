@@ -138,6 +138,10 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 		       (unsigned long long)(tsc_hz ? v->halted_tsc * 1000 / tsc_hz : 0),
 		       (unsigned long long)v->apic.timer_fired, v->msr_refusals,
 		       (unsigned long long)v->apic.ipis_dropped);
+	console_printf("solo: [%s] timeline: started at TSC %llu, first output at TSC %llu, ended at "
+		       "TSC %llu\n",
+		       p->name, (unsigned long long)p->started_tsc,
+		       (unsigned long long)p->first_output_tsc, (unsigned long long)cpu_rdtsc());
 	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
 		       p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
 		       (unsigned long long)(p->ram_size / MIB));

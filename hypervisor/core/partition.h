@@ -44,6 +44,7 @@ struct partition {
 	bool has_exit_status;
 	int exit_status; /* as reported by the guest's init */
 	uint64_t started_tsc;
+	uint64_t first_output_tsc; /* its first console line; 0 before */
 	uint64_t entry_gpa;
 };
 

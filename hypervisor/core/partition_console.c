@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "arch/cpu.h"
 #include "core/partition.h"
 #include "lib/console.h"
 
@@ -14,6 +15,8 @@
 
 static void emit_line(struct partition *p)
 {
+	if (!p->first_output_tsc)
+		p->first_output_tsc = cpu_rdtsc();
 	p->line[p->line_len] = 0;
 	console_printf("[%s] %s\n", p->name, p->line);
 	log_ring_write(&p->log, p->line, p->line_len);

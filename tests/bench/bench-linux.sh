@@ -29,11 +29,17 @@ ticks() {
 		printf "%.0f\n", s * m * 1e6; exit }' "$1"
 }
 
-echo "bench: solo run (example appliance, 1 CPU)"
-mkdir -p "$work/solo"
-cp "$build/esp.img" "$work/solo/esp.img"
+echo "bench: solo run (the test Linux VM alone, 1 CPU)"
+mkdir -p "$work/solo" "$work/appliance"
+"$build/solo" build "$(dirname "$0")/linux-alone.conf" -o "$work/solo/esp.img" \
+	--file '\solo\test.cpio'="$build/guest/test-initramfs.cpio" >"$work/solo/build.log"
 bochs_write_config "$work/solo" "$work/solo/esp.img" 1
 bochs_boot "$work/solo" 900 '^solo: all partitions have ended' || true
+
+echo "bench: solo run (the example appliance, 1 CPU, for the timeline)"
+cp "$build/esp.img" "$work/appliance/esp.img"
+bochs_write_config "$work/appliance" "$work/appliance/esp.img" 1
+bochs_boot "$work/appliance" 900 '^solo: all partitions have ended' || true
 
 echo "bench: native run (same kernel and initramfs, SYSLINUX from the legacy BIOS)"
 mkdir -p "$work/native"
@@ -53,7 +59,7 @@ bochs_write_config "$work/native" "$img" 1
 sed -i 's#^romimage: .*#romimage: file=/usr/share/bochs/BIOS-bochs-latest#' "$work/native/bochsrc.txt"
 bochs_boot "$work/native" 900 'solo-test: done|System halted' || true
 
-solo=$(ticks "$work/solo/serial.txt" "[linux] ")
+solo=$(ticks "$work/solo/serial.txt" "[linux] " 200)
 native=$(ticks "$work/native/serial.txt" "" 200)
 exits=$(sed -n 's/^\[linux\] exits: //p' "$work/solo/serial.txt")
 echo
@@ -65,4 +71,16 @@ if [ -n "$solo" ] && [ -n "$native" ]; then
 fi
 echo "solo's VM exits for the whole partition run, by reason:"
 echo "  ${exits:-n/a}"
-echo "(serial logs: $work/solo/serial.txt, $work/native/serial.txt)"
+cpuid=$(sed -n 's/^\[linux\] solo-test: cpuid round trip: \([0-9]*\) TSC ticks$/\1/p' "$work/solo/serial.txt")
+native_cpuid=$(sed -n 's/^solo-test: cpuid round trip: \([0-9]*\) TSC ticks$/\1/p' "$work/native/serial.txt")
+echo "CPUID, guest instruction to guest instruction, in Bochs instructions:"
+printf '  native: %s, under solo: %s' "${native_cpuid:-n/a}" "${cpuid:-n/a}"
+if [ -n "$cpuid" ] && [ -n "$native_cpuid" ]; then
+	printf ' (solo spends %s per exit; target <= 300)' "$((cpuid - native_cpuid))"
+fi
+echo
+echo "solo's own memory per partition (besides guest RAM; target <= 64 KiB):"
+sed -n 's/^\[\([a-z-]*\)\] solo.s memory for it: \([0-9]*\) KiB.*/  \1: \2 KiB/p' "$work/appliance/serial.txt" | sort -u
+mkdir -p "$build/bench"
+python3 "$(dirname "$0")/timeline.py" "$work/appliance/serial.txt" "$build/bench/boot-timeline.svg"
+echo "(serial logs: $work/solo/serial.txt, $work/native/serial.txt, $work/appliance/serial.txt)"
