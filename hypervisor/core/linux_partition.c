@@ -80,6 +80,10 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	p->vcpu.xsave_area = page_alloc(vcpu_context_xsave_pages(), PAGE_SIZE);
 	if (!p->vcpu.xsave_area)
 		return FAIL("out of memory for its register save area");
+	/* XSAVE leaves the header's bits for components outside its mask as
+	 * they were, and XRSTOR faults on a header with stray bits: the area
+	 * must start zeroed, not with whatever a freed page held. */
+	memset(hpa_to_ptr(p->vcpu.xsave_area), 0, vcpu_context_xsave_pages() * PAGE_SIZE);
 	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
 
 	struct vcpu *v = &p->vcpu;
