@@ -47,6 +47,12 @@ struct partition_slot {
 	struct partition *partition;
 	enum slot_state state;
 	uint64_t wake_tsc;
+	unsigned cpu; /* where it runs; PLACEMENT_NONE if nowhere */
+	/* Set by the management console on the boot CPU, acted on (and
+	 * cleared) by the slot's own CPU between slices: only that CPU may
+	 * touch the partition's VMCS. */
+	volatile int stop_requested;
+	volatile int start_requested;
 };
 
 /* Allocates the partition's RAM, EPT and MSR bitmap and lays out the

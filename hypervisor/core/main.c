@@ -16,6 +16,7 @@
 #include "config.h"
 #include "core/handoff_check.h"
 #include "core/linux_partition.h"
+#include "core/management_console.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/placement.h"
@@ -181,9 +182,11 @@ static unsigned create_partitions(const struct handoff *h)
 	return count;
 }
 
-/* Hands the partitions out to the CPUs in VMX operation, runs the boot
- * CPU's share and waits for the rest. */
-static void run_partitions(unsigned count)
+/* Hands the partitions out to the CPUs in VMX operation and runs the
+ * boot CPU's share, serving the management console between its slices
+ * for as long as solo runs. */
+static __attribute__((noreturn)) void run_partitions(unsigned count, uint64_t baseline,
+						     uint64_t tsc_hz)
 {
 	bool usable[HANDOFF_MAX_CPUS], pinned[MAX_PARTITIONS];
 	unsigned cpu_of[MAX_PARTITIONS];
@@ -196,7 +199,9 @@ static void run_partitions(unsigned count)
 		count = 0;
 	}
 	for (unsigned i = 0; i < count; i++) {
+		slots[i].cpu = cpu_of[i];
 		if (cpu_of[i] == PLACEMENT_NONE) {
+			slots[i].state = SLOT_DONE;
 			console_printf("solo: [%s] not started: no CPU left to %s it\n",
 				       slots[i].spec.name, slots[i].pinned ? "pin" : "place");
 			partition_destroy(&partitions[i]);
@@ -209,10 +214,10 @@ static void run_partitions(unsigned count)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned i = 1; i < pcpu_count; i++)
 		pcpus[i].run_queue_ready = 1;
+	console_attach(slots, count, baseline, tsc_hz);
+	pcpus[0].between_slices = console_poll;
+	console_printf("solo: console ready (type help)\n");
 	smp_run_queue(&pcpus[0]);
-	for (unsigned i = 1; i < pcpu_count; i++)
-		while (usable[i] && !pcpus[i].run_queue_done)
-			cpu_pause();
 }
 
 static void mask_legacy_pic(void)
@@ -301,11 +306,7 @@ void hv_main(uint64_t handoff_address)
 	console_printf("solo: ready\n");
 
 	unsigned count = create_partitions(h);
-	if (count || config.vm_count || config.container_count) {
-		run_partitions(count);
-		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
-			       (unsigned long long)page_alloc_free_pages(),
-			       (unsigned long long)baseline);
-	}
+	if (count || config.vm_count || config.container_count)
+		run_partitions(count, baseline, hz);
 	cpu_halt_forever();
 }

@@ -56,7 +56,12 @@ struct pcpu {
 	struct partition_slot *run_queue[PCPU_MAX_QUEUED];
 	unsigned run_queue_length;
 	volatile int run_queue_ready;
+	/* Every partition it runs has ended, for now: the scheduler keeps
+	 * waiting for the console to start one again. */
 	volatile int run_queue_done;
+	/* Called by the scheduler between slices; set only on the CPU that
+	 * serves the management console. */
+	void (*between_slices)(void);
 };
 
 extern struct pcpu pcpus[HANDOFF_MAX_CPUS];

@@ -23,17 +23,19 @@ static bool ended_in_failure(const struct partition *p)
 	return p->state == PARTITION_CRASHED || (p->has_exit_status && p->exit_status != 0);
 }
 
-/* The partition ended: report, free, and decide about a restart. */
+/* The partition ended: report, free, and decide about a restart (none
+ * when the console stopped it). */
 static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 {
+	bool by_console = slot->stop_requested;
 	struct partition *p = slot->partition;
 	char policy[24];
 	linux_partition_report(p, tsc_hz);
 	bool failed = ended_in_failure(p);
 	partition_destroy(p);
 	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);
-	if (!next.restart) {
-		if (slot->policy.mode != CONFIG_RESTART_NO)
+	if (!next.restart || by_console) {
+		if (slot->policy.mode != CONFIG_RESTART_NO && !by_console)
 			console_printf("solo: [%s] not restarted (restart policy %s, %u restart%s so "
 				       "far)\n",
 				       slot->spec.name,
@@ -48,6 +50,46 @@ static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 		       restart_policy_describe(&slot->policy, policy, sizeof(policy)));
 	slot->state = SLOT_BACKOFF;
 	slot->wake_tsc = cpu_rdtsc() + next.delay_ms * (tsc_hz / 1000);
+}
+
+/* Carries out what the management console asked of this CPU's slots:
+ * a stop ends the partition where it stands (no restart), a start builds
+ * an ended one afresh. run_queue_done drops before a start request is
+ * cleared, so the console never sees every CPU idle in between. */
+static void take_requests(struct pcpu *cpu, uint64_t tsc_hz)
+{
+	char err[160];
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		struct partition_slot *s = cpu->run_queue[i];
+		struct partition *p = s->partition;
+		if (s->stop_requested) {
+			if (s->state == SLOT_RUNNABLE || s->state == SLOT_HALTED) {
+				partition_end(p, PARTITION_STOPPED, "by the console");
+				retire(s, tsc_hz);
+			} else if (s->state != SLOT_DONE) {
+				/* Not started yet, or waiting out a backoff: there
+				 * is no vCPU to stop, only memory to give back. */
+				if (s->state == SLOT_CREATED)
+					partition_destroy(p);
+				partition_end(p, PARTITION_STOPPED, "by the console");
+				console_printf("solo: [%s] stopped by the console before it ran\n",
+					       s->spec.name);
+				s->state = SLOT_DONE;
+			}
+			s->stop_requested = 0;
+		}
+		if (s->start_requested) {
+			cpu->run_queue_done = 0;
+			if (s->state == SLOT_DONE) {
+				if (linux_partition_create(p, &s->spec, err, sizeof(err)))
+					s->state = SLOT_CREATED;
+				else
+					console_printf("solo: [%s] not started: %s\n", s->spec.name,
+						       err);
+			}
+			s->start_requested = 0;
+		}
+	}
 }
 
 /* Moves sleeping slots whose time has come back to work. */
@@ -124,9 +166,12 @@ static struct partition_slot *earliest_halted(const struct pcpu *cpu)
  * the HLT activity state, one halted vCPU is entered that way with the
  * preemption timer at the first wake-up, so the CPU idles in hardware;
  * otherwise solo waits for that moment itself. */
-static void idle(struct pcpu *cpu, uint64_t tsc_hz)
+static void idle(struct pcpu *cpu, uint64_t tsc_hz, uint64_t poll)
 {
 	uint64_t until = next_wake(cpu);
+	uint64_t latest = cpu_rdtsc() + poll;
+	if (until > latest)
+		until = latest; /* wake up in time to see console requests */
 	struct partition_slot *h = earliest_halted(cpu);
 	if (h && until != UINT64_MAX && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
 		struct vcpu *v = &h->partition->vcpu;
@@ -151,16 +196,26 @@ static void idle(struct pcpu *cpu, uint64_t tsc_hz)
 void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
 	uint64_t slice = tsc_hz / 1000000 * SCHED_SLICE_US;
+	/* The console's CPU looks at the serial port every slice; the others
+	 * only need to see its requests. */
+	uint64_t poll = cpu->between_slices ? slice : tsc_hz / 1000000 * SCHED_REQUEST_POLL_US;
 	unsigned next = 0;
 	for (;;) {
+		if (cpu->between_slices)
+			cpu->between_slices();
+		take_requests(cpu, tsc_hz);
 		uint64_t now = cpu_rdtsc();
 		wake_due(cpu, now);
 		unsigned active = count_active(cpu);
-		if (!active)
-			break;
+		if (!active) {
+			cpu->run_queue_done = 1;
+			cpu_pause();
+			continue;
+		}
+		cpu->run_queue_done = 0;
 		int chosen = pick(cpu, next);
 		if (chosen < 0) {
-			idle(cpu, tsc_hz);
+			idle(cpu, tsc_hz, poll);
 			continue;
 		}
 		struct partition_slot *s = cpu->run_queue[chosen];
@@ -178,12 +233,14 @@ void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t
 			retire(s, tsc_hz);
 			continue;
 		}
-		enum vcpu_stop stop = vcpu_run_slice(v, cpu_rdtsc() + slice, active == 1);
+		/* Alone on its CPU a partition still gets long slices, never an
+		 * endless one, so that this loop sees console requests. */
+		enum vcpu_stop stop =
+		    vcpu_run_slice(v, cpu_rdtsc() + (active == 1 ? poll : slice), false);
 		vcpu_context_save(v);
 		if (stop == VCPU_ENDED)
 			retire(s, tsc_hz);
 		else if (stop == VCPU_HALTED)
 			s->state = SLOT_HALTED;
 	}
-	cpu->run_queue_done = 1;
 }

@@ -16,9 +16,14 @@ struct vmx_bitmaps;
 
 /* How long a vCPU runs before another on the same CPU gets a turn. */
 #define SCHED_SLICE_US 10000
+/* How soon a CPU notices a stop or start asked by the console; also the
+ * slice of a partition alone on its CPU. */
+#define SCHED_REQUEST_POLL_US 100000
 
-/* Runs every partition in this CPU's run queue until all have ended for
- * good, then marks the queue done. */
-void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
+/* Runs the partitions in this CPU's run queue, and never returns: when
+ * all have ended it marks the queue done and keeps waiting for the
+ * console to start one again. */
+__attribute__((noreturn)) void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
+					     uint64_t tsc_hz);
 
 #endif

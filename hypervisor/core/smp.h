@@ -20,7 +20,7 @@ struct smp_plan {
 
 /* Runs every partition in this CPU's run queue to its end, then marks the
  * queue done. */
-void smp_run_queue(struct pcpu *cpu);
+__attribute__((noreturn)) void smp_run_queue(struct pcpu *cpu);
 
 /* Allocates what each CPU keeps for good (stacks, VMXON region), so that
  * the memory the test VMs use can be accounted for exactly. */

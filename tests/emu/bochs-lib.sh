@@ -2,11 +2,18 @@
 # with OVMF, serial console to a file, and wait for a marker line.
 # shared/TESTING.md (in the project's shared notes) explains each setting.
 
-# bochs_write_config DIR IMAGE CPUS [SERIAL_MODE]
+# bochs_write_config DIR IMAGE CPUS [SERIAL]
 # Writes DIR/bochsrc.txt and DIR/cont.rc. The image must be a superfloppy
 # of 65 cylinders x 16 heads x 63 sectors (tests/emu/make-esp.sh).
+# SERIAL is "file" (the default: COM1 output to DIR/serial.log) or
+# "socket:PORT": COM1 both ways on a TCP server at localhost:PORT, for
+# scenarios that type on the console (Bochs waits for the client).
 bochs_write_config() {
-	dir=$1 image=$2 cpus=$3
+	dir=$1 image=$2 cpus=$3 serial=${4:-file}
+	case $serial in
+	socket:*) com1="mode=socket-server, dev=localhost:${serial#socket:}" ;;
+	*) com1="mode=file, dev=$dir/serial.log" ;;
+	esac
 	size=$(stat -c %s "$image")
 	cylinders=$((size / (16 * 63 * 512)))
 	cat >"$dir/bochsrc.txt" <<CONF
@@ -19,7 +26,7 @@ pci: enabled=1, chipset=i440fx
 ata0-master: type=disk, path=$image, mode=flat, cylinders=$cylinders, heads=16, spt=63
 boot: disk
 clock: sync=none, time0=1
-com1: enabled=1, mode=file, dev=$dir/serial.log
+com1: enabled=1, $com1
 port_e9_hack: enabled=1
 display_library: rfb, options="timeout=0"
 log: $dir/bochs.log

@@ -52,3 +52,4 @@ $(BUILD)/tests/oci-images/.stamp: tests/unit/make-test-images.sh
 	$(Q)tests/unit/make-test-images.sh $(@D) >/dev/null && touch $@
 $(eval $(call unit_test,test_restart_policy,hypervisor/core/restart_policy.c))
 $(eval $(call unit_test,test_vcpu_context,hypervisor/core/vcpu_context.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_fpu.c))
+$(eval $(call unit_test,test_console_command,hypervisor/core/console_command.c))

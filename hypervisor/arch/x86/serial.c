@@ -13,6 +13,7 @@
 #define UART_LCR      3
 #define UART_MCR      4
 #define UART_LSR      5
+#define UART_LSR_DR   0x01 /* a received byte is waiting */
 #define UART_LSR_THRE 0x20
 #define UART_LCR_DLAB 0x80
 
@@ -36,6 +37,16 @@ static void serial_putc(char c)
 		cpu_pause();
 	}
 	cpu_outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+bool serial_read_byte(uint8_t *byte)
+{
+	uint8_t lsr = cpu_inb(COM1 + UART_LSR);
+	/* A missing UART reads 0xff: never take that for data. */
+	if (lsr == 0xff || !(lsr & UART_LSR_DR))
+		return false;
+	*byte = cpu_inb(COM1 + UART_THR); /* the receive buffer, same port */
+	return true;
 }
 
 void console_sink_write(const char *text, size_t len)

@@ -1,0 +1,223 @@
+/*
+ * The management console's commands. It reads slots and partitions that
+ * other CPUs are changing without a lock: every figure it prints is a
+ * snapshot that may be a slice old, which is all an operator needs, and
+ * it never writes anything but a slot's request flags. A partition's log
+ * ring lives in struct partition and outlives the partition's end, so
+ * `log` shows the last run's output until the partition is started again
+ * (a new run starts with an empty ring).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/cpu.h"
+#include "arch/serial.h"
+#include "core/console_command.h"
+#include "core/linux_partition.h"
+#include "core/management_console.h"
+#include "core/partition.h"
+#include "core/pcpu.h"
+#include "core/placement.h"
+#include "core/vcpu_run.h"
+#include "lib/console.h"
+#include "mm/page_alloc.h"
+
+_Static_assert(CONSOLE_COMMAND_NAME_MAX < PARTITION_NAME_LEN, "a name must fit a partition");
+
+#define LOG_SHOWN_BYTES 1024 /* the tail `log` prints: a screenful */
+
+static struct partition_slot *slots;
+static unsigned slot_count;
+static uint64_t baseline;
+static uint64_t hz;
+static struct console_line input;
+static int all_ended_reported;
+
+void console_attach(struct partition_slot *s, unsigned count, uint64_t baseline_pages,
+                    uint64_t tsc_hz)
+{
+	slots = s;
+	slot_count = count;
+	baseline = baseline_pages;
+	hz = tsc_hz;
+}
+
+static struct partition_slot *find(const char *name)
+{
+	for (unsigned i = 0; i < slot_count; i++)
+		if (!strcmp(slots[i].spec.name, name))
+			return &slots[i];
+	return 0;
+}
+
+static const char *slot_state_name(const struct partition_slot *s)
+{
+	switch (s->state) {
+	case SLOT_CREATED:
+		return "created";
+	case SLOT_RUNNABLE:
+		return "running";
+	case SLOT_HALTED:
+		return "halted";
+	case SLOT_BACKOFF:
+		return "backoff";
+	case SLOT_DONE:
+		break;
+	}
+	return s->partition->state == PARTITION_CRASHED ? "crashed" : "stopped";
+}
+
+static bool is_running(const struct partition_slot *s)
+{
+	return s->state == SLOT_RUNNABLE || s->state == SLOT_HALTED;
+}
+
+static void list(void)
+{
+	console_printf("solo: %-16s %-8s %-4s %8s %10s %8s %10s\n", "NAME", "STATE", "CPU",
+	               "RAM MiB", "EXITS", "RESTARTS", "UPTIME ms");
+	for (unsigned i = 0; i < slot_count; i++) {
+		const struct partition_slot *s = &slots[i];
+		const struct partition *p = s->partition;
+		char cpu[8] = "-";
+		if (s->cpu != PLACEMENT_NONE)
+			snprintf(cpu, sizeof(cpu), "%u", s->cpu);
+		uint64_t up = is_running(s) && hz ? (cpu_rdtsc() - p->started_tsc) * 1000 / hz : 0;
+		console_printf("solo: %-16s %-8s %-4s %8llu %10llu %8u %10llu\n", s->spec.name,
+		               slot_state_name(s), cpu, (unsigned long long)(s->spec.memory / MIB),
+		               (unsigned long long)p->vcpu.exits_total, s->restarts,
+		               (unsigned long long)up);
+	}
+}
+
+static void show_log(const struct partition_slot *s)
+{
+	static char tail[LOG_SHOWN_BYTES];
+	size_t n = log_ring_tail(&s->partition->log, tail, sizeof(tail));
+	if (!n) {
+		console_printf("solo: [%s] no log\n", s->spec.name);
+		return;
+	}
+	char *line = tail;
+	/* The tail may start mid-line when the ring held more: skip that. */
+	if (s->partition->log.written > n) {
+		char *nl = memchr(tail, '\n', n);
+		line = nl ? nl + 1 : tail + n;
+	}
+	while (line < tail + n) {
+		char *nl = memchr(line, '\n', (size_t)(tail + n - line));
+		int len = (int)(nl ? nl - line : tail + n - line);
+		console_printf("solo: [%s] log: %.*s\n", s->spec.name, len, line);
+		line += len + 1;
+	}
+}
+
+static void stats(void)
+{
+	static struct vcpu total; /* the sum, in the shape the formatter reads */
+	char counts[CONSOLE_LINE_MAX];
+	memset(&total, 0, sizeof(total));
+	console_printf("solo: free pages: %llu (%llu before any partition)\n",
+	               (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
+	for (unsigned i = 0; i < slot_count; i++) {
+		const struct partition *p = slots[i].partition;
+		uint64_t overhead = is_running(&slots[i]) ? partition_overhead_bytes(p) : 0;
+		console_printf("solo: [%s] solo's memory for it: %llu KiB\n", slots[i].spec.name,
+		               (unsigned long long)(overhead / 1024));
+		total.exits_total += p->vcpu.exits_total;
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			total.exit_counts[r] += p->vcpu.exit_counts[r];
+	}
+	console_printf("solo: exits, all partitions (current or last run): %llu: %s\n",
+	               (unsigned long long)total.exits_total,
+	               vcpu_format_exit_counts(&total, counts, sizeof(counts)));
+}
+
+/* Stop and start are requests the slot's own CPU acts on between slices;
+ * the outcome ("[name] stopped: by the console", "starting on cpuN")
+ * comes from there. */
+static void request(const struct console_command *c, struct partition_slot *s)
+{
+	if (s->cpu == PLACEMENT_NONE) {
+		console_printf("solo: [%s] has no CPU to run on\n", s->spec.name);
+		return;
+	}
+	if (c->verb == CONSOLE_STOP && s->state == SLOT_DONE) {
+		console_printf("solo: [%s] is not running\n", s->spec.name);
+		return;
+	}
+	if (c->verb == CONSOLE_START && s->state != SLOT_DONE) {
+		console_printf("solo: [%s] is already %s\n", s->spec.name, slot_state_name(s));
+		return;
+	}
+	if (c->verb != CONSOLE_START)
+		s->stop_requested = 1;
+	if (c->verb != CONSOLE_STOP)
+		s->start_requested = 1;
+	all_ended_reported = 0;
+	console_printf("solo: [%s] %s requested\n", s->spec.name,
+	               c->verb == CONSOLE_STOP    ? "stop"
+	               : c->verb == CONSOLE_START ? "start"
+	                                          : "restart");
+}
+
+static void run(const char *line)
+{
+	struct console_command c;
+	console_printf("solo> %s\n", line);
+	const char *error = console_command_parse(line, &c);
+	if (error) {
+		console_printf("solo: error: %s\n", error);
+		return;
+	}
+	if (c.verb == CONSOLE_LIST) {
+		list();
+	} else if (c.verb == CONSOLE_STATS) {
+		stats();
+	} else if (c.verb == CONSOLE_HELP) {
+		for (const char *const *h = console_command_help; *h; h++)
+			console_printf("solo: %s\n", *h);
+	} else {
+		struct partition_slot *s = find(c.name);
+		if (!s)
+			console_printf("solo: error: no partition named '%s'\n", c.name);
+		else if (c.verb == CONSOLE_LOG)
+			show_log(s);
+		else
+			request(&c, s);
+	}
+}
+
+/* Every CPU that runs partitions has seen all of its own end, and no
+ * request is still on its way to one. */
+static bool all_ended(void)
+{
+	for (unsigned i = 0; i < slot_count; i++)
+		if (slots[i].start_requested || slots[i].stop_requested)
+			return false;
+	for (unsigned i = 0; i < pcpu_count; i++)
+		if (pcpus[i].state == PCPU_SELFTEST_DONE && !pcpus[i].run_queue_done)
+			return false;
+	return true;
+}
+
+void console_poll(void)
+{
+	uint8_t byte;
+	/* A bounded batch: the UART's FIFO, so typing cannot starve guests. */
+	for (int i = 0; i < 16 && serial_read_byte(&byte); i++) {
+		enum console_line_event e = console_line_feed(&input, byte);
+		if (e == CONSOLE_LINE_READY)
+			run(input.text);
+		else if (e == CONSOLE_LINE_TOO_LONG)
+			console_printf("solo: error: line longer than %u characters\n",
+			               CONSOLE_INPUT_MAX);
+	}
+	if (!all_ended_reported && all_ended()) {
+		all_ended_reported = 1;
+		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
+		               (unsigned long long)page_alloc_free_pages(),
+		               (unsigned long long)baseline);
+		console_printf("solo: console ready (type help)\n");
+	}
+}

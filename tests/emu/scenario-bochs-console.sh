@@ -1,0 +1,48 @@
+#!/bin/sh
+# The management console on COM1, in Bochs with COM1 on a TCP socket:
+# console-client.py types help, list, stats, log, bad commands, a restart
+# and a stop of a container that would otherwise run forever, and the
+# answers are checked here.
+#   scenario-bochs-console.sh BUILD_DIR WORK_DIR
+set -u
+build=$1 work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/bochs-lib.sh"
+. "$here/check-lib.sh"
+
+"$build/solo" build "$here/console-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
+	{ echo "check: FAIL solo build of console-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
+# A port of our own: several scenarios may run at once.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])')
+bochs_write_config "$work" "$work/esp.img" 1 "socket:$port"
+rm -f "$work"/*.lock
+(cd "$work" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$work/bochs.out" 2>&1) &
+pid=$!
+python3 "$here/console-client.py" "$port" "$work/serial.txt" 600 >"$work/client.log" 2>&1
+client=$?
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+rm -f "$work"/*.lock
+s="$work/serial.txt"
+
+[ "$client" -eq 0 ] && echo "check: PASS the scripted session ran to its end" ||
+	{ echo "check: FAIL the scripted session: $(tail -1 "$work/client.log")"; checks_failed=1; }
+expect "console ready at the start" "$s" '^solo: console ready \(type help\)$'
+expect "commands are echoed" "$s" '^solo> list$'
+expect "help lists restart" "$s" '^solo: restart NAME '
+expect "list header" "$s" '^solo: NAME +STATE +CPU +RAM MiB +EXITS +RESTARTS +UPTIME ms$'
+expect "list: hello ended" "$s" '^solo: hello +stopped +0 +32 +[0-9]+ +0 +0$'
+expect "list: ticker running" "$s" '^solo: ticker +(running|halted) +0 +32 +[1-9][0-9]* +0 +[1-9][0-9]*$'
+expect "stats: free pages" "$s" '^solo: free pages: [0-9]+ \([0-9]+ before any partition\)$'
+expect "stats: solo's memory for the ticker" "$s" "^solo: \\[ticker\\] solo's memory for it: [1-9][0-9]* KiB$"
+expect "stats: exits by reason" "$s" '^solo: exits, all partitions \(current or last run\): [1-9][0-9]*: .*CPUID'
+expect "log shows an ended partition's output" "$s" '^solo: \[hello\] log: hello from hello: GREETING=image-default'
+expect "unknown command refused" "$s" '^solo: error: unknown command \(type help\)$'
+expect "missing name refused" "$s" '^solo: error: missing partition name$'
+expect "unknown partition refused" "$s" "^solo: error: no partition named 'nobody'$"
+expect "restart: stopped by the console" "$s" '^\[ticker\] stopped: by the console$'
+expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$' '^solo: \[ticker\] starting on cpu0'
+expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu0' '^\[ticker\] tick$'
+expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
+expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
+checks_done
