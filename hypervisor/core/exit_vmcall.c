@@ -11,7 +11,6 @@ enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	uint32_t number = (uint32_t)vcpu->regs.rax;
 	struct partition *p = vcpu->partition;
-	vcpu->last_hypercall = number;
 	exit_skip_instruction(exit);
 	switch (number) {
 	case HYPERCALL_ABI_VERSION:

@@ -120,7 +120,7 @@ bool linux_partition_start(struct partition *p, struct pcpu *cpu,
 	own.msr = p->msr_bitmap;
 	vmcs_setup_host(cpu);
 	vmcs_setup_controls(v, &own, p->ept.eptp);
-	vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa, (uint32_t)v->regs.rsi);
+	vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa);
 	console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
 		       cpu->index, (unsigned long long)(p->ram_size / MIB),
 		       (unsigned long long)p->entry_gpa);

@@ -231,9 +231,7 @@ static void mask_legacy_pic(void)
 void hv_main(uint64_t handoff_address)
 {
 	struct pcpu *bsp = &pcpus[0];
-	bsp->self = bsp;
-	__asm__ volatile("wrmsr" ::"c"(0xc0000101), "a"((uint32_t)(uintptr_t)bsp),
-	                 "d"((uint32_t)((uintptr_t)bsp >> 32)));
+	cpu_set_this_cpu(bsp); /* exception reports use this_cpu() from here on */
 	serial_init();
 	/* The TSC counts from power-on: this says how long the firmware and
 	 * the boot stage took (make bench draws it). */

@@ -49,7 +49,6 @@ struct pcpu {
 	hpa_t stack_top;
 	hpa_t ist_stack_top;
 	hpa_t vmxon_region;
-	struct vcpu *current_vcpu;
 
 	/* Partitions this CPU runs, one after another (written by the boot
 	 * CPU before run_queue_ready is set; read-only afterwards). */

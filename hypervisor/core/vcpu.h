@@ -33,7 +33,6 @@ struct vcpu {
 	/* The last OUT the guest made, for the self-test's checks. */
 	uint16_t last_out_port;
 	uint32_t last_out_value;
-	uint32_t last_hypercall;
 
 	unsigned index;	       /* within its partition; also its APIC ID */
 	struct x2apic apic;    /* its local APIC, always in x2APIC mode */

@@ -147,7 +147,7 @@ static void set_segment(uint32_t selector_field, uint16_t selector, uint32_t lim
 	vmx_vmwrite(selector_field + 0x6006, 0);
 }
 
-void vmcs_setup_guest_protected_mode(uint32_t eip, uint32_t esi)
+void vmcs_setup_guest_protected_mode(uint32_t eip)
 {
 	/* The Linux 32-bit boot protocol's entry state: flat 4 GiB segments,
 	 * CS 0x10 and the data segments 0x18, paging off. The guest loads
@@ -166,7 +166,6 @@ void vmcs_setup_guest_protected_mode(uint32_t eip, uint32_t esi)
 	vmcs_writel(GUEST_IDTR_BASE, 0);
 	vmcs_write32(GUEST_IDTR_LIMIT, 0);
 	set_common_guest_state(eip, 0);
-	(void)esi; /* ESI is a general register: the caller sets it */
 }
 
 void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp)

@@ -26,7 +26,7 @@ void vmcs_setup_controls(const struct vcpu *vcpu, const struct vmx_bitmaps *bitm
 /* A 32-bit protected-mode guest at eip, as the Linux boot protocol's
  * 32-bit entry wants it (the caller puts the zero page's address in
  * RSI). */
-void vmcs_setup_guest_protected_mode(uint32_t eip, uint32_t esi);
+void vmcs_setup_guest_protected_mode(uint32_t eip);
 
 /* A real-mode guest (unrestricted guest) at 0:ip with stack 0:sp. */
 void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp);

@@ -18,11 +18,6 @@ void lapic_init(void)
 {
 }
 
-bool lapic_x2apic_mode(void)
-{
-	return fake_lapic.x2apic;
-}
-
 uint32_t lapic_id(void)
 {
 	return fake_lapic.id;

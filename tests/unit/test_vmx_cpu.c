@@ -304,7 +304,7 @@ static void expect_segment(uint32_t selector_field, uint32_t limit_field, uint32
 static void test_vmcs_setup_guest_protected_mode(void **state)
 {
 	(void)state;
-	vmcs_setup_guest_protected_mode(0x100000, 0x7000);
+	vmcs_setup_guest_protected_mode(0x100000);
 	/* The guest sees PE | ET; the CPU runs with NE forced as well. */
 	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0x11);
 	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0x31);

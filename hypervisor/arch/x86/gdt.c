@@ -53,6 +53,11 @@ void cpu_tables_load(struct pcpu *cpu)
 	                 : [cs] "i"(SEL_CODE64), [ds] "i"(SEL_DATA)
 	                 : "rax", "memory");
 	cpu_ltr(SEL_TSS);
+	cpu_set_this_cpu(cpu);
+}
+
+void cpu_set_this_cpu(struct pcpu *cpu)
+{
 	cpu->self = cpu;
 	cpu_wrmsr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)cpu);
 }

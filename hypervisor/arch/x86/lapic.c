@@ -33,11 +33,6 @@ void lapic_init(void)
 	xapic_mmio = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK);
 }
 
-bool lapic_x2apic_mode(void)
-{
-	return x2apic;
-}
-
 uint32_t lapic_id(void)
 {
 	if (x2apic)

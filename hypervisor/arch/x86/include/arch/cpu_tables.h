@@ -8,6 +8,10 @@ struct pcpu;
  * and points GS at the pcpu. */
 void cpu_tables_load(struct pcpu *cpu);
 
+/* Points GS at the pcpu, so this_cpu() finds it (done early on the boot
+ * CPU, before its tables are loaded). */
+void cpu_set_this_cpu(struct pcpu *cpu);
+
 /* Loads the shared IDT (built once by the BSP). */
 void idt_init(void);
 void idt_load(void);

@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 void lapic_init(void);
-bool lapic_x2apic_mode(void);
 uint32_t lapic_id(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector);
