@@ -8,6 +8,7 @@
  * memset are used from the C library: the boot stage's gnu-efi has no more.
  */
 #include "elf_image.h"
+#include "loader_error.h"
 
 #include <string.h>
 
@@ -64,19 +65,6 @@ struct segment {
 	uint64_t filesz;
 	bool executable;
 };
-
-static bool fail(char *err, size_t errlen, const char *phrase)
-{
-	if (errlen == 0)
-		return false;
-	size_t n = 0;
-	while (phrase[n] && n + 1 < errlen) {
-		err[n] = phrase[n];
-		n++;
-	}
-	err[n] = '\0';
-	return false;
-}
 
 /* The first 'size' bytes may be unaligned (a buffer from anywhere), so
  * headers are copied out rather than cast in place. */
@@ -207,7 +195,7 @@ bool elf_image_check(const void *file, size_t size, struct elf_image_info *info,
 	struct segment segs[ELF_IMAGE_MAX_SEGMENTS];
 	const char *why = collect(file, size, segs, info);
 	if (why)
-		return fail(err, errlen, why);
+		return loader_fail(err, errlen, why);
 	if (errlen)
 		err[0] = '\0';
 	return true;

@@ -8,6 +8,7 @@
  * table's signature, checksum, revision and a non-zero local APIC address.
  */
 #include "mptable.h"
+#include "loader_error.h"
 
 #include <string.h>
 
@@ -78,19 +79,6 @@
 #define CPU_SIGNATURE_VALUE 0x00000600u
 #define CPU_FEATURES_VALUE  ((1u << 0) | (1u << 9))
 
-static bool fail(char *err, size_t errlen, const char *phrase)
-{
-	if (errlen == 0)
-		return false;
-	size_t n = 0;
-	while (phrase[n] && n + 1 < errlen) {
-		err[n] = phrase[n];
-		n++;
-	}
-	err[n] = '\0';
-	return false;
-}
-
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
@@ -117,12 +105,12 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
                    size_t errlen)
 {
 	if (vcpus == 0 || vcpus > MPTABLE_MAX_CPUS)
-		return fail(err, errlen, "MP table: vcpus outside 1..64");
+		return loader_fail(err, errlen, "MP table: vcpus outside 1..64");
 	if (gpa & 15)
-		return fail(err, errlen, "MP table: address not 16-byte aligned");
+		return loader_fail(err, errlen, "MP table: address not 16-byte aligned");
 	uint64_t size = MPTABLE_SIZE(vcpus);
 	if (gpa > ram_size || ram_size - gpa < size || gpa + size > (1ULL << 32))
-		return fail(err, errlen, "MP table: does not fit in RAM");
+		return loader_fail(err, errlen, "MP table: does not fit in RAM");
 
 	uint8_t *mpf = ram + gpa;
 	uint8_t *mpc = mpf + MPF_SIZE;
