@@ -34,6 +34,36 @@ void fake_vmx_script(const struct fake_exit *steps, unsigned count)
 	entry_count = 0;
 }
 
+/* The script tests build step by step, installed by fake_script_install(). */
+static struct fake_exit building[FAKE_SCRIPT_MAX];
+static unsigned building_len;
+
+void fake_script_reset(void)
+{
+	building_len = 0;
+}
+
+struct fake_exit *fake_script_step(uint32_t reason, uint64_t rip, uint32_t length)
+{
+	assert_true(building_len < FAKE_SCRIPT_MAX);
+	struct fake_exit *s = &building[building_len++];
+	*s = (struct fake_exit){.reason = reason, .guest_rip = rip, .instruction_length = length};
+	return s;
+}
+
+void fake_script_write(struct fake_exit *s, uint32_t field, uint64_t value)
+{
+	assert_true(s->write_count < FAKE_EXIT_MAX_WRITES);
+	s->writes[s->write_count].field = field;
+	s->writes[s->write_count++].value = value;
+}
+
+unsigned fake_script_install(void)
+{
+	fake_vmx_script(building, building_len);
+	return building_len;
+}
+
 unsigned fake_vmx_entry_count(void)
 {
 	return entry_count;

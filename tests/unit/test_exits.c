@@ -33,8 +33,6 @@
 #define RFLAGS_IF    0x200ULL
 
 static struct partition part;
-static struct fake_exit steps[FAKE_SCRIPT_MAX];
-static unsigned step_count;
 
 /* A partition as the self-test builds it: one vCPU whose VMCS holds a
  * real-mode start state (only the fields the exit path reads matter). */
@@ -55,37 +53,22 @@ static int setup(void **state)
 	fake_vmcs_set(GUEST_INTERRUPTIBILITY_INFO, 0);
 	fake_vmcs_set(GUEST_ACTIVITY_STATE, 0);
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
-	step_count = 0;
+	fake_script_reset();
 	return 0;
-}
-
-static struct fake_exit *step(uint32_t reason, uint64_t rip, uint32_t length)
-{
-	assert_true(step_count < FAKE_SCRIPT_MAX);
-	struct fake_exit *s = &steps[step_count++];
-	*s = (struct fake_exit){.reason = reason, .guest_rip = rip, .instruction_length = length};
-	return s;
-}
-
-static void step_write(struct fake_exit *s, uint32_t field, uint64_t value)
-{
-	assert_true(s->write_count < FAKE_EXIT_MAX_WRITES);
-	s->writes[s->write_count].field = field;
-	s->writes[s->write_count++].value = value;
 }
 
 static void step_hlt(uint64_t rip)
 {
-	step(EXIT_REASON_HLT, rip, 1);
+	fake_script_step(EXIT_REASON_HLT, rip, 1);
 }
 
 static void run(void)
 {
-	fake_vmx_script(steps, step_count);
+	unsigned steps = fake_script_install();
 	vcpu_run(&part.vcpu);
 	/* vcpu_run returns only when the partition has ended, after
 	 * using exactly the script (an extra entry fails in the fake). */
-	assert_int_equal(fake_vmx_entry_count(), step_count);
+	assert_int_equal(fake_vmx_entry_count(), steps);
 }
 
 static void expect_end(enum partition_state state, const char *reason)
@@ -118,7 +101,7 @@ static void test_cpuid_leaf_1_through_the_exit(void **state)
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0x50654, 0x00100800, 0x7ffefbff, 0xbfebfbff});
 	part.vcpu.regs.rbx = 0xffffffff00000000ULL; /* CPUID zero-extends */
 	part.vcpu.regs.rdx = 0x123456789ULL;
-	struct fake_exit *s = step(EXIT_REASON_CPUID, START_RIP, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, START_RIP, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0xffffffff00000001ULL; /* EAX = 1: upper half ignored */
 	s->rcx = 0;
@@ -146,17 +129,17 @@ static void test_cpuid_passes_subleaf_and_other_leaves_unchanged(void **state)
 	fake_cpuid_set(4, 1, (struct cpuid_regs){0x11, 0x22, 0x33, 0x44});
 	fake_cpuid_set(0, 0, (struct cpuid_regs){0x16, 0x756e6547, 0x6c65746e, 0x49656e69});
 	fake_cpuid_set(0x40010000, 0, (struct cpuid_regs){1, 2, 3, 4});
-	struct fake_exit *s = step(EXIT_REASON_CPUID, 0x2000, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, 0x2000, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 4;
 	s->rcx = 1;
-	s = step(EXIT_REASON_CPUID, 0x2002, 2);
+	s = fake_script_step(EXIT_REASON_CPUID, 0x2002, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0;
 	s->rcx = 0;
 	/* Just past the hypervisor range 0x40000000-0x4000ffff: the host
 	 * answers. */
-	s = step(EXIT_REASON_CPUID, 0x2004, 2);
+	s = fake_script_step(EXIT_REASON_CPUID, 0x2004, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0x40010000;
 	s->rcx = 0;
@@ -179,7 +162,7 @@ static void test_cpuid_solo_leaves(void **state)
 	/* No host CPUID is scripted: solo's leaves must not query it. */
 	const uint32_t leaves[] = {0x40000000, 0x40000001, 0x40000002, 0x400000ff};
 	for (unsigned i = 0; i < 4; i++) {
-		struct fake_exit *s = step(EXIT_REASON_CPUID, 0x1000 + 2 * i, 2);
+		struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, 0x1000 + 2 * i, 2);
 		s->load_rax = true;
 		s->rax = leaves[i];
 	}
@@ -215,13 +198,13 @@ static void test_io_in_sizes(void **state)
 	(void)state;
 	const uint64_t before = 0x1122334455667788ULL;
 	part.vcpu.regs.rax = before;
-	step(EXIT_REASON_IO_INSTRUCTION, 0x3000, 1)->qualification =
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x3000, 1)->qualification =
 	    io_qualification(0x60, 1, true, false);
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, 0x3001, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x3001, 2);
 	s->qualification = io_qualification(0x1f0, 2, true, false);
 	s->load_rax = true;
 	s->rax = before;
-	s = step(EXIT_REASON_IO_INSTRUCTION, 0x3003, 1);
+	s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x3003, 1);
 	s->qualification = io_qualification(0xcfc, 4, true, false);
 	s->load_rax = true;
 	s->rax = before;
@@ -242,15 +225,15 @@ static void test_io_in_sizes(void **state)
 static void test_io_out_records_port_and_value(void **state)
 {
 	(void)state;
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
 	s->qualification = io_qualification(0x80, 1, false, false);
 	s->load_rax = true;
 	s->rax = 0xabcdef53;
-	s = step(EXIT_REASON_IO_INSTRUCTION, 0x1002, 1);
+	s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1002, 1);
 	s->qualification = io_qualification(0x3f8, 2, false, false);
 	s->load_rax = true;
 	s->rax = 0x1234beef;
-	s = step(EXIT_REASON_IO_INSTRUCTION, 0x1003, 1);
+	s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1003, 1);
 	s->qualification = io_qualification(0xcf8, 4, false, false);
 	s->load_rax = true;
 	s->rax = 0x12345678deadbeefULL;
@@ -267,7 +250,7 @@ static void test_io_out_records_port_and_value(void **state)
 static void test_io_out_byte_and_word(void **state)
 {
 	(void)state;
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
 	s->qualification = io_qualification(0x80, 1, false, false);
 	s->load_rax = true;
 	s->rax = 0xabcdef53;
@@ -277,7 +260,7 @@ static void test_io_out_byte_and_word(void **state)
 	assert_int_equal(part.vcpu.last_out_value, 0x53);
 
 	setup(NULL);
-	s = step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
+	s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
 	s->qualification = io_qualification(0x3f8, 2, false, false);
 	s->load_rax = true;
 	s->rax = 0x1234beef;
@@ -290,7 +273,7 @@ static void test_io_out_byte_and_word(void **state)
 static void test_string_io_ends_partition(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_IO_INSTRUCTION, 0x1234, 1)->qualification =
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1234, 1)->qualification =
 	    io_qualification(0x3f8, 1, false, true);
 	run();
 	expect_end(PARTITION_CRASHED, "unsupported string I/O on port 0x3f8 at RIP 0x1234");
@@ -302,7 +285,7 @@ static void test_io_bad_size_ends_partition(void **state)
 {
 	(void)state;
 	/* Size field 2 (3 bytes) is not a size x86 has. */
-	step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 1)->qualification = 2 | (0x70 << 16) | (1 << 3);
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 1)->qualification = 2 | (0x70 << 16) | (1 << 3);
 	part.vcpu.regs.rax = 0x42;
 	run();
 	assert_int_equal(part.state, PARTITION_CRASHED);
@@ -312,10 +295,10 @@ static void test_io_bad_size_ends_partition(void **state)
 static void test_vmcall(void **state)
 {
 	(void)state;
-	struct fake_exit *s = step(EXIT_REASON_VMCALL, 0x1000, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_VMCALL, 0x1000, 3);
 	s->load_rax = true;
 	s->rax = HYPERCALL_ABI_VERSION;
-	s = step(EXIT_REASON_VMCALL, 0x1003, 3);
+	s = fake_script_step(EXIT_REASON_VMCALL, 0x1003, 3);
 	s->load_rax = true;
 	s->rax = 0xdead;
 	step_hlt(0x1006);
@@ -331,7 +314,7 @@ static void test_vmcall(void **state)
 static void test_hlt_with_interrupts_on(void **state)
 {
 	(void)state;
-	step_write(step(EXIT_REASON_HLT, 0xfff0, 1), GUEST_RFLAGS, RFLAGS_FIXED | RFLAGS_IF);
+	fake_script_write(fake_script_step(EXIT_REASON_HLT, 0xfff0, 1), GUEST_RFLAGS, RFLAGS_FIXED | RFLAGS_IF);
 	run();
 	/* Nothing could ever wake it. */
 	expect_end(PARTITION_STOPPED, "halted with no timer armed at RIP 0xfff0");
@@ -340,9 +323,9 @@ static void test_hlt_with_interrupts_on(void **state)
 static void expect_ept_violation(uint64_t qualification, const char *reason)
 {
 	setup(NULL);
-	struct fake_exit *s = step(EXIT_REASON_EPT_VIOLATION, 0x1005, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_EPT_VIOLATION, 0x1005, 3);
 	s->qualification = qualification;
-	step_write(s, GUEST_PHYSICAL_ADDRESS, 0x80000);
+	fake_script_write(s, GUEST_PHYSICAL_ADDRESS, 0x80000);
 	run();
 	expect_end(PARTITION_CRASHED, reason);
 	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_EPT_VIOLATION], 1);
@@ -368,7 +351,7 @@ static void test_ept_violation_wording(void **state)
 static void test_ept_misconfig(void **state)
 {
 	(void)state;
-	step_write(step(EXIT_REASON_EPT_MISCONFIG, 0x1234, 0), GUEST_PHYSICAL_ADDRESS, 0xfee00000);
+	fake_script_write(fake_script_step(EXIT_REASON_EPT_MISCONFIG, 0x1234, 0), GUEST_PHYSICAL_ADDRESS, 0xfee00000);
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "EPT misconfiguration at guest-physical 0xfee00000, RIP 0x1234");
@@ -377,7 +360,7 @@ static void test_ept_misconfig(void **state)
 static void test_triple_fault(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_TRIPLE_FAULT, 0xfff0, 0);
+	fake_script_step(EXIT_REASON_TRIPLE_FAULT, 0xfff0, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "triple fault at RIP 0xfff0");
 }
@@ -386,9 +369,9 @@ static void test_nmi_resumes_other_exception_ends(void **state)
 {
 	(void)state;
 	/* Valid (31) | type NMI (2 << 8) | vector 2 */
-	step_write(step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x80000202);
+	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x80000202);
 	/* Valid | hardware exception (3 << 8) | vector 14 (#PF) */
-	step_write(step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x8000030e);
+	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x8000030e);
 	run();
 	assert_int_equal(rip_at(1), 0x1000); /* the NMI interrupted nothing to skip */
 	expect_end(PARTITION_CRASHED, "unexpected exception vector 14 at RIP 0x1000");
@@ -398,9 +381,9 @@ static void test_nmi_resumes_other_exception_ends(void **state)
 static void test_external_interrupt_and_timer_resume(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0);
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0);
-	step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0);
+	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0);
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0);
+	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0);
 	step_hlt(0x1000);
 	run();
 	assert_int_equal(fake_lapic.eoi_calls, 2);
@@ -412,7 +395,7 @@ static void test_external_interrupt_and_timer_resume(void **state)
 static void test_unhandled_exit_reasons(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_RDPMC, 0x1007, 2);
+	fake_script_step(EXIT_REASON_RDPMC, 0x1007, 2);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason RDPMC (15) at RIP 0x1007");
 	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_RDPMC], 1);
@@ -420,13 +403,13 @@ static void test_unhandled_exit_reasons(void **state)
 
 	/* A number missing from the list (35), and one past its end. */
 	setup(NULL);
-	step(35, 0x1000, 0);
+	fake_script_step(35, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason unknown (35) at RIP 0x1000");
 	assert_int_equal(part.vcpu.exit_counts[35], 1);
 
 	setup(NULL);
-	step(70, 0x1000, 0);
+	fake_script_step(70, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason unknown (70) at RIP 0x1000");
 	assert_int_equal(part.vcpu.exits_total, 1);
@@ -437,7 +420,7 @@ static void test_unhandled_exit_reasons(void **state)
 static void test_entry_failure_exits(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_INVALID_GUEST_STATE | EXIT_REASON_ENTRY_FAILED, 0x1000, 0);
+	fake_script_step(EXIT_REASON_INVALID_GUEST_STATE | EXIT_REASON_ENTRY_FAILED, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "VM entry failed: invalid guest state (exit reason 33), qualification 0");
@@ -446,7 +429,7 @@ static void test_entry_failure_exits(void **state)
 
 	/* MSR loading failed at entry 3 of the list. */
 	setup(NULL);
-	step(EXIT_REASON_MSR_LOAD_FAIL | EXIT_REASON_ENTRY_FAILED, 0x1000, 0)->qualification = 3;
+	fake_script_step(EXIT_REASON_MSR_LOAD_FAIL | EXIT_REASON_ENTRY_FAILED, 0x1000, 0)->qualification = 3;
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "VM entry failed: MSR_LOAD_FAIL (exit reason 34), qualification 3");
@@ -455,7 +438,7 @@ static void test_entry_failure_exits(void **state)
 static void test_vmfail_valid_and_invalid(void **state)
 {
 	(void)state;
-	struct fake_exit *s = step(0, 0, 0);
+	struct fake_exit *s = fake_script_step(0, 0, 0);
 	s->entry_result = VMX_FAIL_VALID;
 	s->vm_instruction_error = 7;
 	run();
@@ -467,8 +450,8 @@ static void test_vmfail_valid_and_invalid(void **state)
 
 	/* VMRESUME failing after the guest has run. */
 	setup(NULL);
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0);
-	s = step(0, 0, 0);
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0);
+	s = fake_script_step(0, 0, 0);
 	s->entry_result = VMX_FAIL_VALID;
 	s->vm_instruction_error = 5;
 	run();
@@ -477,7 +460,7 @@ static void test_vmfail_valid_and_invalid(void **state)
 	assert_int_equal(fake_vmx_entry(1)->launched, 1);
 
 	setup(NULL);
-	step(0, 0, 0)->entry_result = VMX_FAIL_INVALID;
+	fake_script_step(0, 0, 0)->entry_result = VMX_FAIL_INVALID;
 	run();
 	expect_end(PARTITION_CRASHED, "VM entry failed: VMfailInvalid (no current VMCS)");
 }
@@ -489,7 +472,7 @@ static void test_run_marks_partition_running(void **state)
 	 * partition running, or a stale end state would hide this run's. */
 	part.state = PARTITION_STOPPED;
 	strcpy(part.reason, "previous run");
-	step(EXIT_REASON_TRIPLE_FAULT, 0x1000, 0);
+	fake_script_step(EXIT_REASON_TRIPLE_FAULT, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "triple fault at RIP 0x1000");
 }
@@ -500,20 +483,20 @@ static void test_exit_counts_exact(void **state)
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0});
 	uint64_t rip = 0x1000;
 	for (unsigned i = 0; i < 3; i++) {
-		struct fake_exit *s = step(EXIT_REASON_CPUID, rip, 2);
+		struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, rip, 2);
 		s->load_rax = s->load_rcx = true;
 		s->rax = 1;
 		rip += 2;
 	}
-	step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
-	step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x80, 1, 0, 0);
+	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x80, 1, 0, 0);
 	rip++;
-	step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x61, 1, 1, 0);
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x61, 1, 1, 0);
 	rip++;
-	step(EXIT_REASON_VMCALL, rip, 3);
+	fake_script_step(EXIT_REASON_VMCALL, rip, 3);
 	rip += 3;
-	step(EXIT_REASON_PREEMPTION_TIMER, rip, 0);
-	step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, rip, 0);
+	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
 	step_hlt(rip);
 	run();
 	assert_int_equal(part.vcpu.exits_total, 10);

@@ -53,8 +53,6 @@
 #define LVT_DEADLINE  0x400ecULL /* TSC-deadline mode, vector 0xec */
 
 static struct partition part;
-static struct fake_exit steps[FAKE_SCRIPT_MAX];
-static unsigned step_count;
 
 /* A Linux partition as linux_partition_run() builds it: one vCPU with
  * APIC ID 0 in 32-bit protected mode, a 2 GHz TSC, a CPU with the HLT
@@ -91,28 +89,13 @@ static int setup(void **state)
 	fake_vmcs_set(VM_ENTRY_CONTROLS, ENTRY_BASE);
 	fake_vmcs_set(GUEST_IA32_EFER, 0);
 	fake_vmcs_set(GUEST_IA32_PAT, PAT_DEFAULT);
-	step_count = 0;
+	fake_script_reset();
 	return 0;
-}
-
-static struct fake_exit *step(uint32_t reason, uint64_t rip, uint32_t length)
-{
-	assert_true(step_count < FAKE_SCRIPT_MAX);
-	struct fake_exit *s = &steps[step_count++];
-	*s = (struct fake_exit){.reason = reason, .guest_rip = rip, .instruction_length = length};
-	return s;
-}
-
-static void step_write(struct fake_exit *s, uint32_t field, uint64_t value)
-{
-	assert_true(s->write_count < FAKE_EXIT_MAX_WRITES);
-	s->writes[s->write_count].field = field;
-	s->writes[s->write_count++].value = value;
 }
 
 static struct fake_exit *wrmsr(uint64_t rip, uint32_t msr, uint64_t value)
 {
-	struct fake_exit *s = step(EXIT_REASON_MSR_WRITE, rip, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_MSR_WRITE, rip, 2);
 	s->load_rcx = s->load_rax = s->load_rdx = true;
 	s->rcx = msr;
 	s->rax = (uint32_t)value;
@@ -122,7 +105,7 @@ static struct fake_exit *wrmsr(uint64_t rip, uint32_t msr, uint64_t value)
 
 static struct fake_exit *rdmsr(uint64_t rip, uint32_t msr)
 {
-	struct fake_exit *s = step(EXIT_REASON_MSR_READ, rip, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_MSR_READ, rip, 2);
 	s->load_rcx = true;
 	s->rcx = msr;
 	return s;
@@ -136,7 +119,7 @@ static uint64_t io_qualification(uint16_t port, unsigned size, bool in)
 
 static struct fake_exit *out(uint64_t rip, uint16_t port, unsigned size, uint64_t rax)
 {
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
 	s->qualification = io_qualification(port, size, false);
 	s->load_rax = true;
 	s->rax = rax;
@@ -145,14 +128,14 @@ static struct fake_exit *out(uint64_t rip, uint16_t port, unsigned size, uint64_
 
 static struct fake_exit *in(uint64_t rip, uint16_t port, unsigned size)
 {
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
 	s->qualification = io_qualification(port, size, true);
 	return s;
 }
 
 static struct fake_exit *vmcall(uint64_t rip, uint64_t number, uint64_t rbx, uint64_t rcx)
 {
-	struct fake_exit *s = step(EXIT_REASON_VMCALL, rip, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_VMCALL, rip, 3);
 	s->load_rax = s->load_rbx = s->load_rcx = true;
 	s->rax = number;
 	s->rbx = rbx;
@@ -173,7 +156,7 @@ static uint64_t cr_qualification(unsigned cr, unsigned type, unsigned gpr)
 
 static struct fake_exit *mov_to_cr0(uint64_t rip, uint64_t value)
 {
-	struct fake_exit *s = step(EXIT_REASON_CR_ACCESS, rip, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CR_ACCESS, rip, 3);
 	s->qualification = cr_qualification(0, 0, 0); /* mov %rax, %cr0 */
 	s->load_rax = true;
 	s->rax = value;
@@ -182,9 +165,9 @@ static struct fake_exit *mov_to_cr0(uint64_t rip, uint64_t value)
 
 static void run(void)
 {
-	fake_vmx_script(steps, step_count);
+	unsigned steps = fake_script_install();
 	vcpu_run(&part.vcpu);
-	assert_int_equal(fake_vmx_entry_count(), step_count);
+	assert_int_equal(fake_vmx_entry_count(), steps);
 }
 
 static void expect_end(enum partition_state state, const char *reason)
@@ -404,7 +387,7 @@ static void test_cr4_write_exit_gets_gp(void **state)
 {
 	(void)state;
 	/* Only a write setting CR4.VMXE exits: no nested VMX. */
-	struct fake_exit *s = step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
 	s->qualification = cr_qualification(4, 0, 1);
 	s->load_rcx = true;
 	s->rcx = 0x2020;
@@ -418,13 +401,13 @@ static void test_cr0_source_register_decoded(void **state)
 {
 	(void)state;
 	/* mov %rbx, %cr0 and mov %rsp, %cr0 (RSP lives in the VMCS). */
-	struct fake_exit *s = step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
 	s->qualification = cr_qualification(0, 0, 3);
 	s->load_rbx = true;
 	s->rbx = 0x13;
-	s = step(EXIT_REASON_CR_ACCESS, 0x1003, 3);
+	s = fake_script_step(EXIT_REASON_CR_ACCESS, 0x1003, 3);
 	s->qualification = cr_qualification(0, 0, 4);
-	step_write(s, GUEST_RSP, 0x80000011);
+	fake_script_write(s, GUEST_RSP, 0x80000011);
 	poweroff(0x1006);
 	run();
 	assert_int_equal(entry(1)->guest_rip, 0x1003);
@@ -435,7 +418,7 @@ static void test_cr0_source_register_decoded(void **state)
 static void expect_cr_access_ends(uint64_t qualification, const char *reason)
 {
 	setup(NULL);
-	step(EXIT_REASON_CR_ACCESS, 0x1234, 3)->qualification = qualification;
+	fake_script_step(EXIT_REASON_CR_ACCESS, 0x1234, 3)->qualification = qualification;
 	run();
 	expect_end(PARTITION_CRASHED, reason);
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1234);
@@ -484,7 +467,7 @@ static void test_xcr0_rules(void **state)
 
 static struct fake_exit *xsetbv(uint64_t rip, uint32_t index, uint64_t value)
 {
-	struct fake_exit *s = step(EXIT_REASON_XSETBV, rip, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_XSETBV, rip, 3);
 	s->load_rcx = s->load_rax = s->load_rdx = true;
 	s->rcx = index;
 	s->rax = (uint32_t)value;
@@ -663,12 +646,12 @@ static void test_cpuid_exit_uses_the_vcpu(void **state)
 	x2apic_init(&part.vcpu.apic, 2, 1);
 	fake_vmcs_set(GUEST_CR4, CR4_OSXSAVE | CR4_PAE);
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0x906ea, 0x00100800, 0x0, 0x0});
-	struct fake_exit *s = step(EXIT_REASON_CPUID, 0x1000, 2);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, 0x1000, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 1;
 	s->rcx = 0;
 	fake_cpuid_set(0x15, 0, (struct cpuid_regs){2, 184, 24000000, 0});
-	s = step(EXIT_REASON_CPUID, 0x1002, 2);
+	s = fake_script_step(EXIT_REASON_CPUID, 0x1002, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0x15;
 	s->rcx = 0;
@@ -905,8 +888,8 @@ static void arm_deadline_timer(uint64_t deadline)
 
 static struct fake_exit *hlt(uint64_t rip, uint64_t rflags)
 {
-	struct fake_exit *s = step(EXIT_REASON_HLT, rip, 1);
-	step_write(s, GUEST_RFLAGS, rflags);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_HLT, rip, 1);
+	fake_script_write(s, GUEST_RFLAGS, rflags);
 	return s;
 }
 
@@ -934,7 +917,7 @@ static void test_hlt_with_timer_sleeps_in_hlt_state(void **state)
 	arm_deadline_timer(deadline);
 	hlt(0x1000, RFLAGS_IF)->tsc_at_exit = TSC_START + 100000;
 	/* The CPU wakes the halted guest for the preemption timer. */
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1001, 0)->tsc_at_exit = deadline + 25;
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1001, 0)->tsc_at_exit = deadline + 25;
 	poweroff(0x3000);
 	run();
 	/* Entered halted, past the HLT, with the timer set to the deadline. */
@@ -958,7 +941,7 @@ static void test_sti_hlt_clears_the_interrupt_shadow(void **state)
 	 * and the shadow is over once HLT is skipped. */
 	arm_deadline_timer(TSC_START + 600000);
 	struct fake_exit *s = hlt(0x1000, RFLAGS_IF);
-	step_write(s, GUEST_INTERRUPTIBILITY_INFO, 1);
+	fake_script_write(s, GUEST_INTERRUPTIBILITY_INFO, 1);
 	poweroff(0x1001);
 	run();
 	assert_int_equal(entry(1)->activity_state, ACTIVITY_HLT);
@@ -1008,9 +991,9 @@ static void test_hlt_without_hlt_activity_waits_on_the_host(void **state)
 /* Runs the script as one slice on a shared CPU. */
 static enum vcpu_stop run_shared_slice(void)
 {
-	fake_vmx_script(steps, step_count);
+	unsigned steps = fake_script_install();
 	enum vcpu_stop stop = vcpu_run_slice(&part.vcpu, SLICE_END, false);
-	assert_int_equal(fake_vmx_entry_count(), step_count);
+	assert_int_equal(fake_vmx_entry_count(), steps);
 	return stop;
 }
 
@@ -1035,8 +1018,8 @@ static void test_shared_slice_preempted_when_it_ends(void **state)
 	(void)state;
 	/* Exits before the slice end resume the guest; the first after it
 	 * gives the CPU back. */
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END - 1;
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END;
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END - 1;
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END;
 	assert_int_equal(run_shared_slice(), VCPU_PREEMPTED);
 	assert_int_equal(part.vcpu.slice_end, SLICE_END);
 	/* The preemption timer was capped at the slice end. */
@@ -1046,7 +1029,7 @@ static void test_shared_slice_preempted_when_it_ends(void **state)
 	                    partition_state_name(PARTITION_RUNNING));
 
 	/* The next slice resumes where it stopped. */
-	step_count = 0;
+	fake_script_reset();
 	poweroff(0x1000);
 	assert_int_equal(run_shared_slice(), VCPU_ENDED);
 	assert_int_equal(entry(0)->launched, 1);
@@ -1067,12 +1050,12 @@ static void test_alone_slice_ignores_the_slice_end(void **state)
 	/* With the CPU to itself the vCPU runs past slice_end and sleeps in
 	 * the HLT activity state instead of returning. */
 	arm_deadline_timer(TSC_START + 600000);
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END + 1;
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END + 1;
 	hlt(0x1000, RFLAGS_IF);
 	poweroff(0x1001);
-	fake_vmx_script(steps, step_count);
+	unsigned steps = fake_script_install();
 	assert_int_equal(vcpu_run_slice(&part.vcpu, SLICE_END, true), VCPU_ENDED);
-	assert_int_equal(fake_vmx_entry_count(), step_count);
+	assert_int_equal(fake_vmx_entry_count(), steps);
 	assert_int_equal(part.vcpu.slice_end, UINT64_MAX);
 	assert_int_equal(entry(0)->preemption_timer, 600000);
 	assert_int_equal(entry(2)->activity_state, ACTIVITY_HLT);
@@ -1087,7 +1070,7 @@ static void test_interrupt_window_exit_delivers(void **state)
 	assert_true(x2apic_write(&part.vcpu.apic, MSR_SVR, 0x1ff, 0));
 	x2apic_set_irr(&part.vcpu.apic, 0x50);
 	/* IF=0 at first: the window is asked for. */
-	step_write(step(EXIT_REASON_INTERRUPT_WINDOW, 0x1000, 0), GUEST_RFLAGS, RFLAGS_IF);
+	fake_script_write(fake_script_step(EXIT_REASON_INTERRUPT_WINDOW, 0x1000, 0), GUEST_RFLAGS, RFLAGS_IF);
 	poweroff(0x1000);
 	run();
 	assert_int_equal(entry(0)->cpu_controls, WINDOW);
@@ -1108,7 +1091,7 @@ static void test_vmx_instructions_get_ud(void **state)
 	                            EXIT_REASON_VMFUNC};
 	const unsigned n = sizeof(reasons) / sizeof(reasons[0]);
 	for (unsigned i = 0; i < n; i++)
-		step(reasons[i], 0x1000 + i, 3);
+		fake_script_step(reasons[i], 0x1000 + i, 3);
 	poweroff(0x1000 + n);
 	run();
 	for (unsigned i = 0; i < n; i++) {
@@ -1122,8 +1105,8 @@ static void test_vmx_instructions_get_ud(void **state)
 static void test_invd_and_wbinvd_skipped(void **state)
 {
 	(void)state;
-	step(EXIT_REASON_INVD, 0x1000, 2);
-	step(EXIT_REASON_WBINVD, 0x1002, 2);
+	fake_script_step(EXIT_REASON_INVD, 0x1000, 2);
+	fake_script_step(EXIT_REASON_WBINVD, 0x1002, 2);
 	poweroff(0x1004);
 	run();
 	assert_int_equal(entry(1)->guest_rip, 0x1002);
@@ -1146,7 +1129,7 @@ static void test_print_sleep_interrupt_poweroff(void **state)
 	wrmsr(0x1007, MSR_LVT_TIMER, LVT_DEADLINE);
 	wrmsr(0x1009, MSR_IA32_TSC_DEADLINE, deadline)->tsc_at_exit = TSC_START + 100000;
 	hlt(0x100b, RFLAGS_IF)->tsc_at_exit = TSC_START + 200000;
-	step(EXIT_REASON_PREEMPTION_TIMER, 0x100c, 0)->tsc_at_exit = deadline + 500;
+	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x100c, 0)->tsc_at_exit = deadline + 500;
 	wrmsr(0x2000, MSR_EOI, 0); /* in the guest's timer handler */
 	poweroff(0x2002);
 	run();

@@ -70,8 +70,6 @@ static const uint8_t apic_write[] = {0x89, 0xb7, 0x00,
 
 static struct partition part;
 static uint8_t *ram;
-static struct fake_exit steps[FAKE_SCRIPT_MAX];
-static unsigned step_count;
 
 static const struct rtc_time boot_time = {.seconds = 0x30, .hours = 0x12, .year = 0x25};
 
@@ -116,7 +114,7 @@ static int setup(void **state)
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
 	fake_vmcs_set(VM_ENTRY_CONTROLS, 0xd1fb);
 	fake_vmcs_set(GUEST_IA32_EFER, 0);
-	step_count = 0;
+	fake_script_reset();
 	return 0;
 }
 
@@ -134,28 +132,13 @@ static void reset(void)
 	setup(NULL);
 }
 
-static struct fake_exit *step(uint32_t reason, uint64_t rip, uint32_t length)
-{
-	assert_true(step_count < FAKE_SCRIPT_MAX);
-	struct fake_exit *s = &steps[step_count++];
-	*s = (struct fake_exit){.reason = reason, .guest_rip = rip, .instruction_length = length};
-	return s;
-}
-
-static void step_write(struct fake_exit *s, uint32_t field, uint64_t value)
-{
-	assert_true(s->write_count < FAKE_EXIT_MAX_WRITES);
-	s->writes[s->write_count].field = field;
-	s->writes[s->write_count++].value = value;
-}
-
 /* An EPT violation at `gpa` by the instruction at `rip`. The CPU reports
  * no instruction length for EPT violations: exit_mmio must find it. */
 static struct fake_exit *ept_violation(uint64_t rip, uint64_t gpa, uint64_t access)
 {
-	struct fake_exit *s = step(EXIT_REASON_EPT_VIOLATION, rip, 0);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_EPT_VIOLATION, rip, 0);
 	s->qualification = access;
-	step_write(s, GUEST_PHYSICAL_ADDRESS, gpa);
+	fake_script_write(s, GUEST_PHYSICAL_ADDRESS, gpa);
 	return s;
 }
 
@@ -187,7 +170,7 @@ static uint64_t io_qualification(uint16_t port, unsigned size, bool in)
 
 static struct fake_exit *out(uint64_t rip, uint16_t port, uint8_t value)
 {
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
 	s->qualification = io_qualification(port, 1, false);
 	s->load_rax = true;
 	s->rax = value;
@@ -196,24 +179,24 @@ static struct fake_exit *out(uint64_t rip, uint16_t port, uint8_t value)
 
 static struct fake_exit *in(uint64_t rip, uint16_t port)
 {
-	struct fake_exit *s = step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1);
 	s->qualification = io_qualification(port, 1, true);
 	return s;
 }
 
 static void poweroff(uint64_t rip)
 {
-	struct fake_exit *s = step(EXIT_REASON_VMCALL, rip, 3);
+	struct fake_exit *s = fake_script_step(EXIT_REASON_VMCALL, rip, 3);
 	s->load_rax = true;
 	s->rax = HYPERCALL_POWEROFF;
 }
 
 static void run(void)
 {
-	fake_vmx_script(steps, step_count);
+	unsigned steps = fake_script_install();
 	vcpu_run(&part.vcpu);
-	if (fake_vmx_entry_count() != step_count)
-		fail_msg("ended after %u of %u entries: %s", fake_vmx_entry_count(), step_count,
+	if (fake_vmx_entry_count() != steps)
+		fail_msg("ended after %u of %u entries: %s", fake_vmx_entry_count(), steps,
 		         part.reason);
 }
 
@@ -608,7 +591,7 @@ static void test_com1_interrupt_reaches_the_guest(void **state)
 	MMIO(0x300009, XAPIC + 0xb0, QUAL_WRITE, 0xc7, 0x07, 0, 0, 0, 0);
 	poweroff(0x100010);
 	run();
-	for (unsigned e = 0; e < step_count; e++)
+	for (unsigned e = 0; e < fake_vmx_entry_count(); e++)
 		if (e != 4 && e != 7)
 			assert_int_equal(injected_at(e), 0);
 	assert_int_equal(injected_at(4), 0x80000024);
@@ -639,7 +622,7 @@ static void test_com1_interrupt_masked_at_the_ioapic(void **state)
 	out(0x10000f, 0x3f8, 'y');
 	poweroff(0x100010);
 	run();
-	for (unsigned e = 0; e < step_count; e++)
+	for (unsigned e = 0; e < fake_vmx_entry_count(); e++)
 		assert_int_equal(injected_at(e), 0);
 	/* The UART still reports THRE in IIR: polling drivers work. */
 	assert_int_equal(entry(2)->regs.rax & 0xff, 0x02);

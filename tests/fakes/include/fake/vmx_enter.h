@@ -65,6 +65,14 @@ struct fake_entry {
  * so a run loop that does not stop is caught. */
 void fake_vmx_script(const struct fake_exit *steps, unsigned count);
 unsigned fake_vmx_entry_count(void);
+
+/* Building a script one exit at a time, as the exit-path tests do:
+ * reset, add steps (with extra VMCS fields written at their exit), then
+ * install it; install returns the number of steps. */
+void fake_script_reset(void);
+struct fake_exit *fake_script_step(uint32_t reason, uint64_t rip, uint32_t length);
+void fake_script_write(struct fake_exit *s, uint32_t field, uint64_t value);
+unsigned fake_script_install(void);
 const struct fake_entry *fake_vmx_entry(unsigned index);
 
 #endif
