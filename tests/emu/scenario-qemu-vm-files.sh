@@ -65,4 +65,26 @@ check "good-files: config lists the vm" has_line "$t" \
 	"solo-boot: appliance 'vm-files': 0 containers, 1 vm"
 check "good-files: kernel and initrd read and checked" has_line "$t" \
 	"solo-boot: vm 'linux': kernel \\solo\\bzImage (boot protocol 2.15, 6 KiB), initrd 8 KiB"
+
+# A hand-edited ESP whose container has no initramfs: the boot stage says
+# so and goes on with the others (here to the VT-x check), rather than
+# refusing the whole appliance.
+cat "$work/vm.conf" - >"$work/vm-ghost.conf" <<'EOF'
+[container ghost]
+image = oci:never-built
+memory = 32M
+EOF
+"$here/make-esp.sh" "$work/esp.img" "$build/boot/BOOTX64.EFI" "$build/hypervisor/solo.elf" \
+	"$work/vm-ghost.conf" '/solo/bzImage='"$work/bzImage" '\solo\initrd.img='"$work/initrd.img" || exit 1
+esp_add_startup_probe "$work/esp.img"
+check "missing-container: boot reaches the UEFI shell's probe" \
+	qemu_boot "$work/esp.img" "$work/serial-ghost.log" '^solo-test: end of probe$' 90
+clean_log "$work/serial-ghost.log" >"$work/serial-ghost.txt"
+t="$work/serial-ghost.txt"
+check "missing-container: its initramfs is reported missing" has_line "$t" \
+	"solo-boot: error: container 'ghost': initrd \\solo\\containers\\ghost.cpio: not found"
+check "missing-container: the others go on" has_line "$t" \
+	"solo-boot: container 'ghost' will not start; the others go on"
+check "missing-container: the boot goes on past it" has_line "$t" \
+	"solo-boot: error: cannot start: no usable VT-x: not an Intel CPU (vendor AuthenticAMD)"
 checks_done
