@@ -51,9 +51,12 @@ bool address_space_build(struct handoff *h)
 	if (!pages_alloc(MEMORY_MAP_TYPE_HYPERVISOR, size, &tables))
 		return false;
 	memset((void *)(UINTN)tables, 0, size);
-	page_tables_build((void *)(UINTN)tables, tables, top, h->hypervisor_phys_base,
-	                  h->hypervisor_size);
-	h->boot_pml4 = tables;
+	h->boot_pml4 = page_tables_build((void *)(UINTN)tables, size, top, h->hypervisor_phys_base,
+	                                 h->hypervisor_size);
+	if (!h->boot_pml4) {
+		console_error(L"page tables do not fit their %ld-byte buffer", (UINT64)size);
+		return false;
+	}
 	console_info(
 	    L"page tables at 0x%lx: identity map up to 0x%lx, kernel window 0x%lx -> 0x%lx", tables,
 	    top, HANDOFF_HYPERVISOR_VIRT_BASE, h->hypervisor_phys_base);

@@ -22,7 +22,7 @@ EFI_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 
 BOOT_SRCS := $(wildcard boot/*.c)
 BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c loader/linux_boot.c loader/mptable.c \
-	hypervisor/vmx/vmx_caps.c
+	hypervisor/vmx/vmx_caps.c hypervisor/mm/page_table.c hypervisor/mm/host_paging.c
 BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(BOOT_SRCS:.c=.o) $(BOOT_SHARED_SRCS:.c=.o)))
 
 $(BUILD)/boot/%.o: boot/%.c
@@ -36,6 +36,11 @@ $(BUILD)/boot/%.o: loader/%.c
 	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 $(BUILD)/boot/%.o: hypervisor/vmx/%.c
+	@mkdir -p $(@D)
+	@echo "  EFICC   $@"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/boot/%.o: hypervisor/mm/%.c
 	@mkdir -p $(@D)
 	@echo "  EFICC   $@"
 	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@

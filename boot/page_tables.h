@@ -2,9 +2,9 @@
  * The page tables the hypervisor starts on: an identity map of physical
  * memory from 0 to a given top, plus the kernel window that maps
  * HANDOFF_HYPERVISOR_VIRT_BASE to the hypervisor's physical block, all in
- * 2 MiB pages (4-level paging). Pure C: the caller hands in a zeroed
- * buffer and its physical address, so host tests can build and walk the
- * same tables.
+ * 2 MiB pages (4-level paging). Pure C over the hypervisor's own
+ * page-table builder: the caller hands in a zeroed, identity-mapped
+ * buffer, so host tests can build and walk the same tables.
  */
 #ifndef SOLO_BOOT_PAGE_TABLES_H
 #define SOLO_BOOT_PAGE_TABLES_H
@@ -26,11 +26,11 @@
  * 1 GiB) and an image_size-byte window (at most 1 GiB). */
 size_t page_tables_size(uint64_t top, uint64_t image_size);
 
-/* Builds the tables in buf (page aligned, page_tables_size() bytes,
- * zeroed) whose physical address is buf_phys. The PML4 is the first page,
- * so buf_phys is the value for CR3. image_phys is 2 MiB aligned and
- * image_size a multiple of 2 MiB. */
-void page_tables_build(void *buf, uint64_t buf_phys, uint64_t top, uint64_t image_phys,
-                       uint64_t image_size);
+/* Builds the tables in buf (page aligned, identity mapped, size bytes
+ * from page_tables_size(), zeroed) and returns the PML4's address, the
+ * value for CR3, or 0 if the buffer was too small. image_phys is 2 MiB
+ * aligned and image_size a multiple of 2 MiB. */
+uint64_t page_tables_build(void *buf, size_t size, uint64_t top, uint64_t image_phys,
+                           uint64_t image_size);
 
 #endif

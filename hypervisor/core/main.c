@@ -259,7 +259,7 @@ void hv_main(uint64_t handoff_address)
 	uint64_t top = handoff_memory_top(h);
 	if (top < (4ULL << 30))
 		top = 4ULL << 30; /* include the APIC and other MMIO below 4 GiB */
-	hpa_t cr3 = host_paging_build(top, HANDOFF_HYPERVISOR_VIRT_BASE, h->hypervisor_phys_base,
+	hpa_t cr3 = host_paging_build(page_alloc_zeroed, top, HANDOFF_HYPERVISOR_VIRT_BASE, h->hypervisor_phys_base,
 	                              image_size, has_1g_pages);
 	if (!cr3 || cr3 >= (4ULL << 30))
 		stop("paging", "cannot build page tables below 4 GiB");

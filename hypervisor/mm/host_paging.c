@@ -4,7 +4,6 @@
  * keep this to a handful of table pages.
  */
 #include "mm/host_paging.h"
-#include "mm/page_alloc.h"
 #include "mm/page_table.h"
 
 static const struct page_table_format host_format_2m = {
@@ -19,11 +18,11 @@ static const struct page_table_format host_format_1g = {
     .allow_1g = true,
 };
 
-hpa_t host_paging_build(uint64_t top, uint64_t virt_base, hpa_t image_phys, uint64_t image_size,
-                        bool allow_1g)
+hpa_t host_paging_build(page_table_alloc_fn alloc, uint64_t top, uint64_t virt_base,
+                        hpa_t image_phys, uint64_t image_size, bool allow_1g)
 {
 	struct page_table pt;
-	if (!page_table_init(&pt, allow_1g ? &host_format_1g : &host_format_2m, page_alloc_zeroed))
+	if (!page_table_init(&pt, allow_1g ? &host_format_1g : &host_format_2m, alloc))
 		return 0;
 	top = (top + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
 	image_size = (image_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);

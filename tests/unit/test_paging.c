@@ -317,7 +317,7 @@ static void test_host_paging_1g(void **state)
 {
 	(void)state;
 	const uint64_t hv = HANDOFF_HYPERVISOR_VIRT_BASE;
-	hpa_t cr3 = host_paging_build(4 * GIB, hv, 0x200000, 3 * PAGE_SIZE - 100, true);
+	hpa_t cr3 = host_paging_build(page_alloc_zeroed, 4 * GIB, hv, 0x200000, 3 * PAGE_SIZE - 100, true);
 	assert_int_equal(cr3, ptr_to_hpa(host_pool));
 	/* PML4, low PDPT, high PDPT, PD, PT (the image is three 4K pages). */
 	assert_int_equal(page_alloc_free_pages(), HOST_POOL_PAGES - 5);
@@ -338,7 +338,7 @@ static void test_host_paging_2m_only(void **state)
 	(void)state;
 	/* 20 MiB + 1 rounds up to 22 MiB of 2M pages in one PD. */
 	const uint64_t hv = HANDOFF_HYPERVISOR_VIRT_BASE;
-	hpa_t cr3 = host_paging_build(20 * MIB + 1, hv, 0x400000, 4 * MIB, false);
+	hpa_t cr3 = host_paging_build(page_alloc_zeroed, 20 * MIB + 1, hv, 0x400000, 4 * MIB, false);
 	assert_int_not_equal(cr3, 0);
 	/* PML4 + PDPT + PD low, PDPT + PD high: the 2M-aligned image needs
 	 * no PT. */
@@ -356,7 +356,7 @@ static void test_host_paging_4g_without_1g_pages(void **state)
 {
 	(void)state;
 	const uint64_t hv = HANDOFF_HYPERVISOR_VIRT_BASE;
-	hpa_t cr3 = host_paging_build(4 * GIB, hv, 0x200000, PAGE_SIZE, false);
+	hpa_t cr3 = host_paging_build(page_alloc_zeroed, 4 * GIB, hv, 0x200000, PAGE_SIZE, false);
 	assert_int_not_equal(cr3, 0);
 	/* PML4, PDPT, four PDs; then PDPT, PD, PT for the image. */
 	assert_int_equal(page_alloc_free_pages(), HOST_POOL_PAGES - 9);
@@ -376,10 +376,10 @@ static void test_host_paging_out_of_memory(void **state)
 	while (page_alloc_free_pages() > 2)
 		assert_int_not_equal(page_alloc(1, PAGE_SIZE), 0);
 	assert_int_equal(
-	    host_paging_build(4 * GIB, HANDOFF_HYPERVISOR_VIRT_BASE, 0x200000, PAGE_SIZE, true), 0);
+	    host_paging_build(page_alloc_zeroed, 4 * GIB, HANDOFF_HYPERVISOR_VIRT_BASE, 0x200000, PAGE_SIZE, true), 0);
 	/* And none at all. */
 	assert_int_equal(
-	    host_paging_build(4 * GIB, HANDOFF_HYPERVISOR_VIRT_BASE, 0x200000, PAGE_SIZE, true), 0);
+	    host_paging_build(page_alloc_zeroed, 4 * GIB, HANDOFF_HYPERVISOR_VIRT_BASE, 0x200000, PAGE_SIZE, true), 0);
 }
 
 int main(void)

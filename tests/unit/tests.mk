@@ -3,7 +3,7 @@ $(eval $(call unit_test,test_vmx_caps,hypervisor/vmx/vmx_caps.c tests/fakes/fake
 $(eval $(call unit_test,test_elf_image,loader/elf_image.c))
 $(eval $(call unit_test,test_config,loader/config.c))
 $(eval $(call unit_test,test_memory_map,boot/memory_map.c))
-$(eval $(call unit_test,test_page_tables,boot/page_tables.c))
+$(eval $(call unit_test,test_page_tables,boot/page_tables.c hypervisor/mm/host_paging.c hypervisor/mm/page_table.c))
 $(eval $(call unit_test,test_page_alloc,hypervisor/mm/page_alloc.c))
 $(eval $(call unit_test,test_paging,hypervisor/mm/page_table.c hypervisor/vmx/ept.c hypervisor/mm/host_paging.c hypervisor/mm/page_alloc.c tests/fakes/fake_pages.c))
 $(eval $(call unit_test,test_madt,hypervisor/acpi/madt.c))
