@@ -29,6 +29,8 @@ for c in pinned shared-a shared-b; do
 	expect "$c exit status" "$s" "^\\[$c\\] stopped: exited with status 0\$"
 done
 expect "shared-c exit status" "$s" '^\[shared-c\] stopped: exited with status 3$'
+expect "a container larger than the machine is refused alone" "$s" '^solo: \[too-big\] not started: not enough free memory for 65536 MiB of RAM$'
+expect "a container with two vCPUs is refused alone" "$s" '^solo: \[two-vcpus\] not started: 2 vCPUs asked, only 1 per partition is supported yet$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
 checks_done
