@@ -1,24 +1,23 @@
 /*
  * Port I/O. Every port exits (the I/O bitmaps are all ones). COM1 goes to
- * the partition's 16550 model, ports 0x70/0x71 to its CMOS clock; a reset through the keyboard controller
- * (0xfe to port 0x64) or the reset control register (port 0xcf9) ends the
- * partition as a reboot request. Every other port is unclaimed: IN reads
- * all ones as an empty bus does, OUT is dropped. String I/O is refused
- * until a device needs it.
+ * the partition's 16550 model, ports 0x70/0x71 to its CMOS clock; a reset through the keyboard
+ * controller (0xfe to port 0x64) or the reset control register (port 0xcf9) ends the partition as a
+ * reboot request. Every other port is unclaimed: IN reads all ones as an empty bus does, OUT is
+ * dropped. String I/O is refused until a device needs it.
  */
 #include "core/exit_handlers.h"
 #include "core/partition.h"
 #include "devices/uart16550.h"
 
 /* Exit qualification for I/O instructions (SDM Table 28-5). */
-#define IO_SIZE(q) ((unsigned)((q)&7) + 1)
-#define IO_IN(q) (((q) >> 3) & 1)
+#define IO_SIZE(q)   ((unsigned)((q)&7) + 1)
+#define IO_IN(q)     (((q) >> 3) & 1)
 #define IO_STRING(q) (((q) >> 4) & 1)
-#define IO_PORT(q) ((uint16_t)((q) >> 16))
+#define IO_PORT(q)   ((uint16_t)((q) >> 16))
 
-#define PORT_KBD_COMMAND 0x64
-#define KBD_PULSE_RESET 0xfe
-#define PORT_RESET_CONTROL 0xcf9
+#define PORT_KBD_COMMAND        0x64
+#define KBD_PULSE_RESET         0xfe
+#define PORT_RESET_CONTROL      0xcf9
 #define RESET_CONTROL_RESET_CPU 0x04
 
 static bool is_uart_port(uint16_t port)
@@ -45,7 +44,7 @@ static bool port_out(struct partition *p, uint16_t port, unsigned size, uint32_t
 {
 	if (is_uart_port(port) && size == 1) {
 		uart_write(&p->uart, port - UART_COM1_BASE, (uint8_t)value);
-		return p->state == PARTITION_RUNNING || p->state == PARTITION_CREATED;
+		return !p->ended; /* a kernel panic line ends it */
 	}
 	if (is_rtc_port(port) && size == 1) {
 		rtc_write(&p->rtc, port, (uint8_t)value);
@@ -65,14 +64,18 @@ enum exit_action exit_io(struct vcpu *vcpu, const struct vm_exit *exit)
 	unsigned size = IO_SIZE(q);
 	if (IO_STRING(q) || (size != 1 && size != 2 && size != 4)) {
 		partition_end(vcpu->partition, PARTITION_CRASHED,
-			      "unsupported %s I/O on port 0x%x at RIP 0x%llx",
-			      IO_STRING(q) ? "string" : "odd-sized", IO_PORT(q),
-			      (unsigned long long)exit->guest_rip);
+		              "unsupported %s I/O on port 0x%x at RIP 0x%llx",
+		              IO_STRING(q) ? "string" : "odd-sized", IO_PORT(q),
+		              (unsigned long long)exit->guest_rip);
 		return EXIT_ACTION_STOP;
 	}
 	uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+	struct partition *p = vcpu->partition;
+	bool running = true;
+	spin_lock(&p->device_lock);
+	p->device_vcpu = vcpu;
 	if (IO_IN(q)) {
-		uint64_t value = port_in(vcpu->partition, IO_PORT(q), size) & mask;
+		uint64_t value = port_in(p, IO_PORT(q), size) & mask;
 		/* A 32-bit IN zero-extends into RAX; narrower ones merge. */
 		if (size == 4)
 			vcpu->regs.rax = value;
@@ -81,9 +84,11 @@ enum exit_action exit_io(struct vcpu *vcpu, const struct vm_exit *exit)
 	} else {
 		vcpu->last_out_port = IO_PORT(q);
 		vcpu->last_out_value = (uint32_t)(vcpu->regs.rax & mask);
-		if (!port_out(vcpu->partition, IO_PORT(q), size, vcpu->last_out_value))
-			return EXIT_ACTION_STOP;
+		running = port_out(p, IO_PORT(q), size, vcpu->last_out_value);
 	}
+	spin_unlock(&p->device_lock);
+	if (!running)
+		return EXIT_ACTION_STOP;
 	exit_skip_instruction(exit);
 	return EXIT_ACTION_RESUME;
 }

@@ -31,28 +31,36 @@ bool exit_mmio_claims(const struct vcpu *vcpu, uint64_t gpa)
 	return in_xapic_page(vcpu, gpa) || in_ioapic_page(gpa);
 }
 
+/* The I/O APIC is the partition's, shared by its vCPUs; the xAPIC page
+ * is each vCPU's own. */
 static bool device_read(struct vcpu *vcpu, uint64_t gpa, uint64_t now, uint32_t *value)
 {
-	if (in_ioapic_page(gpa))
-		return ioapic_mmio_read(&vcpu->partition->ioapic,
-					(unsigned)(gpa - IOAPIC_MMIO_BASE), value);
-	return xapic_mmio_read(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), now, value);
+	struct partition *p = vcpu->partition;
+	if (!in_ioapic_page(gpa))
+		return xapic_mmio_read(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), now, value);
+	spin_lock(&p->device_lock);
+	bool ok = ioapic_mmio_read(&p->ioapic, (unsigned)(gpa - IOAPIC_MMIO_BASE), value);
+	spin_unlock(&p->device_lock);
+	return ok;
 }
 
 static bool device_write(struct vcpu *vcpu, uint64_t gpa, uint64_t now, uint32_t value)
 {
-	if (in_ioapic_page(gpa))
-		return ioapic_mmio_write(&vcpu->partition->ioapic,
-					 (unsigned)(gpa - IOAPIC_MMIO_BASE), value);
-	return xapic_mmio_write(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), value, now);
+	struct partition *p = vcpu->partition;
+	if (!in_ioapic_page(gpa))
+		return xapic_mmio_write(&vcpu->apic, (unsigned)(gpa - XAPIC_MMIO_BASE), value, now);
+	spin_lock(&p->device_lock);
+	bool ok = ioapic_mmio_write(&p->ioapic, (unsigned)(gpa - IOAPIC_MMIO_BASE), value);
+	spin_unlock(&p->device_lock);
+	return ok;
 }
 
 static enum exit_action refuse(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa,
-			       const char *why)
+                               const char *why)
 {
 	partition_end(vcpu->partition, PARTITION_CRASHED,
-		      "unsupported MMIO access to guest-physical 0x%llx at RIP 0x%llx: %s",
-		      (unsigned long long)gpa, (unsigned long long)exit->guest_rip, why);
+	              "unsupported MMIO access to guest-physical 0x%llx at RIP 0x%llx: %s",
+	              (unsigned long long)gpa, (unsigned long long)exit->guest_rip, why);
 	return EXIT_ACTION_STOP;
 }
 
@@ -81,7 +89,7 @@ enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64
 	uint64_t now = cpu_rdtsc();
 	if (mov.is_write) {
 		uint32_t value = mov.has_immediate ? (uint32_t)mov.immediate
-						   : (uint32_t)vcpu_gpr_read(vcpu, mov.reg);
+		                                   : (uint32_t)vcpu_gpr_read(vcpu, mov.reg);
 		if (!device_write(vcpu, gpa, now, value))
 			return refuse(vcpu, exit, gpa, "no such APIC register");
 	} else {

@@ -10,6 +10,7 @@
 #include "core/guest_msr.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
+#include "core/partition_ipi.h"
 #include "core/pcpu.h"
 #include "core/vcpu_context.h"
 #include "core/vcpu_run.h"
@@ -21,9 +22,9 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_cpu.h"
 
-#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), partition_destroy(p), false)
+#define FAIL(...)        (snprintf(err, errlen, __VA_ARGS__), partition_destroy(p), false)
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define XCR0_X87 1ULL
+#define XCR0_X87         1ULL
 
 static void free_table_page(hpa_t page)
 {
@@ -32,65 +33,91 @@ static void free_table_page(hpa_t page)
 
 void partition_destroy(struct partition *p)
 {
-	vmcs_destroy(&p->vcpu);
+	for (unsigned i = 0; i < PARTITION_MAX_VCPUS; i++) {
+		struct vcpu *v = &p->vcpus[i];
+		/* Each CPU frees the VMCS of a vCPU it ran when that vCPU
+		 * leaves it; what is left here is this CPU's. */
+		vmcs_destroy(v);
+		if (v->xsave_area)
+			page_free(v->xsave_area, vcpu_context_xsave_pages());
+		v->xsave_area = 0;
+	}
 	if (p->ept.tables.root)
 		ept_destroy(&p->ept, free_table_page);
 	if (p->ram_hpa)
 		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
 	if (p->msr_bitmap)
 		page_free(p->msr_bitmap, 1);
-	if (p->vcpu.xsave_area)
-		page_free(p->vcpu.xsave_area, vcpu_context_xsave_pages());
 	p->ram_hpa = 0;
 	p->msr_bitmap = 0;
-	p->vcpu.xsave_area = 0;
 	/* Its EPT root may be reused by the next partition. */
 	vmx_invept(2, 0);
 }
 
-bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec,
-			    char *err, size_t errlen)
+/* The vCPUs, each with its register save area (which must start zeroed:
+ * XSAVE leaves the header's bits for components outside its mask as they
+ * were, and XRSTOR faults on a header with stray bits) and its local
+ * APIC, whose IPIs the partition routes. vCPU 0 is the bootstrap
+ * processor; the others wait for a start-up IPI. */
+static bool create_vcpus(struct partition *p, const struct linux_partition_spec *spec)
+{
+	uint64_t pages = vcpu_context_xsave_pages();
+	p->vcpu_count = spec->vcpus;
+	for (unsigned i = 0; i < p->vcpu_count; i++) {
+		struct vcpu *v = &p->vcpus[i];
+		v->partition = p;
+		v->index = i;
+		v->pcpu_index = spec->cpus[i];
+		v->xcr0 = XCR0_X87;
+		v->run_state = i == 0 ? VCPU_STATE_STARTING : VCPU_STATE_WAIT_SIPI;
+		/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15
+		 * tells the guest its crystal runs at. */
+		x2apic_init(&v->apic, i, 1);
+		v->apic.ipi_sink = partition_send_ipi;
+		v->apic.ipi_ctx = v;
+		v->xsave_area = page_alloc(pages, PAGE_SIZE);
+		if (!v->xsave_area)
+			return false;
+		memset(hpa_to_ptr(v->xsave_area), 0, pages * PAGE_SIZE);
+	}
+	p->vcpus_active = 1;
+	return true;
+}
+
+bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec, char *err,
+                            size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", spec->name);
 	partition_devices_init(p);
-	if (spec->vcpus != 1)
-		return FAIL("%u vCPUs asked, only 1 per partition is supported yet", spec->vcpus);
+	if (spec->vcpus < 1 || spec->vcpus > PARTITION_MAX_VCPUS)
+		return FAIL("%u vCPUs asked, at most %u per partition", spec->vcpus,
+		            PARTITION_MAX_VCPUS);
 	uint64_t size = (spec->memory + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
 	p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
 	if (!p->ram_hpa)
 		return FAIL("not enough free memory for %llu MiB of RAM",
-			    (unsigned long long)(size / MIB));
+		            (unsigned long long)(size / MIB));
 	p->ram_size = size;
 	memset(hpa_to_ptr(p->ram_hpa), 0, size);
 
 	char why[120];
 	struct linux_boot_layout layout;
 	if (!linux_boot_prepare(hpa_to_ptr(p->ram_hpa), size, spec->kernel, spec->kernel_size,
-				spec->initrd, spec->initrd_size, spec->cmdline, spec->vcpus, &layout,
-				why, sizeof(why)))
+	                        spec->initrd, spec->initrd_size, spec->cmdline, spec->vcpus,
+	                        &layout, why, sizeof(why)))
 		return FAIL("%s", why);
 	if (!ept_init(&p->ept, vmx_features.ept_2mb_pages, vmx_features.ept_1gb_pages,
-		      page_alloc_zeroed) ||
+	              page_alloc_zeroed) ||
 	    !ept_map_ram(&p->ept, 0, p->ram_hpa, size))
 		return FAIL("out of memory for its EPT");
 	p->msr_bitmap = page_alloc(1, PAGE_SIZE);
 	if (!p->msr_bitmap)
 		return FAIL("out of memory for its MSR bitmap");
-	p->vcpu.xsave_area = page_alloc(vcpu_context_xsave_pages(), PAGE_SIZE);
-	if (!p->vcpu.xsave_area)
-		return FAIL("out of memory for its register save area");
-	/* XSAVE leaves the header's bits for components outside its mask as
-	 * they were, and XRSTOR faults on a header with stray bits: the area
-	 * must start zeroed, not with whatever a freed page held. */
-	memset(hpa_to_ptr(p->vcpu.xsave_area), 0, vcpu_context_xsave_pages() * PAGE_SIZE);
+	if (!create_vcpus(p, spec))
+		return FAIL("out of memory for its register save areas");
 	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
-
-	struct vcpu *v = &p->vcpu;
-	v->partition = p;
-	v->index = 0;
-	v->regs.rsi = layout.boot_params_gpa;
-	v->xcr0 = XCR0_X87;
+	p->vcpus[0].regs.rsi = layout.boot_params_gpa;
 	p->entry_gpa = layout.entry_gpa;
 	return true;
 }
@@ -101,54 +128,80 @@ static uint16_t allocate_vpid(void)
 	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
 }
 
-bool linux_partition_start(struct partition *p, struct pcpu *cpu,
-			   const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
+bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
+                           const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
-	struct vcpu *v = &p->vcpu;
+	struct vcpu *v = &p->vcpus[index];
 	v->pcpu_index = cpu->index;
 	v->vpid = allocate_vpid();
 	v->tsc_hz = tsc_hz;
-	/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15 tells
-	 * the guest its crystal runs at. */
-	x2apic_init(&v->apic, v->index, 1);
-	p->started_tsc = cpu_rdtsc();
 	if (!vmcs_create(v)) {
-		partition_end(p, PARTITION_CRASHED, "cannot create its VMCS");
+		partition_end(p, PARTITION_CRASHED, "cannot create a VMCS for vCPU %u", index);
 		return false;
 	}
 	struct vmx_bitmaps own = *bitmaps;
 	own.msr = p->msr_bitmap;
 	vmcs_setup_host(cpu);
 	vmcs_setup_controls(v, &own, p->ept.eptp);
+	if (index > 0) {
+		vmcs_setup_guest_startup(v->sipi_vector);
+		console_printf("solo: [%s] vCPU %u started on cpu%u at 0x%x\n", p->name, index,
+		               cpu->index, (unsigned)v->sipi_vector << 12);
+		return true;
+	}
+	p->started_tsc = cpu_rdtsc();
+	p->state = PARTITION_RUNNING;
 	vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa);
-	console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, entry 0x%llx\n", p->name,
-		       cpu->index, (unsigned long long)(p->ram_size / MIB),
-		       (unsigned long long)p->entry_gpa);
+	console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, %u vCPU%s, entry 0x%llx\n",
+	               p->name, cpu->index, (unsigned long long)(p->ram_size / MIB), p->vcpu_count,
+	               p->vcpu_count == 1 ? "" : "s", (unsigned long long)p->entry_gpa);
 	return true;
+}
+
+void partition_exit_totals(const struct partition *p, uint64_t counts[EXIT_REASON_COUNT],
+                           uint64_t *total)
+{
+	*total = 0;
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+		counts[r] = 0;
+	for (unsigned i = 0; i < p->vcpu_count; i++) {
+		*total += p->vcpus[i].exits_total;
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			counts[r] += p->vcpus[i].exit_counts[r];
+	}
 }
 
 void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 {
-	struct vcpu *v = &p->vcpu;
 	partition_console_flush(p);
 	uint64_t ran = cpu_rdtsc() - p->started_tsc;
-	char counts[400];
+	uint64_t counts[EXIT_REASON_COUNT], total, halted = 0, timer = 0, dropped = 0;
+	unsigned refused = 0;
+	for (unsigned i = 0; i < p->vcpu_count; i++) {
+		const struct vcpu *v = &p->vcpus[i];
+		halted += v->halted_tsc;
+		timer += v->apic.timer_fired;
+		dropped += v->apic.ipis_dropped;
+		refused += v->msr_refusals;
+	}
+	partition_exit_totals(p, counts, &total);
+	char text[400];
 	console_printf("[%s] %s: %s\n", p->name, partition_state_name(p->state), p->reason);
-	console_printf("[%s] exits: %s\n", p->name,
-		       vcpu_format_exit_counts(v, counts, sizeof(counts)));
+	console_printf("[%s] exits: %s\n", p->name, format_exit_counts(counts, text, sizeof(text)));
+	/* With several vCPUs, halted time is the sum of theirs. */
 	console_printf("[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts, %u MSR "
-		       "accesses refused, %llu IPIs to vCPUs it does not own dropped\n",
-		       p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
-		       (unsigned long long)(tsc_hz ? v->halted_tsc * 1000 / tsc_hz : 0),
-		       (unsigned long long)v->apic.timer_fired, v->msr_refusals,
-		       (unsigned long long)v->apic.ipis_dropped);
-	console_printf("solo: [%s] timeline: started at TSC %llu, first output at TSC %llu, ended at "
-		       "TSC %llu\n",
-		       p->name, (unsigned long long)p->started_tsc,
-		       (unsigned long long)p->first_output_tsc, (unsigned long long)cpu_rdtsc());
+	               "accesses refused, %llu IPIs to vCPUs it does not own dropped\n",
+	               p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
+	               (unsigned long long)(tsc_hz ? halted * 1000 / tsc_hz : 0),
+	               (unsigned long long)timer, refused, (unsigned long long)dropped);
+	console_printf(
+	    "solo: [%s] timeline: started at TSC %llu, first output at TSC %llu, ended at "
+	    "TSC %llu\n",
+	    p->name, (unsigned long long)p->started_tsc, (unsigned long long)p->first_output_tsc,
+	    (unsigned long long)cpu_rdtsc());
 	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
-		       p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
-		       (unsigned long long)(p->ram_size / MIB));
+	               p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
+	               (unsigned long long)(p->ram_size / MIB));
 }
 
 uint64_t partition_overhead_bytes(const struct partition *p)
@@ -156,7 +209,9 @@ uint64_t partition_overhead_bytes(const struct partition *p)
 	/* What solo holds for a partition besides its RAM: EPT tables, the
 	 * VMCS, the MSR bitmap and its own bookkeeping (the I/O bitmaps are
 	 * shared by all). */
-	uint64_t pages = p->ept.tables.table_pages + (p->vcpu.vmcs ? 1 : 0) + (p->msr_bitmap ? 1 : 0) +
-			 (p->vcpu.xsave_area ? vcpu_context_xsave_pages() : 0);
+	uint64_t pages = p->ept.tables.table_pages + (p->msr_bitmap ? 1 : 0);
+	for (unsigned i = 0; i < p->vcpu_count; i++)
+		pages += (p->vcpus[i].vmcs ? 1 : 0) +
+		         (p->vcpus[i].xsave_area ? vcpu_context_xsave_pages() : 0);
 	return pages * PAGE_SIZE + sizeof(*p);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/partition.h"
 #include "core/restart_policy.h"
 
 struct partition;
@@ -26,12 +27,12 @@ struct linux_partition_spec {
 	const char *cmdline;
 	uint64_t memory; /* bytes of guest RAM */
 	unsigned vcpus;
+	unsigned cpus[PARTITION_MAX_VCPUS]; /* the CPU each vCPU is placed on */
 };
 
 enum slot_state {
-	SLOT_CREATED,  /* partition built, vCPU not set up yet */
-	SLOT_RUNNABLE, /* wants the CPU */
-	SLOT_HALTED,   /* sleeps until its vCPU's timer deadline */
+	SLOT_CREATED,  /* partition built, vCPU 0 not set up yet */
+	SLOT_RUNNABLE, /* running: its vCPUs are scheduled (vcpu.run_state) */
 	SLOT_BACKOFF,  /* ended; restarts at wake_tsc */
 	SLOT_DONE,     /* ended for good (its memory is freed) */
 };
@@ -45,9 +46,10 @@ struct partition_slot {
 	bool pinned; /* wants a CPU of its own */
 	unsigned restarts;
 	struct partition *partition;
-	enum slot_state state;
+	enum slot_state state; /* written by the CPU of its vCPU 0 only */
 	uint64_t wake_tsc;
-	unsigned cpu; /* where it runs; PLACEMENT_NONE if nowhere */
+	unsigned cpu;            /* where its vCPU 0 runs; PLACEMENT_NONE if nowhere */
+	bool stopped_by_console; /* this run's ending: no restart */
 	/* Set by the management console on the boot CPU, acted on (and
 	 * cleared) by the slot's own CPU between slices: only that CPU may
 	 * touch the partition's VMCS. */
@@ -58,13 +60,18 @@ struct partition_slot {
 /* Allocates the partition's RAM, EPT and MSR bitmap and lays out the
  * kernel, initrd, command line, boot parameters and MP table in it. On
  * failure writes the cause to err and frees what it took. */
-bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec,
-			    char *err, size_t errlen);
+bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec, char *err,
+                            size_t errlen);
 
-/* Sets up the partition's vCPU to run on this CPU: VMCS (left current),
- * VPID, local APIC. False, with the partition ended, if it cannot. */
-bool linux_partition_start(struct partition *p, struct pcpu *cpu,
-			   const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
+/* Sets up one of the partition's vCPUs to run on this CPU: VMCS (left
+ * current) and VPID; vCPU 0 at the kernel's entry, the others where
+ * their start-up IPI said. False, with the partition ended, if it cannot. */
+bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
+                           const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
+
+/* Exit counts by reason, summed over the partition's vCPUs. */
+void partition_exit_totals(const struct partition *p, uint64_t counts[EXIT_REASON_COUNT],
+                           uint64_t *total);
 
 /* Prints how the partition ended, its exit counters and its figures. */
 void linux_partition_report(struct partition *p, uint64_t tsc_hz);

@@ -129,29 +129,29 @@ static struct partition_slot slots[MAX_PARTITIONS];
  * the [vm] it boots as). Returns false, with the reason on the console,
  * when it cannot start; the others go ahead regardless. */
 static bool create_one(const struct handoff *h, const struct config_vm *vm,
-		       struct restart_policy policy, bool pinned, struct partition_slot *slot,
-		       struct partition *p)
+                       struct restart_policy policy, bool pinned, struct partition_slot *slot,
+                       struct partition *p)
 {
 	const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
 	const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
 	char err[160];
 	if (!kernel || (vm->initrd[0] && !initrd)) {
 		console_printf("solo: [%s] not started: %s not handed over by the boot stage\n",
-			       vm->name, kernel ? vm->initrd : vm->kernel);
+		               vm->name, kernel ? vm->initrd : vm->kernel);
 		return false;
 	}
 	*slot = (struct partition_slot){
 	    .spec =
-		{
-		    .name = vm->name,
-		    .kernel = hpa_to_ptr(kernel->base),
-		    .kernel_size = kernel->size,
-		    .initrd = initrd ? hpa_to_ptr(initrd->base) : 0,
-		    .initrd_size = initrd ? initrd->size : 0,
-		    .cmdline = vm->cmdline,
-		    .memory = vm->memory,
-		    .vcpus = vm->vcpus,
-		},
+	        {
+	            .name = vm->name,
+	            .kernel = hpa_to_ptr(kernel->base),
+	            .kernel_size = kernel->size,
+	            .initrd = initrd ? hpa_to_ptr(initrd->base) : 0,
+	            .initrd_size = initrd ? initrd->size : 0,
+	            .cmdline = vm->cmdline,
+	            .memory = vm->memory,
+	            .vcpus = vm->vcpus,
+	        },
 	    .policy = policy,
 	    .pinned = pinned,
 	    .partition = p,
@@ -170,47 +170,66 @@ static unsigned create_partitions(const struct handoff *h)
 	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS];
 	unsigned count = 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
-		count += create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
-				    false, &slots[count], &partitions[count]);
+		count +=
+		    create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
+		               false, &slots[count], &partitions[count]);
 	for (unsigned i = 0; i < config.container_count; i++) {
 		const struct config_container *c = &config.containers[i];
 		config_container_vm(c, &container_vms[i]);
 		struct restart_policy policy = {c->restart, c->restart_max};
 		count += create_one(h, &container_vms[i], policy, c->cpus == CONFIG_CPUS_PINNED,
-				    &slots[count], &partitions[count]);
+		                    &slots[count], &partitions[count]);
 	}
 	return count;
+}
+
+/* Queues each vCPU of the partition on the CPU placement chose for it;
+ * a partition that got no CPU (or does not fit a run queue) is not
+ * started. */
+static void place(struct partition_slot *slot, const unsigned *cpu_of)
+{
+	struct partition *p = slot->partition;
+	unsigned n = slot->spec.vcpus;
+	bool fits = cpu_of[0] != PLACEMENT_NONE;
+	for (unsigned v = 0; v < n && fits; v++)
+		fits = pcpus[cpu_of[v]].run_queue_length < PCPU_MAX_QUEUED;
+	slot->cpu = cpu_of[0];
+	if (!fits) {
+		slot->state = SLOT_DONE;
+		console_printf("solo: [%s] not started: no CPU left to %s it\n", slot->spec.name,
+		               slot->pinned ? "pin" : "place");
+		partition_destroy(p);
+		return;
+	}
+	for (unsigned v = 0; v < n; v++) {
+		struct pcpu *cpu = &pcpus[cpu_of[v]];
+		slot->spec.cpus[v] = cpu_of[v];
+		p->vcpus[v].pcpu_index = cpu_of[v];
+		cpu->run_queue[cpu->run_queue_length++] = (struct run_entry){slot, v};
+	}
 }
 
 /* Hands the partitions out to the CPUs in VMX operation and runs the
  * boot CPU's share, serving the management console between its slices
  * for as long as solo runs. */
 static __attribute__((noreturn)) void run_partitions(unsigned count, uint64_t baseline,
-						     uint64_t tsc_hz)
+                                                     uint64_t tsc_hz)
 {
+	static unsigned cpu_of[MAX_PARTITIONS][PLACEMENT_MAX_VCPUS];
 	bool usable[HANDOFF_MAX_CPUS], pinned[MAX_PARTITIONS];
-	unsigned cpu_of[MAX_PARTITIONS];
+	unsigned vcpus[MAX_PARTITIONS];
 	for (unsigned i = 0; i < pcpu_count; i++)
 		usable[i] = pcpus[i].state == PCPU_SELFTEST_DONE;
-	for (unsigned i = 0; i < count; i++)
+	for (unsigned i = 0; i < count; i++) {
 		pinned[i] = slots[i].pinned;
-	if (count && !placement_assign(usable, pcpu_count, pinned, count, cpu_of)) {
+		vcpus[i] = slots[i].spec.vcpus;
+	}
+	if (count && !placement_assign(usable, pcpu_count, pinned, vcpus, count, cpu_of)) {
 		console_printf("solo: no CPU can run partitions\n");
 		count = 0;
 	}
-	for (unsigned i = 0; i < count; i++) {
-		slots[i].cpu = cpu_of[i];
-		if (cpu_of[i] == PLACEMENT_NONE) {
-			slots[i].state = SLOT_DONE;
-			console_printf("solo: [%s] not started: no CPU left to %s it\n",
-				       slots[i].spec.name, slots[i].pinned ? "pin" : "place");
-			partition_destroy(&partitions[i]);
-			continue;
-		}
-		struct pcpu *cpu = &pcpus[cpu_of[i]];
-		if (cpu->run_queue_length < PCPU_MAX_QUEUED)
-			cpu->run_queue[cpu->run_queue_length++] = &slots[i];
-	}
+	for (unsigned i = 0; i < count; i++)
+		place(&slots[i], cpu_of[i]);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned i = 1; i < pcpu_count; i++)
 		pcpus[i].run_queue_ready = 1;
@@ -235,7 +254,8 @@ void hv_main(uint64_t handoff_address)
 	serial_init();
 	/* The TSC counts from power-on: this says how long the firmware and
 	 * the boot stage took (make bench draws it). */
-	console_printf("\nsolo: hypervisor starting at TSC %llu\n", (unsigned long long)cpu_rdtsc());
+	console_printf("\nsolo: hypervisor starting at TSC %llu\n",
+	               (unsigned long long)cpu_rdtsc());
 
 	const struct handoff *h = hpa_to_ptr(handoff_address);
 	char err[120];
@@ -259,8 +279,8 @@ void hv_main(uint64_t handoff_address)
 	uint64_t top = handoff_memory_top(h);
 	if (top < (4ULL << 30))
 		top = 4ULL << 30; /* include the APIC and other MMIO below 4 GiB */
-	hpa_t cr3 = host_paging_build(page_alloc_zeroed, top, HANDOFF_HYPERVISOR_VIRT_BASE, h->hypervisor_phys_base,
-	                              image_size, has_1g_pages);
+	hpa_t cr3 = host_paging_build(page_alloc_zeroed, top, HANDOFF_HYPERVISOR_VIRT_BASE,
+	                              h->hypervisor_phys_base, image_size, has_1g_pages);
 	if (!cr3 || cr3 >= (4ULL << 30))
 		stop("paging", "cannot build page tables below 4 GiB");
 	cpu_write_cr3(cr3);

@@ -50,15 +50,24 @@ static struct partition_slot *find(const char *name)
 	return 0;
 }
 
+/* Whether every vCPU that runs sleeps (a snapshot: they run elsewhere). */
+static bool all_halted(const struct partition *p)
+{
+	for (unsigned i = 0; i < p->vcpu_count; i++) {
+		int state = p->vcpus[i].run_state;
+		if (state == VCPU_STATE_STARTING || state == VCPU_STATE_RUNNABLE)
+			return false;
+	}
+	return true;
+}
+
 static const char *slot_state_name(const struct partition_slot *s)
 {
 	switch (s->state) {
 	case SLOT_CREATED:
 		return "created";
 	case SLOT_RUNNABLE:
-		return "running";
-	case SLOT_HALTED:
-		return "halted";
+		return all_halted(s->partition) ? "halted" : "running";
 	case SLOT_BACKOFF:
 		return "backoff";
 	case SLOT_DONE:
@@ -69,13 +78,13 @@ static const char *slot_state_name(const struct partition_slot *s)
 
 static bool is_running(const struct partition_slot *s)
 {
-	return s->state == SLOT_RUNNABLE || s->state == SLOT_HALTED;
+	return s->state == SLOT_RUNNABLE;
 }
 
 static void list(void)
 {
-	console_printf("solo: %-16s %-8s %-4s %8s %10s %8s %10s\n", "NAME", "STATE", "CPU",
-	               "RAM MiB", "EXITS", "RESTARTS", "UPTIME ms");
+	console_printf("solo: %-16s %-8s %-4s %5s %8s %10s %8s %10s\n", "NAME", "STATE", "CPU",
+	               "VCPUS", "RAM MiB", "EXITS", "RESTARTS", "UPTIME ms");
 	for (unsigned i = 0; i < slot_count; i++) {
 		const struct partition_slot *s = &slots[i];
 		const struct partition *p = s->partition;
@@ -83,10 +92,12 @@ static void list(void)
 		if (s->cpu != PLACEMENT_NONE)
 			snprintf(cpu, sizeof(cpu), "%u", s->cpu);
 		uint64_t up = is_running(s) && hz ? (cpu_rdtsc() - p->started_tsc) * 1000 / hz : 0;
-		console_printf("solo: %-16s %-8s %-4s %8llu %10llu %8u %10llu\n", s->spec.name,
-		               slot_state_name(s), cpu, (unsigned long long)(s->spec.memory / MIB),
-		               (unsigned long long)p->vcpu.exits_total, s->restarts,
-		               (unsigned long long)up);
+		uint64_t counts[EXIT_REASON_COUNT], exits;
+		partition_exit_totals(p, counts, &exits);
+		console_printf("solo: %-16s %-8s %-4s %5u %8llu %10llu %8u %10llu\n", s->spec.name,
+		               slot_state_name(s), cpu, s->spec.vcpus,
+		               (unsigned long long)(s->spec.memory / MIB),
+		               (unsigned long long)exits, s->restarts, (unsigned long long)up);
 	}
 }
 
@@ -114,9 +125,8 @@ static void show_log(const struct partition_slot *s)
 
 static void stats(void)
 {
-	static struct vcpu total; /* the sum, in the shape the formatter reads */
+	uint64_t total[EXIT_REASON_COUNT] = {0}, all = 0;
 	char counts[CONSOLE_LINE_MAX];
-	memset(&total, 0, sizeof(total));
 	console_printf("solo: free pages: %llu (%llu before any partition)\n",
 	               (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
 	for (unsigned i = 0; i < slot_count; i++) {
@@ -124,13 +134,14 @@ static void stats(void)
 		uint64_t overhead = is_running(&slots[i]) ? partition_overhead_bytes(p) : 0;
 		console_printf("solo: [%s] solo's memory for it: %llu KiB\n", slots[i].spec.name,
 		               (unsigned long long)(overhead / 1024));
-		total.exits_total += p->vcpu.exits_total;
+		uint64_t mine[EXIT_REASON_COUNT], exits;
+		partition_exit_totals(p, mine, &exits);
+		all += exits;
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
-			total.exit_counts[r] += p->vcpu.exit_counts[r];
+			total[r] += mine[r];
 	}
 	console_printf("solo: exits, all partitions (current or last run): %llu: %s\n",
-	               (unsigned long long)total.exits_total,
-	               vcpu_format_exit_counts(&total, counts, sizeof(counts)));
+	               (unsigned long long)all, format_exit_counts(total, counts, sizeof(counts)));
 }
 
 /* Stop and start are requests the slot's own CPU acts on between slices;

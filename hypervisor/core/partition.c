@@ -5,7 +5,8 @@
 
 void partition_end(struct partition *p, enum partition_state state, const char *fmt, ...)
 {
-	if (p->state == PARTITION_STOPPED || p->state == PARTITION_CRASHED)
+	/* vCPUs on several CPUs may end it at once: the first one wins. */
+	if (__atomic_exchange_n(&p->ended, 1, __ATOMIC_SEQ_CST))
 		return;
 	p->state = state;
 	va_list ap;

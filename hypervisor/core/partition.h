@@ -1,6 +1,6 @@
 /*
  * A partition: one guest with its own EPT-isolated RAM, its vCPUs and its
- * life-cycle state. For now each partition has one vCPU.
+ * life-cycle state.
  */
 #ifndef SOLO_CORE_PARTITION_H
 #define SOLO_CORE_PARTITION_H
@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "core/log_ring.h"
+#include "lib/spinlock.h"
 #include "core/vcpu.h"
 #include "devices/ioapic.h"
 #include "devices/rtc_cmos.h"
@@ -16,7 +17,9 @@
 
 #define PARTITION_NAME_LEN   32
 #define PARTITION_REASON_LEN 160
-#define PARTITION_LINE_MAX 200
+#define PARTITION_LINE_MAX   200
+/* Matches the guest kernel's CONFIG_NR_CPUS. */
+#define PARTITION_MAX_VCPUS 8
 
 enum partition_state {
 	PARTITION_CREATED,
@@ -33,7 +36,16 @@ struct partition {
 	uint64_t ram_size;
 	struct ept ept;
 	hpa_t msr_bitmap;
-	struct vcpu vcpu;
+	struct vcpu vcpus[PARTITION_MAX_VCPUS];
+	unsigned vcpu_count;
+	/* Set once by partition_end: each vCPU then leaves its CPU. vCPUs
+	 * started and not yet gone; the partition is taken down at 0. */
+	volatile int ended;
+	volatile int vcpus_active;
+	/* Its devices are shared by its vCPUs, which may run on several
+	 * CPUs at once. */
+	struct spinlock device_lock;
+	struct vcpu *device_vcpu; /* the vCPU driving them now, under the lock */
 
 	struct uart16550 uart; /* its COM1, on I/O APIC pin 4 */
 	struct ioapic ioapic;

@@ -1,16 +1,21 @@
 /*
  * A partition's devices and their wiring: COM1's interrupt goes to pin 4
- * of the partition's I/O APIC (as on a PC), which delivers to its local
- * APIC. The MP table the guest reads (loader/mptable.c) describes the
- * same wiring.
+ * of the partition's I/O APIC (as on a PC), which sends it to the local
+ * APIC its redirection entry names. The MP table the guest reads
+ * (loader/mptable.c) describes the same wiring.
  */
 #include "core/partition.h"
+#include "core/partition_ipi.h"
 #include "mptable.h"
 
 static void uart_interrupt(void *partition)
 {
 	struct partition *p = partition;
-	ioapic_raise(&p->ioapic, MPTABLE_COM1_IRQ, &p->vcpu.apic);
+	struct apic_ipi message;
+	/* Devices change state only in exits of the vCPU driving them. */
+	struct vcpu *from = p->device_vcpu ? p->device_vcpu : &p->vcpus[0];
+	if (ioapic_raise(&p->ioapic, MPTABLE_COM1_IRQ, &message))
+		partition_route_interrupt(from, &message);
 }
 
 static struct rtc_time wall_clock;

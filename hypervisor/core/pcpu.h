@@ -14,10 +14,10 @@
 #define PCPU_IST_STACK_SIZE (8 * 1024)
 
 /* Selectors of solo's own GDT, the same on every CPU. */
-#define SEL_CODE64  0x08
-#define SEL_DATA    0x10
-#define SEL_TSS     0x18
-#define GDT_ENTRIES 5
+#define SEL_CODE64      0x08
+#define SEL_DATA        0x10
+#define SEL_TSS         0x18
+#define GDT_ENTRIES     5
 #define PCPU_MAX_QUEUED 32
 
 struct tss64 {
@@ -50,13 +50,17 @@ struct pcpu {
 	hpa_t ist_stack_top;
 	hpa_t vmxon_region;
 
-	/* Partitions this CPU runs, one after another (written by the boot
-	 * CPU before run_queue_ready is set; read-only afterwards). */
-	struct partition_slot *run_queue[PCPU_MAX_QUEUED];
+	/* The vCPUs this CPU runs, one after another (written by the boot
+	 * CPU before run_queue_ready is set; read-only afterwards). The CPU
+	 * of a partition's vCPU 0 also creates, ends and restarts it. */
+	struct run_entry {
+		struct partition_slot *slot;
+		unsigned vcpu;
+	} run_queue[PCPU_MAX_QUEUED];
 	unsigned run_queue_length;
 	volatile int run_queue_ready;
-	/* Every partition it runs has ended, for now: the scheduler keeps
-	 * waiting for the console to start one again. */
+	/* None of its vCPUs has anything to do, for now: the scheduler
+	 * keeps waiting for a start-up IPI or the console. */
 	volatile int run_queue_done;
 	/* Called by the scheduler between slices; set only on the CPU that
 	 * serves the management console. */

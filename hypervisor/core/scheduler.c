@@ -1,33 +1,78 @@
 /*
- * Round-robin scheduling of one-vCPU partitions on a physical CPU. Every
- * partition stays on the CPU it was placed on, so its VMCS stays launched
- * there; switching between them is vcpu_context_load/save.
+ * Round-robin scheduling of vCPUs on a physical CPU. Every vCPU stays on
+ * the CPU it was placed on, so its VMCS stays launched there; switching
+ * between them is vcpu_context_load/save.
+ *
+ * A partition's vCPUs may be spread over several CPUs. The CPU of its
+ * vCPU 0 (its home) owns the partition's life: it creates it, carries out
+ * the console's requests, and takes it down and restarts it. The others
+ * only run their vCPU: set it up when its start-up IPI came, and leave
+ * the partition when it has ended. The partition is taken down once the
+ * count of vCPUs still on a CPU (vcpus_active) drops to zero; CPUs tell
+ * each other about endings, start-ups and interrupts with a kick.
  */
 #include "arch/cpu.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
+#include "core/partition_ipi.h"
 #include "core/pcpu.h"
 #include "core/restart_policy.h"
 #include "core/scheduler.h"
 #include "core/vcpu_context.h"
-#include "core/vcpu_run.h"
 #include "core/vcpu_events.h"
+#include "core/vcpu_run.h"
 #include "lib/console.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
 #include "vmx/vmx_cpu.h"
 
 #define MISC_ACTIVITY_HLT (1ULL << 6)
+
+static struct vcpu *entry_vcpu(const struct run_entry *e)
+{
+	return &e->slot->partition->vcpus[e->vcpu];
+}
+
+static bool is_home(const struct run_entry *e)
+{
+	return e->vcpu == 0;
+}
+
+static int run_state(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->run_state, __ATOMIC_SEQ_CST);
+}
 
 static bool ended_in_failure(const struct partition *p)
 {
 	return p->state == PARTITION_CRASHED || (p->has_exit_status && p->exit_status != 0);
 }
 
-/* The partition ended: report, free, and decide about a restart (none
- * when the console stopped it). */
+/* Every vCPU of the partition on another CPU looks at it soon. */
+static void kick_all(struct partition *p)
+{
+	for (unsigned i = 0; i < p->vcpu_count; i++)
+		vcpu_kick(&p->vcpus[i]);
+}
+
+/* The vCPU leaves this CPU for good: its VMCS goes (VMCLEAR, here where
+ * it was current), this CPU forgets the partition's EPT translations (its
+ * tables may be reused), and the home CPU hears of it. */
+static void leave(struct vcpu *v)
+{
+	struct partition *p = v->partition;
+	vmcs_destroy(v);
+	vmx_invept(2, 0);
+	__atomic_store_n(&v->run_state, VCPU_STATE_OFF, __ATOMIC_SEQ_CST);
+	__atomic_sub_fetch(&p->vcpus_active, 1, __ATOMIC_SEQ_CST);
+	vcpu_kick(&p->vcpus[0]);
+}
+
+/* The partition ended and all its vCPUs have left: report, free, and
+ * decide about a restart (none when the console stopped it). */
 static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 {
-	bool by_console = slot->stop_requested;
+	bool by_console = slot->stopped_by_console;
 	struct partition *p = slot->partition;
 	char policy[24];
 	linux_partition_report(p, tsc_hz);
@@ -36,36 +81,55 @@ static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);
 	if (!next.restart || by_console) {
 		if (slot->policy.mode != CONFIG_RESTART_NO && !by_console)
-			console_printf("solo: [%s] not restarted (restart policy %s, %u restart%s so "
-				       "far)\n",
-				       slot->spec.name,
-				       restart_policy_describe(&slot->policy, policy, sizeof(policy)),
-				       slot->restarts, slot->restarts == 1 ? "" : "s");
+			console_printf(
+			    "solo: [%s] not restarted (restart policy %s, %u restart%s so "
+			    "far)\n",
+			    slot->spec.name,
+			    restart_policy_describe(&slot->policy, policy, sizeof(policy)),
+			    slot->restarts, slot->restarts == 1 ? "" : "s");
 		slot->state = SLOT_DONE;
 		return;
 	}
 	slot->restarts++;
-	console_printf("solo: [%s] restarting in %llu ms (restart %u, policy %s)\n", slot->spec.name,
-		       (unsigned long long)next.delay_ms, slot->restarts,
-		       restart_policy_describe(&slot->policy, policy, sizeof(policy)));
+	console_printf("solo: [%s] restarting in %llu ms (restart %u, policy %s)\n",
+	               slot->spec.name, (unsigned long long)next.delay_ms, slot->restarts,
+	               restart_policy_describe(&slot->policy, policy, sizeof(policy)));
 	slot->state = SLOT_BACKOFF;
 	slot->wake_tsc = cpu_rdtsc() + next.delay_ms * (tsc_hz / 1000);
 }
 
-/* Carries out what the management console asked of this CPU's slots:
- * a stop ends the partition where it stands (no restart), a start builds
- * an ended one afresh. run_queue_done drops before a start request is
- * cleared, so the console never sees every CPU idle in between. */
-static void take_requests(struct pcpu *cpu, uint64_t tsc_hz)
+/* Builds the partition afresh; false (and done) if it cannot be. */
+static bool recreate(struct partition_slot *s, const char *failure)
 {
 	char err[160];
+	s->stopped_by_console = false;
+	if (linux_partition_create(s->partition, &s->spec, err, sizeof(err))) {
+		s->state = SLOT_CREATED;
+		return true;
+	}
+	console_printf("solo: [%s] %s: %s\n", s->spec.name, failure, err);
+	s->state = SLOT_DONE;
+	return false;
+}
+
+/* Carries out what the management console asked of the partitions this
+ * CPU is home to: a stop ends the partition where it stands (no
+ * restart), a start builds an ended one afresh. run_queue_done drops
+ * before a start request is cleared, so the console never sees every CPU
+ * idle in between. */
+static void take_requests(struct pcpu *cpu)
+{
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct partition_slot *s = cpu->run_queue[i];
+		struct run_entry *e = &cpu->run_queue[i];
+		struct partition_slot *s = e->slot;
 		struct partition *p = s->partition;
+		if (!is_home(e))
+			continue;
 		if (s->stop_requested) {
-			if (s->state == SLOT_RUNNABLE || s->state == SLOT_HALTED) {
+			if (s->state == SLOT_RUNNABLE) {
+				s->stopped_by_console = true;
 				partition_end(p, PARTITION_STOPPED, "by the console");
-				retire(s, tsc_hz);
+				kick_all(p);
 			} else if (s->state != SLOT_DONE) {
 				/* Not started yet, or waiting out a backoff: there
 				 * is no vCPU to stop, only memory to give back. */
@@ -73,68 +137,101 @@ static void take_requests(struct pcpu *cpu, uint64_t tsc_hz)
 					partition_destroy(p);
 				partition_end(p, PARTITION_STOPPED, "by the console");
 				console_printf("solo: [%s] stopped by the console before it ran\n",
-					       s->spec.name);
+				               s->spec.name);
 				s->state = SLOT_DONE;
 			}
 			s->stop_requested = 0;
 		}
 		if (s->start_requested) {
 			cpu->run_queue_done = 0;
-			if (s->state == SLOT_DONE) {
-				if (linux_partition_create(p, &s->spec, err, sizeof(err)))
-					s->state = SLOT_CREATED;
-				else
-					console_printf("solo: [%s] not started: %s\n", s->spec.name,
-						       err);
-			}
-			s->start_requested = 0;
+			/* A restart's stop takes effect once every vCPU has
+			 * left: the start waits for that. */
+			bool ending = s->state == SLOT_RUNNABLE && p->ended;
+			if (s->state == SLOT_DONE)
+				recreate(s, "not started");
+			if (!ending)
+				s->start_requested = 0;
 		}
 	}
 }
 
-/* Moves sleeping slots whose time has come back to work. */
-static void wake_due(struct pcpu *cpu, uint64_t now)
+/* Whether a halted vCPU has something to wake up for. */
+static bool wakes(struct vcpu *v, uint64_t now)
 {
-	char err[160];
+	if (v->parked)
+		return false;
+	vcpu_take_posted(v);
+	x2apic_timer_update(&v->apic, now);
+	return x2apic_pending_vector(&v->apic) >= 0 ||
+	       (v->halt_deadline && now >= v->halt_deadline);
+}
+
+/* Moves each entry along: restarts due, vCPUs of ended partitions leaving,
+ * sleeping vCPUs waking, ended partitions whose vCPUs have all left taken
+ * down. */
+static void tend(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
+{
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct partition_slot *s = cpu->run_queue[i];
-		struct vcpu *v = &s->partition->vcpu;
-		if (s->state == SLOT_HALTED) {
-			x2apic_timer_update(&v->apic, now);
-			if (x2apic_pending_vector(&v->apic) >= 0 || !v->apic.timer_deadline)
-				s->state = SLOT_RUNNABLE;
-		} else if (s->state == SLOT_BACKOFF && now >= s->wake_tsc) {
-			if (linux_partition_create(s->partition, &s->spec, err, sizeof(err))) {
-				s->state = SLOT_CREATED;
-			} else {
-				console_printf("solo: [%s] not restarted: %s\n", s->spec.name, err);
-				s->state = SLOT_DONE;
-			}
-		}
+		struct run_entry *e = &cpu->run_queue[i];
+		struct partition_slot *s = e->slot;
+		struct partition *p = s->partition;
+		if (is_home(e) && s->state == SLOT_BACKOFF && now >= s->wake_tsc)
+			recreate(s, "not restarted");
+		if (is_home(e) ? s->state != SLOT_RUNNABLE && s->state != SLOT_CREATED
+		               : s->state == SLOT_DONE)
+			continue;
+		struct vcpu *v = entry_vcpu(e);
+		int state = run_state(v);
+		bool on_cpu = state == VCPU_STATE_STARTING || state == VCPU_STATE_RUNNABLE ||
+		              state == VCPU_STATE_HALTED;
+		if (on_cpu && __atomic_load_n(&p->ended, __ATOMIC_SEQ_CST))
+			leave(v);
+		else if (state == VCPU_STATE_HALTED && wakes(v, now))
+			__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE, __ATOMIC_SEQ_CST);
+		if (is_home(e) && p->ended && !__atomic_load_n(&p->vcpus_active, __ATOMIC_SEQ_CST))
+			retire(s, tsc_hz);
 	}
 }
 
-/* The earliest time a sleeping slot wants the CPU back. */
+/* The earliest time something on this CPU wants it back. */
 static uint64_t next_wake(const struct pcpu *cpu)
 {
 	uint64_t earliest = UINT64_MAX;
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		const struct partition_slot *s = cpu->run_queue[i];
-		uint64_t t = s->state == SLOT_BACKOFF ? s->wake_tsc
-			     : s->state == SLOT_HALTED ? s->partition->vcpu.apic.timer_deadline
-						       : UINT64_MAX;
+		const struct run_entry *e = &cpu->run_queue[i];
+		const struct vcpu *v = entry_vcpu(e);
+		uint64_t t = UINT64_MAX;
+		if (is_home(e) && e->slot->state == SLOT_BACKOFF)
+			t = e->slot->wake_tsc;
+		else if (run_state(v) == VCPU_STATE_HALTED && v->halt_deadline)
+			t = v->halt_deadline;
 		if (t < earliest)
 			earliest = t;
 	}
 	return earliest;
 }
 
+/* Entries with something to do now or later: a partition this CPU is
+ * home to that has not ended for good, or a vCPU set up here. */
 static unsigned count_active(const struct pcpu *cpu)
 {
 	unsigned active = 0;
-	for (unsigned i = 0; i < cpu->run_queue_length; i++)
-		active += cpu->run_queue[i]->state != SLOT_DONE;
+	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
+		const struct run_entry *e = &cpu->run_queue[i];
+		int state = run_state(entry_vcpu(e));
+		active += is_home(e) ? e->slot->state != SLOT_DONE
+		                     : state >= VCPU_STATE_STARTING && e->slot->state != SLOT_DONE;
+	}
 	return active;
+}
+
+static bool wants_cpu(const struct run_entry *e)
+{
+	if (is_home(e) && e->slot->state != SLOT_RUNNABLE && e->slot->state != SLOT_CREATED)
+		return false;
+	int state = run_state(entry_vcpu(e));
+	return (state == VCPU_STATE_STARTING || state == VCPU_STATE_RUNNABLE) &&
+	       !e->slot->partition->ended;
 }
 
 static int pick(const struct pcpu *cpu, unsigned from)
@@ -142,55 +239,86 @@ static int pick(const struct pcpu *cpu, unsigned from)
 	unsigned n = cpu->run_queue_length;
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = (from + k) % n;
-		enum slot_state st = cpu->run_queue[i]->state;
-		if (st == SLOT_RUNNABLE || st == SLOT_CREATED)
+		if (wants_cpu(&cpu->run_queue[i]))
 			return (int)i;
 	}
 	return -1;
 }
 
-static struct partition_slot *earliest_halted(const struct pcpu *cpu)
+static struct vcpu *earliest_halted(const struct pcpu *cpu)
 {
-	struct partition_slot *best = 0;
+	struct vcpu *best = 0;
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct partition_slot *s = cpu->run_queue[i];
-		if (s->state == SLOT_HALTED &&
-		    (!best || s->partition->vcpu.apic.timer_deadline <
-				  best->partition->vcpu.apic.timer_deadline))
-			best = s;
+		const struct run_entry *e = &cpu->run_queue[i];
+		struct vcpu *v = entry_vcpu(e);
+		if (run_state(v) != VCPU_STATE_HALTED || e->slot->partition->ended)
+			continue;
+		uint64_t t = v->halt_deadline ? v->halt_deadline : UINT64_MAX;
+		if (!best || t < (best->halt_deadline ? best->halt_deadline : UINT64_MAX))
+			best = v;
 	}
 	return best;
 }
 
-/* Every partition on this CPU sleeps. Where the CPU can enter a guest in
+/* After a run: what the vCPU's stop means for its scheduling. */
+static void after_run(struct vcpu *v, enum vcpu_stop stop)
+{
+	if (stop == VCPU_ENDED) {
+		kick_all(v->partition);
+		leave(v);
+	} else if (stop == VCPU_HALTED) {
+		__atomic_store_n(&v->run_state, VCPU_STATE_HALTED, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Nothing on this CPU wants to run. Where the CPU can enter a guest in
  * the HLT activity state, one halted vCPU is entered that way with the
- * preemption timer at the first wake-up, so the CPU idles in hardware;
- * otherwise solo waits for that moment itself. */
-static void idle(struct pcpu *cpu, uint64_t tsc_hz, uint64_t poll)
+ * preemption timer at the first wake-up, so the CPU idles in hardware
+ * until then or until a kick; otherwise solo waits for that itself. */
+static void idle(struct pcpu *cpu, uint64_t poll)
 {
 	uint64_t until = next_wake(cpu);
 	uint64_t latest = cpu_rdtsc() + poll;
 	if (until > latest)
 		until = latest; /* wake up in time to see console requests */
-	struct partition_slot *h = earliest_halted(cpu);
-	if (h && until != UINT64_MAX && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
-		struct vcpu *v = &h->partition->vcpu;
+	struct vcpu *v = earliest_halted(cpu);
+	if (v && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
 		if (vcpu_context_load(v)) {
 			vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
 			enum vcpu_stop stop = vcpu_run_slice(v, until, false);
+			bool still_halted = vmcs_read32(GUEST_ACTIVITY_STATE) == ACTIVITY_HLT;
 			/* Still halted (nothing was injected): leave it active
 			 * past its HLT, as a spurious wake-up, so it never
 			 * enters in HLT later with nothing to wake it. */
-			if (vmcs_read32(GUEST_ACTIVITY_STATE) == ACTIVITY_HLT)
+			if (still_halted)
 				vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 			vcpu_context_save(v);
-			if (stop == VCPU_ENDED)
-				retire(h, tsc_hz);
+			if (stop == VCPU_PREEMPTED && !still_halted) /* woken, it ran */
+				__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE,
+				                 __ATOMIC_SEQ_CST);
+			else
+				after_run(v, stop);
 			return;
 		}
 	}
-	while (until != UINT64_MAX && cpu_rdtsc() < until)
+	/* Without the HLT activity state a kick waits for this too. */
+	while (cpu_rdtsc() < until)
 		cpu_pause();
+}
+
+/* Sets up a vCPU whose turn it is for the first time. */
+static bool start(struct pcpu *cpu, struct run_entry *e, const struct vmx_bitmaps *bitmaps,
+                  uint64_t tsc_hz)
+{
+	struct vcpu *v = entry_vcpu(e);
+	if (!linux_partition_start(e->slot->partition, e->vcpu, cpu, bitmaps, tsc_hz)) {
+		after_run(v, VCPU_ENDED);
+		return false;
+	}
+	if (is_home(e))
+		e->slot->state = SLOT_RUNNABLE;
+	__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE, __ATOMIC_SEQ_CST);
+	return true;
 }
 
 void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
@@ -203,9 +331,8 @@ void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t
 	for (;;) {
 		if (cpu->between_slices)
 			cpu->between_slices();
-		take_requests(cpu, tsc_hz);
-		uint64_t now = cpu_rdtsc();
-		wake_due(cpu, now);
+		take_requests(cpu);
+		tend(cpu, cpu_rdtsc(), tsc_hz);
 		unsigned active = count_active(cpu);
 		if (!active) {
 			cpu->run_queue_done = 1;
@@ -215,32 +342,25 @@ void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t
 		cpu->run_queue_done = 0;
 		int chosen = pick(cpu, next);
 		if (chosen < 0) {
-			idle(cpu, tsc_hz, poll);
+			idle(cpu, poll);
 			continue;
 		}
-		struct partition_slot *s = cpu->run_queue[chosen];
-		struct vcpu *v = &s->partition->vcpu;
+		struct run_entry *e = &cpu->run_queue[chosen];
+		struct vcpu *v = entry_vcpu(e);
 		next = (unsigned)chosen + 1;
-		if (s->state == SLOT_CREATED) {
-			if (!linux_partition_start(s->partition, cpu, bitmaps, tsc_hz)) {
-				retire(s, tsc_hz);
-				continue;
-			}
-			s->state = SLOT_RUNNABLE;
-		}
+		if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
+			continue;
 		if (!vcpu_context_load(v)) {
-			partition_end(s->partition, PARTITION_CRASHED, "VMPTRLD of its VMCS failed");
-			retire(s, tsc_hz);
+			partition_end(v->partition, PARTITION_CRASHED,
+			              "VMPTRLD of its VMCS failed");
+			after_run(v, VCPU_ENDED);
 			continue;
 		}
-		/* Alone on its CPU a partition still gets long slices, never an
+		/* Alone on its CPU a vCPU still gets long slices, never an
 		 * endless one, so that this loop sees console requests. */
 		enum vcpu_stop stop =
 		    vcpu_run_slice(v, cpu_rdtsc() + (active == 1 ? poll : slice), false);
 		vcpu_context_save(v);
-		if (stop == VCPU_ENDED)
-			retire(s, tsc_hz);
-		else if (stop == VCPU_HALTED)
-			s->state = SLOT_HALTED;
+		after_run(v, stop);
 	}
 }

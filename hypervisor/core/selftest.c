@@ -59,7 +59,7 @@ static uint16_t allocate_vpid(void)
 static bool check_outcome(const struct selftest_vm *t, const struct partition *p, char *why,
                           size_t len)
 {
-	const struct vcpu *v = &p->vcpu;
+	const struct vcpu *v = &p->vcpus[0];
 	switch (t->kind) {
 	case KIND_PROBE:
 		if (p->state != PARTITION_STOPPED)
@@ -109,13 +109,13 @@ static bool build(struct partition *p, const struct selftest_vm *t, const struct
 	              page_alloc_zeroed) ||
 	    !ept_map_ram(&p->ept, 0, p->ram_hpa, p->ram_size))
 		return false;
-	p->vcpu.partition = p;
-	p->vcpu.vpid = allocate_vpid();
-	p->vcpu.pcpu_index = cpu->index;
-	if (!vmcs_create(&p->vcpu))
+	p->vcpus[0].partition = p;
+	p->vcpus[0].vpid = allocate_vpid();
+	p->vcpus[0].pcpu_index = cpu->index;
+	if (!vmcs_create(&p->vcpus[0]))
 		return false;
 	vmcs_setup_host(cpu);
-	vmcs_setup_controls(&p->vcpu, bitmaps, p->ept.eptp);
+	vmcs_setup_controls(&p->vcpus[0], bitmaps, p->ept.eptp);
 	vmcs_setup_guest_real_mode(GUEST_CODE_IP, GUEST_STACK);
 	if (t->kind == KIND_BAD_ENTRY)
 		vmcs_writel(GUEST_RFLAGS, 0); /* bit 1 must be 1: invalid guest state */
@@ -132,11 +132,11 @@ static bool run_one(struct pcpu *cpu, const struct selftest_vm *t,
 	if (!ok) {
 		console_printf("[%s] not started: out of memory\n", p.name);
 	} else {
-		vcpu_run(&p.vcpu);
+		vcpu_run(&p.vcpus[0]);
 		char counts[160], why[80] = "";
 		console_printf("[%s] %s: %s\n", p.name, partition_state_name(p.state), p.reason);
 		console_printf("[%s] exits: %s\n", p.name,
-		               vcpu_format_exit_counts(&p.vcpu, counts, sizeof(counts)));
+		               vcpu_format_exit_counts(&p.vcpus[0], counts, sizeof(counts)));
 		ok = check_outcome(t, &p, why, sizeof(why));
 		console_printf("[%s] self-test %s%s%s\n", p.name,
 		               ok ? "passed" : "FAILED: ", ok ? "" : why, "");

@@ -21,6 +21,17 @@ struct guest_regs {
 
 struct partition;
 
+/* Where a vCPU is in its life; the CPU it is placed on moves it along,
+ * except WAIT_SIPI -> STARTING, done by the vCPU that sends the start-up
+ * IPI (partition_ipi.c). */
+enum vcpu_run_state {
+	VCPU_STATE_OFF,       /* no partition, or gone from its CPU */
+	VCPU_STATE_WAIT_SIPI, /* an application processor waiting for start-up */
+	VCPU_STATE_STARTING,  /* to be set up on its CPU (vCPU 0, or after a SIPI) */
+	VCPU_STATE_RUNNABLE,  /* wants its CPU */
+	VCPU_STATE_HALTED,    /* sleeps until an interrupt or halt_deadline */
+};
+
 struct vcpu {
 	struct guest_regs regs; /* must stay first, see vmx_enter.S */
 	uint64_t launched;      /* VMLAUNCH done: later entries VMRESUME */
@@ -34,14 +45,14 @@ struct vcpu {
 	uint16_t last_out_port;
 	uint32_t last_out_value;
 
-	unsigned index;	       /* within its partition; also its APIC ID */
-	struct x2apic apic;    /* its local APIC, always in x2APIC mode */
-	uint64_t efer;	       /* as the guest last wrote it (LMA kept by solo) */
-	uint64_t xcr0;	       /* XCR0 as the guest set it with XSETBV */
-	uint64_t halted_since; /* TSC when it halted; 0 while running */
-	uint64_t halted_tsc;   /* total TSC ticks spent halted */
-	unsigned msr_refusals; /* MSR accesses answered with #GP */
-	uint64_t tsc_hz;       /* reported to the guest in CPUID */
+	unsigned index;         /* within its partition; also its APIC ID */
+	struct x2apic apic;     /* its local APIC (xAPIC mode until Linux switches) */
+	uint64_t efer;          /* as the guest last wrote it (LMA kept by solo) */
+	uint64_t xcr0;          /* XCR0 as the guest set it with XSETBV */
+	uint64_t halted_since;  /* TSC when it halted; 0 while running */
+	uint64_t halted_tsc;    /* total TSC ticks spent halted */
+	unsigned msr_refusals;  /* MSR accesses answered with #GP */
+	uint64_t tsc_hz;        /* reported to the guest in CPUID */
 	uint64_t mmio_accesses; /* emulated device-register accesses */
 
 	/* What the CPU holds for the guest outside the VMCS, kept here while
@@ -49,8 +60,16 @@ struct vcpu {
 	bool context_saved;
 	uint64_t slice_end; /* TSC when its time slice ends; UINT64_MAX: none */
 	uint64_t cr2;
-	uint64_t msrs[5]; /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
-	hpa_t xsave_area; /* extended registers, 64-byte aligned pages */
+	uint64_t msrs[5];       /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
+	hpa_t xsave_area;       /* extended registers, 64-byte aligned pages */
+	volatile int run_state; /* enum vcpu_run_state */
+	uint8_t sipi_vector;    /* the start-up IPI's vector: starts at vector << 12 */
+	uint64_t halt_deadline; /* the timer deadline it halted with; 0: none */
+	bool parked;            /* halted with interrupts off: only a reset wakes it */
+	/* Interrupts its partition's other vCPUs (or its I/O APIC, from
+	 * another vCPU) sent it, moved into its APIC at entry. */
+	uint32_t posted_irr[8];
+	volatile int posted;
 	/* An exception a handler wants delivered on the next entry. */
 	bool exception_pending;
 	uint8_t exception_vector;
@@ -65,7 +84,7 @@ struct vcpu {
 /* Queues an architectural exception for the next VM entry (the faulting
  * instruction is not skipped). */
 static inline void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-					 uint32_t error_code)
+                                         uint32_t error_code)
 {
 	vcpu->exception_pending = true;
 	vcpu->exception_vector = vector;

@@ -7,18 +7,19 @@
  * timer is programmed for the next timer deadline, so a halted vCPU (in
  * the HLT activity state) sleeps in hardware until then.
  */
+#include "core/partition_ipi.h"
 #include "core/vcpu_events.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_cpu.h"
 
-#define RFLAGS_IF (1ULL << 9)
-#define BLOCKING_BY_STI (1u << 0)
-#define BLOCKING_BY_MOV_SS (1u << 1)
-#define INTR_INFO_VALID (1u << 31)
-#define INTR_INFO_DELIVER_CODE (1u << 11)
-#define INTR_TYPE_EXTERNAL (0u << 8)
-#define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define RFLAGS_IF                     (1ULL << 9)
+#define BLOCKING_BY_STI               (1u << 0)
+#define BLOCKING_BY_MOV_SS            (1u << 1)
+#define INTR_INFO_VALID               (1u << 31)
+#define INTR_INFO_DELIVER_CODE        (1u << 11)
+#define INTR_TYPE_EXTERNAL            (0u << 8)
+#define INTR_TYPE_HW_EXCEPTION        (3u << 8)
 #define CPU_BASED_INTR_WINDOW_EXITING (1u << 2)
 
 bool vcpu_interruptible(void)
@@ -31,7 +32,7 @@ static void set_interrupt_window_exiting(bool on)
 {
 	uint32_t controls = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	uint32_t wanted = on ? controls | CPU_BASED_INTR_WINDOW_EXITING
-			     : controls & ~CPU_BASED_INTR_WINDOW_EXITING;
+	                     : controls & ~CPU_BASED_INTR_WINDOW_EXITING;
 	if (wanted != controls)
 		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, wanted);
 }
@@ -69,12 +70,14 @@ static void inject(struct vcpu *vcpu, uint64_t now)
 	}
 	set_interrupt_window_exiting(false);
 	x2apic_accept(&vcpu->apic, vector);
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vector);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+	             INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vector);
 	wake(vcpu, now);
 }
 
 void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 {
+	vcpu_take_posted(vcpu);
 	x2apic_timer_update(&vcpu->apic, now);
 	inject(vcpu, now);
 
@@ -95,5 +98,6 @@ void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 			ticks = until;
 	}
 	ticks >>= vmx_features.preemption_timer_shift;
-	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+	             ticks > 0xffffffffULL ? 0xffffffffu : (uint32_t)ticks);
 }

@@ -47,12 +47,12 @@ static void sleep_alone(struct vcpu *vcpu)
 
 void vcpu_run(struct vcpu *vcpu)
 {
+	vcpu->partition->state = PARTITION_RUNNING;
 	vcpu_run_slice(vcpu, UINT64_MAX, true);
 }
 
 enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
 {
-	vcpu->partition->state = PARTITION_RUNNING;
 	vcpu->slice_end = alone ? UINT64_MAX : slice_end;
 	for (;;) {
 		vcpu_events_before_entry(vcpu, cpu_rdtsc(), vcpu->tsc_hz);
@@ -70,7 +70,17 @@ enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
 		    .instruction_length = vmcs_read32(VM_EXIT_INSTRUCTION_LEN),
 		    .guest_rip = vmcs_readl(GUEST_RIP),
 		};
-		switch (exit_dispatch(vcpu, &exit)) {
+		enum exit_action action = exit_dispatch(vcpu, &exit);
+		/* Another vCPU of the partition ended it: leave as well. */
+		if (action == EXIT_ACTION_STOP ||
+		    __atomic_load_n(&vcpu->partition->ended, __ATOMIC_RELAXED))
+			return VCPU_ENDED;
+		/* A host interrupt is solo's own kick: the scheduler has
+		 * something to look at (a start-up, an interrupt for a vCPU
+		 * asleep on this CPU, an ending). */
+		if (!alone && exit.basic_reason == EXIT_REASON_EXTERNAL_INTERRUPT)
+			return VCPU_PREEMPTED;
+		switch (action) {
 		case EXIT_ACTION_STOP:
 			return VCPU_ENDED;
 		case EXIT_ACTION_HALT:
@@ -88,13 +98,18 @@ enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
 
 char *vcpu_format_exit_counts(const struct vcpu *vcpu, char *buf, size_t len)
 {
+	return format_exit_counts(vcpu->exit_counts, buf, len);
+}
+
+char *format_exit_counts(const uint64_t *counts, char *buf, size_t len)
+{
 	size_t used = 0;
 	buf[0] = 0;
 	for (unsigned r = 0; r < EXIT_REASON_COUNT && used < len; r++) {
-		if (!vcpu->exit_counts[r])
+		if (!counts[r])
 			continue;
 		int n = snprintf(buf + used, len - used, "%s%s=%llu", used ? " " : "",
-		                 exit_reason_name(r), (unsigned long long)vcpu->exit_counts[r]);
+		                 exit_reason_name(r), (unsigned long long)counts[r]);
 		if (n < 0)
 			break;
 		used += (size_t)n;

@@ -6,18 +6,19 @@
 #include "devices/ioapic.h"
 #include "devices/x2apic.h"
 
-#define REG_ID 0x00
-#define REG_VERSION 0x01
-#define REG_ARBITRATION 0x02
-#define REG_REDIRECTION 0x10
-#define WINDOW_SELECT 0x00
-#define WINDOW_DATA 0x10
-#define VERSION_VALUE (0x11u | ((IOAPIC_PINS - 1u) << 16))
-#define ENTRY_MASKED (1ULL << 16)
-#define ENTRY_REMOTE_IRR (1ULL << 14)
-#define ENTRY_DELIVERY_STATUS (1ULL << 12)
+#define REG_ID                 0x00
+#define REG_VERSION            0x01
+#define REG_ARBITRATION        0x02
+#define REG_REDIRECTION        0x10
+#define WINDOW_SELECT          0x00
+#define WINDOW_DATA            0x10
+#define VERSION_VALUE          (0x11u | ((IOAPIC_PINS - 1u) << 16))
+#define ENTRY_MASKED           (1ULL << 16)
+#define ENTRY_REMOTE_IRR       (1ULL << 14)
+#define ENTRY_DELIVERY_STATUS  (1ULL << 12)
 #define ENTRY_DELIVERY_MODE(e) (((e) >> 8) & 7)
-#define ENTRY_READ_ONLY (ENTRY_REMOTE_IRR | ENTRY_DELIVERY_STATUS)
+#define ENTRY_DEST_LOGICAL     (1ULL << 11)
+#define ENTRY_READ_ONLY        (ENTRY_REMOTE_IRR | ENTRY_DELIVERY_STATUS)
 
 void ioapic_init(struct ioapic *ioapic, uint32_t id)
 {
@@ -53,7 +54,7 @@ static void write_register(struct ioapic *ioapic, uint32_t reg, uint32_t value)
 			*entry = (*entry & 0xffffffffULL) | ((uint64_t)value << 32);
 		else
 			*entry = (*entry & 0xffffffff00000000ULL) |
-				 ((uint64_t)value & ~ENTRY_READ_ONLY) | (*entry & ENTRY_READ_ONLY);
+			         ((uint64_t)value & ~ENTRY_READ_ONLY) | (*entry & ENTRY_READ_ONLY);
 	}
 }
 
@@ -81,16 +82,22 @@ bool ioapic_mmio_write(struct ioapic *ioapic, unsigned offset, uint32_t value)
 	return false;
 }
 
-bool ioapic_raise(struct ioapic *ioapic, unsigned pin, struct x2apic *apic)
+bool ioapic_raise(struct ioapic *ioapic, unsigned pin, struct apic_ipi *message)
 {
 	if (pin >= IOAPIC_PINS)
 		return false;
 	uint64_t entry = ioapic->redirection[pin];
-	/* Fixed (0) and lowest-priority (1) delivery both reach the one
-	 * local APIC a partition has. */
-	if ((entry & ENTRY_MASKED) || ENTRY_DELIVERY_MODE(entry) > 1)
+	if ((entry & ENTRY_MASKED) || ENTRY_DELIVERY_MODE(entry) > APIC_DELIVERY_LOWEST)
 		return false;
-	x2apic_set_irr(apic, (int)(entry & 0xff));
+	/* An entry's destination is 8 bits wide, as an xAPIC's (there is no
+	 * interrupt remapping for the wider x2APIC IDs). */
+	*message = (struct apic_ipi){
+	    .vector = (uint8_t)entry,
+	    .delivery_mode = (uint8_t)ENTRY_DELIVERY_MODE(entry),
+	    .logical = (entry & ENTRY_DEST_LOGICAL) != 0,
+	    .level_assert = true,
+	    .dest = (uint32_t)(entry >> 56),
+	};
 	ioapic->delivered++;
 	return true;
 }

@@ -1,8 +1,8 @@
 /*
  * An I/O APIC model (82093AA register set): 24 redirection entries behind
  * the IOREGSEL/IOWIN window, edge-triggered delivery of a pin's vector to
- * the partition's local APIC. solo routes one device through it, COM1 on
- * pin 4, so the guest's serial driver can be interrupt-driven.
+ * the local APICs its entry names. solo routes one device through it,
+ * COM1 on pin 4, so the guest's serial driver can be interrupt-driven.
  */
 #ifndef SOLO_DEVICES_IOAPIC_H
 #define SOLO_DEVICES_IOAPIC_H
@@ -12,9 +12,9 @@
 
 #define IOAPIC_MMIO_BASE 0xfec00000ULL
 #define IOAPIC_MMIO_SIZE 0x1000
-#define IOAPIC_PINS 24
+#define IOAPIC_PINS      24
 
-struct x2apic;
+struct apic_ipi;
 
 struct ioapic {
 	uint32_t id;
@@ -30,9 +30,9 @@ void ioapic_init(struct ioapic *ioapic, uint32_t id);
 bool ioapic_mmio_read(struct ioapic *ioapic, unsigned offset, uint32_t *value);
 bool ioapic_mmio_write(struct ioapic *ioapic, unsigned offset, uint32_t value);
 
-/* An edge on `pin`: unless masked, its vector is raised on `apic` (the
- * partition's only local APIC; fixed delivery). Returns whether it was
- * delivered. */
-bool ioapic_raise(struct ioapic *ioapic, unsigned pin, struct x2apic *apic);
+/* An edge on `pin`: unless masked, or in a delivery mode solo does not
+ * model (only fixed and lowest priority are), fills in the interrupt
+ * message the entry describes for the caller to deliver. */
+bool ioapic_raise(struct ioapic *ioapic, unsigned pin, struct apic_ipi *message);
 
 #endif

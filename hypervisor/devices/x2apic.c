@@ -7,38 +7,42 @@
  */
 #include "devices/x2apic.h"
 
-#define REG_ID 0x02
-#define REG_VERSION 0x03
-#define REG_TPR 0x08
-#define REG_PPR 0x0a
-#define REG_EOI 0x0b
-#define REG_LDR 0x0d
-#define REG_SVR 0x0f
-#define REG_ISR0 0x10
-#define REG_TMR0 0x18
-#define REG_IRR0 0x20
-#define REG_ESR 0x28
-#define REG_LVT_CMCI 0x2f
-#define REG_ICR 0x30
-#define REG_LVT_TIMER 0x32
-#define REG_LVT_THERMAL 0x33
-#define REG_LVT_PERF 0x34
-#define REG_LVT_LINT0 0x35
-#define REG_LVT_LINT1 0x36
-#define REG_LVT_ERROR 0x37
+#define REG_ID            0x02
+#define REG_VERSION       0x03
+#define REG_TPR           0x08
+#define REG_PPR           0x0a
+#define REG_EOI           0x0b
+#define REG_LDR           0x0d
+#define REG_SVR           0x0f
+#define REG_ISR0          0x10
+#define REG_TMR0          0x18
+#define REG_IRR0          0x20
+#define REG_ESR           0x28
+#define REG_LVT_CMCI      0x2f
+#define REG_ICR           0x30
+#define REG_LVT_TIMER     0x32
+#define REG_LVT_THERMAL   0x33
+#define REG_LVT_PERF      0x34
+#define REG_LVT_LINT0     0x35
+#define REG_LVT_LINT1     0x36
+#define REG_LVT_ERROR     0x37
 #define REG_TIMER_INITIAL 0x38
 #define REG_TIMER_CURRENT 0x39
-#define REG_TIMER_DIVIDE 0x3e
-#define REG_SELF_IPI 0x3f
+#define REG_TIMER_DIVIDE  0x3e
+#define REG_SELF_IPI      0x3f
 
 /* Version 0x14 with 7 LVT entries (max LVT index 6), as modern CPUs. */
-#define APIC_VERSION 0x00060014u
-#define SVR_APIC_ENABLED (1u << 8)
-#define ICR_DEST_SHIFT 32
-#define ICR_SHORTHAND(icr) (((icr) >> 18) & 3)
+#define APIC_VERSION           0x00060014u
+#define SVR_APIC_ENABLED       (1u << 8)
+#define ICR_DEST_SHIFT         32
+#define ICR_SHORTHAND(icr)     (((icr) >> 18) & 3)
 #define ICR_DELIVERY_MODE(icr) (((icr) >> 8) & 7)
-#define SHORTHAND_SELF 1
-#define SHORTHAND_ALL_INCLUDING_SELF 2
+#define ICR_LOGICAL            (1u << 11)
+#define ICR_LEVEL_ASSERT       (1u << 14)
+#define ICR_TRIGGER_LEVEL      (1u << 15)
+#define X2APIC_BROADCAST       0xffffffffu
+#define XAPIC_BROADCAST        0xffu
+#define DFR_FLAT               0xf0000000u
 
 static unsigned timer_mode(const struct x2apic *apic)
 {
@@ -106,8 +110,8 @@ static void start_counting_timer(struct x2apic *apic, uint64_t now)
 		apic->timer_deadline = 0;
 		return;
 	}
-	apic->timer_period =
-	    (uint64_t)apic->timer_initial * divide_value(apic->timer_divide) * apic->tsc_per_apic_tick;
+	apic->timer_period = (uint64_t)apic->timer_initial * divide_value(apic->timer_divide) *
+	                     apic->tsc_per_apic_tick;
 	apic->timer_deadline = now + apic->timer_period;
 }
 
@@ -126,20 +130,61 @@ void x2apic_set_irr(struct x2apic *apic, int vector)
 		bit_set(apic->irr, vector);
 }
 
-static void send_ipi(struct x2apic *apic, uint64_t icr)
+/* An ICR write: the destination is the ICR's upper half in x2APIC
+ * format, or the 8-bit xAPIC destination the caller put there. */
+static void send_ipi(struct x2apic *apic, uint64_t icr, bool x2apic_format)
 {
-	uint32_t dest = (uint32_t)(icr >> ICR_DEST_SHIFT);
-	int vector = (int)(icr & 0xff);
-	unsigned shorthand = ICR_SHORTHAND(icr);
-	/* Only fixed-mode interrupts to this vCPU are delivered; a
-	 * partition has one vCPU for now, so anything else has nowhere to
-	 * go. */
-	bool to_self = shorthand == SHORTHAND_SELF || shorthand == SHORTHAND_ALL_INCLUDING_SELF ||
-		       (shorthand == 0 && dest == apic->id);
-	if (ICR_DELIVERY_MODE(icr) == 0 && to_self)
-		x2apic_set_irr(apic, vector);
+	struct apic_ipi ipi = {
+	    .vector = (uint8_t)icr,
+	    .delivery_mode = (uint8_t)ICR_DELIVERY_MODE(icr),
+	    .logical = (icr & ICR_LOGICAL) != 0,
+	    /* Edge-triggered INITs assert; only a level INIT can de-assert. */
+	    .level_assert = (icr & ICR_LEVEL_ASSERT) || !(icr & ICR_TRIGGER_LEVEL),
+	    .shorthand = (uint8_t)ICR_SHORTHAND(icr),
+	    .x2apic_format = x2apic_format,
+	    .dest = (uint32_t)(icr >> ICR_DEST_SHIFT),
+	    .sender_id = apic->id,
+	};
+	if (apic->ipi_sink) {
+		apic->ipi_sink(apic->ipi_ctx, &ipi);
+		return;
+	}
+	if (ipi.delivery_mode == APIC_DELIVERY_FIXED && x2apic_accepts(apic, &ipi))
+		x2apic_set_irr(apic, ipi.vector);
 	else
 		apic->ipis_dropped++;
+}
+
+static bool logical_match(const struct x2apic *apic, const struct apic_ipi *ipi)
+{
+	if (ipi->x2apic_format) {
+		/* x2APIC logical IDs: cluster in 31:16, one bit of 15:0. */
+		if (!apic->x2apic_mode)
+			return false;
+		return (ipi->dest >> 16) == (apic->ldr >> 16) && (ipi->dest & apic->ldr & 0xffff);
+	}
+	if (apic->x2apic_mode)
+		return false;
+	uint32_t logical_id = apic->ldr_xapic >> 24, dest = ipi->dest & 0xff;
+	if ((apic->dfr & DFR_FLAT) == DFR_FLAT)
+		return (logical_id & dest) != 0;
+	return (logical_id >> 4) == (dest >> 4) && (logical_id & dest & 0xf);
+}
+
+bool x2apic_accepts(const struct x2apic *apic, const struct apic_ipi *ipi)
+{
+	switch (ipi->shorthand) {
+	case APIC_SHORTHAND_SELF:
+		return apic->id == ipi->sender_id;
+	case APIC_SHORTHAND_ALL:
+		return true;
+	case APIC_SHORTHAND_ALL_BUT_SELF:
+		return apic->id != ipi->sender_id;
+	}
+	uint32_t broadcast = ipi->x2apic_format ? X2APIC_BROADCAST : XAPIC_BROADCAST;
+	if (ipi->dest == broadcast)
+		return true;
+	return ipi->logical ? logical_match(apic, ipi) : ipi->dest == apic->id;
 }
 
 bool x2apic_read(struct x2apic *apic, uint32_t msr, uint64_t now, uint64_t *value)
@@ -270,7 +315,7 @@ bool x2apic_write(struct x2apic *apic, uint32_t msr, uint64_t value, uint64_t no
 		apic->esr = 0;
 		return true;
 	case REG_ICR:
-		send_ipi(apic, value);
+		send_ipi(apic, value, true);
 		return true;
 	case REG_LVT_TIMER: {
 		unsigned old_mode = timer_mode(apic);
@@ -363,12 +408,12 @@ void x2apic_accept(struct x2apic *apic, int vector)
  * differences (SDM 11.12.1): the ID sits in bits 31:24, LDR is software
  * writable, DFR exists, and ICR is split in two 32-bit halves, the low
  * half's write sending the IPI. */
-#define XAPIC_ID 0x20
-#define XAPIC_LDR 0xd0
-#define XAPIC_DFR 0xe0
-#define XAPIC_EOI 0xb0
-#define XAPIC_ESR 0x280
-#define XAPIC_ICR_LOW 0x300
+#define XAPIC_ID       0x20
+#define XAPIC_LDR      0xd0
+#define XAPIC_DFR      0xe0
+#define XAPIC_EOI      0xb0
+#define XAPIC_ESR      0x280
+#define XAPIC_ICR_LOW  0x300
 #define XAPIC_ICR_HIGH 0x310
 
 bool xapic_mmio_read(struct x2apic *apic, unsigned offset, uint64_t now, uint32_t *value)
@@ -419,7 +464,7 @@ bool xapic_mmio_write(struct x2apic *apic, unsigned offset, uint32_t value, uint
 		 * on 0, SDM 11.12.1.2). */
 		return x2apic_write(apic, X2APIC_MSR_FIRST + offset / 16, 0, now);
 	case XAPIC_ICR_LOW:
-		send_ipi(apic, ((uint64_t)(apic->icr_high >> 24) << ICR_DEST_SHIFT) | value);
+		send_ipi(apic, ((uint64_t)(apic->icr_high >> 24) << ICR_DEST_SHIFT) | value, false);
 		return true;
 	default:
 		return x2apic_write(apic, X2APIC_MSR_FIRST + offset / 16, value, now);

@@ -10,17 +10,48 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define X2APIC_MSR_FIRST 0x800
-#define X2APIC_MSR_LAST 0x8ff
+#define X2APIC_MSR_FIRST      0x800
+#define X2APIC_MSR_LAST       0x8ff
 #define MSR_IA32_TSC_DEADLINE 0x6e0
 
-#define APIC_LVT_MASKED (1u << 16)
-#define APIC_TIMER_MODE_SHIFT 17
-#define APIC_TIMER_ONESHOT 0
-#define APIC_TIMER_PERIODIC 1
+#define APIC_LVT_MASKED         (1u << 16)
+#define APIC_TIMER_MODE_SHIFT   17
+#define APIC_TIMER_ONESHOT      0
+#define APIC_TIMER_PERIODIC     1
 #define APIC_TIMER_TSC_DEADLINE 2
 
+/* An interrupt a local APIC sends through its ICR (or an I/O APIC
+ * through a redirection entry), decoded: who receives it is decided by
+ * x2apic_accepts() on each candidate. */
+struct apic_ipi {
+	uint8_t vector;
+	uint8_t delivery_mode; /* APIC_DELIVERY_* */
+	bool logical;          /* destination mode */
+	bool level_assert;     /* INIT: assert (true) or level de-assert */
+	uint8_t shorthand;     /* APIC_SHORTHAND_* */
+	bool x2apic_format;    /* 32-bit destination (x2APIC), else 8-bit */
+	uint32_t dest;
+	uint32_t sender_id;
+};
+
+#define APIC_DELIVERY_FIXED         0
+#define APIC_DELIVERY_LOWEST        1
+#define APIC_DELIVERY_SMI           2
+#define APIC_DELIVERY_NMI           4
+#define APIC_DELIVERY_INIT          5
+#define APIC_DELIVERY_STARTUP       6
+#define APIC_SHORTHAND_NONE         0
+#define APIC_SHORTHAND_SELF         1
+#define APIC_SHORTHAND_ALL          2
+#define APIC_SHORTHAND_ALL_BUT_SELF 3
+
+/* Where a local APIC's IPIs go: the partition routes them between its
+ * vCPUs. Without a sink only interrupts to the APIC itself arrive. */
+typedef void (*apic_ipi_sink)(void *ctx, const struct apic_ipi *ipi);
+
 struct x2apic {
+	apic_ipi_sink ipi_sink;
+	void *ipi_ctx;
 	bool x2apic_mode; /* false: xAPIC, registers through the MMIO page */
 	uint32_t id;
 	uint32_t tpr;
@@ -79,5 +110,10 @@ void x2apic_accept(struct x2apic *apic, int vector);
 
 /* Raises an interrupt request for a vector. */
 void x2apic_set_irr(struct x2apic *apic, int vector);
+
+/* Whether `apic` is among the destinations of `ipi` (SDM 11.6.2 and
+ * 11.12.9: physical, logical flat/cluster in xAPIC mode, logical cluster
+ * in x2APIC mode, broadcast and the shorthands). */
+bool x2apic_accepts(const struct x2apic *apic, const struct apic_ipi *ipi);
 
 #endif

@@ -107,7 +107,6 @@ void vmcs_setup_controls(const struct vcpu *vcpu, const struct vmx_bitmaps *bitm
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 }
 
-
 static void set_control_registers(uint64_t cr0)
 {
 	vmcs_writel(CR0_READ_SHADOW, cr0);
@@ -135,8 +134,7 @@ static void set_common_guest_state(uint64_t rip, uint64_t rsp)
 	vmcs_write64(GUEST_IA32_EFER, 0);
 }
 
-static void set_segment(uint32_t selector_field, uint16_t selector, uint32_t limit,
-			uint32_t access)
+static void set_segment(uint32_t selector_field, uint16_t selector, uint32_t limit, uint32_t access)
 {
 	/* Fields of one segment are laid out at fixed distances from the
 	 * selector's encoding (SDM Appendix B): limit +0x4000, access rights
@@ -186,4 +184,11 @@ void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp)
 	vmcs_writel(GUEST_IDTR_BASE, 0);
 	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
 	set_common_guest_state(ip, sp);
+}
+
+void vmcs_setup_guest_startup(uint8_t vector)
+{
+	vmcs_setup_guest_real_mode(0, 0);
+	vmcs_write16(GUEST_CS_SELECTOR, (uint16_t)(vector << 8));
+	vmcs_writel(GUEST_CS_BASE, (uint64_t)vector << 12);
 }

@@ -31,4 +31,8 @@ void vmcs_setup_guest_protected_mode(uint32_t eip);
 /* A real-mode guest (unrestricted guest) at 0:ip with stack 0:sp. */
 void vmcs_setup_guest_real_mode(uint16_t ip, uint16_t sp);
 
+/* An application processor after INIT and a start-up IPI (SDM 8.4.4):
+ * real mode at CS = vector << 8, IP 0. */
+void vmcs_setup_guest_startup(uint8_t vector);
+
 #endif

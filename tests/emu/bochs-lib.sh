@@ -51,6 +51,9 @@ bochs_boot() {
 	waited=0
 	while [ "$waited" -lt "$timeout" ]; do
 		if grep -Eq "$marker" "$dir/serial.log" 2>/dev/null; then
+			# The marker may match a line still being written: let
+			# Bochs finish it.
+			sleep 1
 			seen=0
 			break
 		fi
@@ -63,4 +66,15 @@ bochs_boot() {
 	rm -f "$dir"/*.lock
 	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
 	return $seen
+}
+
+# bochs_run_appliance BUILD_DIR WORK_DIR CONF CPUS
+# Builds CONF's ESP with `solo build` into WORK_DIR and boots it on CPUS
+# emulated CPUs until every partition has ended (or solo stopped). Exits
+# the scenario with a FAIL check line when the build fails.
+bochs_run_appliance() {
+	"$1/solo" build "$3" -o "$2/esp.img" >"$2/build.log" 2>&1 ||
+		{ echo "check: FAIL solo build of $(basename "$3") ($(tail -1 "$2/build.log"))"; exit 1; }
+	bochs_write_config "$2" "$2/esp.img" "$4"
+	bochs_boot "$2" 900 '^solo: all partitions have ended|^solo: stopped|exception'
 }

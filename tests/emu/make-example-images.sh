@@ -5,6 +5,9 @@
 #                     hostname and $GREETING, sums 1..100, exits 0
 #   OUT_DIR/counter   OCI layout, tag latest: prints one line, exits 3
 #                     (the appliance restarts it on failure)
+#   OUT_DIR/cpus      OCI layout, tag latest: prints the CPUs it sees, then
+#                     runs a busy worker pinned to each at once, each
+#                     saying where it ran (for partitions with vCPUs > 1)
 # Both share one layer: /bin/busybox with a symlink per applet.
 #   make-example-images.sh OUT_DIR
 set -eu
@@ -37,4 +40,6 @@ image() {
 image hello 'echo "hello from $(hostname): GREETING=$GREETING, sum 1..100 = $(i=0 s=0; while [ $i -lt 100 ]; do i=$((i + 1)); s=$((s + i)); done; echo $s)"' \
 	--config.env GREETING=image-default
 image counter 'echo "counter: up $(cut -d" " -f1 /proc/uptime) s, exiting with status 3"; exit 3'
+# Field 39 of /proc/PID/stat is the CPU the process last ran on.
+image cpus 'n=$(nproc); echo "cpus: online $(cat /sys/devices/system/cpu/online), $n usable"; c=0; while [ $c -lt $n ]; do taskset -c $c sh -c '"'"'i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done; echo "cpus: worker for cpu$1 ran on cpu$(cut -d" " -f39 /proc/self/stat)"'"'"' worker $c & c=$((c + 1)); done; wait; echo "cpus: all workers done"'
 rm -rf "$w"

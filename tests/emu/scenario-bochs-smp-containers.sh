@@ -1,8 +1,8 @@
 #!/bin/sh
 # Several partitions at once on all CPUs, in Bochs with 2 CPUs: a pinned
-# container alone on the second CPU, three containers time-sharing the
-# first; each prints its output and exit status, and every page comes
-# back at the end.
+# container alone on the second CPU, three containers and both vCPUs of a
+# 2-vCPU one time-sharing the first; each prints its output and exit
+# status, and every page comes back at the end.
 #   scenario-bochs-smp-containers.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -10,10 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bochs-lib.sh"
 . "$here/check-lib.sh"
 
-"$build/solo" build "$here/smp-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
-	{ echo "check: FAIL solo build of smp-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
-bochs_write_config "$work" "$work/esp.img" 2
-bochs_boot "$work" 900 '^solo: all partitions have ended|^solo: stopped|exception'
+bochs_run_appliance "$build" "$work" "$here/smp-appliance.conf" 2
 s="$work/serial.txt"
 
 expect "both CPUs in VMX root" "$s" '^solo: 2 of 2 CPUs in VMX root operation$'
@@ -30,7 +27,13 @@ for c in pinned shared-a shared-b; do
 done
 expect "shared-c exit status" "$s" '^\[shared-c\] stopped: exited with status 3$'
 expect "a container larger than the machine is refused alone" "$s" '^solo: \[too-big\] not started: not enough free memory for 65536 MiB of RAM$'
-expect "a container with two vCPUs is refused alone" "$s" '^solo: \[two-vcpus\] not started: 2 vCPUs asked, only 1 per partition is supported yet$'
+expect "the 2-vCPU container starts on the shared CPU" "$s" '^solo: \[duo\] starting on cpu0: 32 MiB RAM, 2 vCPUs, entry '
+expect "its second vCPU is started by its first, on the same CPU" "$s" '^solo: \[duo\] vCPU 1 started on cpu0 at 0x[0-9a-f]+000$'
+expect "the guest sees both vCPUs" "$s" '^\[duo\] cpus: online 0-1, 2 usable$'
+expect "a worker ran on vCPU 0" "$s" '^\[duo\] cpus: worker for cpu0 ran on cpu0$'
+expect "a worker ran on vCPU 1" "$s" '^\[duo\] cpus: worker for cpu1 ran on cpu1$'
+expect "the 2-vCPU container exits 0" "$s" '^\[duo\] stopped: exited with status 0$'
+expect "a container with too many vCPUs is refused alone" "$s" '^solo: \[too-many-vcpus\] not started: 9 vCPUs asked, at most 8 per partition$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
 checks_done

@@ -45,7 +45,8 @@ static int setup(void **state)
 	fake_console_reset();
 	memset(&part, 0, sizeof(part));
 	strcpy(part.name, "test");
-	part.vcpu.partition = &part;
+	part.vcpus[0].partition = &part;
+	part.vcpu_count = 1;
 	uart_init(&part.uart, partition_console_byte, NULL, &part);
 	fake_vmcs_set(GUEST_RIP, START_RIP);
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_FIXED);
@@ -65,7 +66,7 @@ static void step_hlt(uint64_t rip)
 static void run(void)
 {
 	unsigned steps = fake_script_install();
-	vcpu_run(&part.vcpu);
+	vcpu_run(&part.vcpus[0]);
 	/* vcpu_run returns only when the partition has ended, after
 	 * using exactly the script (an extra entry fails in the fake). */
 	assert_int_equal(fake_vmx_entry_count(), steps);
@@ -99,8 +100,8 @@ static void test_cpuid_leaf_1_through_the_exit(void **state)
 {
 	(void)state;
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0x50654, 0x00100800, 0x7ffefbff, 0xbfebfbff});
-	part.vcpu.regs.rbx = 0xffffffff00000000ULL; /* CPUID zero-extends */
-	part.vcpu.regs.rdx = 0x123456789ULL;
+	part.vcpus[0].regs.rbx = 0xffffffff00000000ULL; /* CPUID zero-extends */
+	part.vcpus[0].regs.rdx = 0x123456789ULL;
 	struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, START_RIP, 2);
 	s->load_rax = s->load_rcx = true;
 	s->rax = 0xffffffff00000001ULL; /* EAX = 1: upper half ignored */
@@ -166,7 +167,7 @@ static void test_cpuid_solo_leaves(void **state)
 		s->load_rax = true;
 		s->rax = leaves[i];
 	}
-	part.vcpu.regs.rbx = part.vcpu.regs.rcx = part.vcpu.regs.rdx = 0x5555;
+	part.vcpus[0].regs.rbx = part.vcpus[0].regs.rcx = part.vcpus[0].regs.rdx = 0x5555;
 	step_hlt(0x1008);
 	run();
 	assert_int_equal(fake_cpuid_calls(), 0);
@@ -190,14 +191,14 @@ static void test_cpuid_solo_leaves(void **state)
 		assert_int_equal(regs_at(e)->rdx, 0);
 	}
 	assert_int_equal(rip_at(4), 0x1008);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_CPUID], 4);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_CPUID], 4);
 }
 
 static void test_io_in_sizes(void **state)
 {
 	(void)state;
 	const uint64_t before = 0x1122334455667788ULL;
-	part.vcpu.regs.rax = before;
+	part.vcpus[0].regs.rax = before;
 	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x3000, 1)->qualification =
 	    io_qualification(0x60, 1, true, false);
 	struct fake_exit *s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x3001, 2);
@@ -240,8 +241,8 @@ static void test_io_out_records_port_and_value(void **state)
 	step_hlt(0x1004);
 	run();
 	/* The last OUT wins; byte and word OUTs are checked below. */
-	assert_int_equal(part.vcpu.last_out_port, 0xcf8);
-	assert_int_equal(part.vcpu.last_out_value, 0xdeadbeef);
+	assert_int_equal(part.vcpus[0].last_out_port, 0xcf8);
+	assert_int_equal(part.vcpus[0].last_out_value, 0xdeadbeef);
 	assert_int_equal(regs_at(3)->rax, 0x12345678deadbeefULL); /* OUT leaves RAX alone */
 	assert_int_equal(rip_at(1), 0x1002);
 	assert_int_equal(rip_at(3), 0x1004);
@@ -256,8 +257,8 @@ static void test_io_out_byte_and_word(void **state)
 	s->rax = 0xabcdef53;
 	step_hlt(0x1002);
 	run();
-	assert_int_equal(part.vcpu.last_out_port, 0x80);
-	assert_int_equal(part.vcpu.last_out_value, 0x53);
+	assert_int_equal(part.vcpus[0].last_out_port, 0x80);
+	assert_int_equal(part.vcpus[0].last_out_value, 0x53);
 
 	setup(NULL);
 	s = fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 2);
@@ -266,8 +267,8 @@ static void test_io_out_byte_and_word(void **state)
 	s->rax = 0x1234beef;
 	step_hlt(0x1002);
 	run();
-	assert_int_equal(part.vcpu.last_out_port, 0x3f8);
-	assert_int_equal(part.vcpu.last_out_value, 0xbeef);
+	assert_int_equal(part.vcpus[0].last_out_port, 0x3f8);
+	assert_int_equal(part.vcpus[0].last_out_value, 0xbeef);
 }
 
 static void test_string_io_ends_partition(void **state)
@@ -278,18 +279,19 @@ static void test_string_io_ends_partition(void **state)
 	run();
 	expect_end(PARTITION_CRASHED, "unsupported string I/O on port 0x3f8 at RIP 0x1234");
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1234); /* not skipped */
-	assert_int_equal(part.vcpu.last_out_port, 0);
+	assert_int_equal(part.vcpus[0].last_out_port, 0);
 }
 
 static void test_io_bad_size_ends_partition(void **state)
 {
 	(void)state;
 	/* Size field 2 (3 bytes) is not a size x86 has. */
-	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 1)->qualification = 2 | (0x70 << 16) | (1 << 3);
-	part.vcpu.regs.rax = 0x42;
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, 0x1000, 1)->qualification =
+	    2 | (0x70 << 16) | (1 << 3);
+	part.vcpus[0].regs.rax = 0x42;
 	run();
 	assert_int_equal(part.state, PARTITION_CRASHED);
-	assert_int_equal(part.vcpu.regs.rax, 0x42);
+	assert_int_equal(part.vcpus[0].regs.rax, 0x42);
 }
 
 static void test_vmcall(void **state)
@@ -314,7 +316,8 @@ static void test_vmcall(void **state)
 static void test_hlt_with_interrupts_on(void **state)
 {
 	(void)state;
-	fake_script_write(fake_script_step(EXIT_REASON_HLT, 0xfff0, 1), GUEST_RFLAGS, RFLAGS_FIXED | RFLAGS_IF);
+	fake_script_write(fake_script_step(EXIT_REASON_HLT, 0xfff0, 1), GUEST_RFLAGS,
+	                  RFLAGS_FIXED | RFLAGS_IF);
 	run();
 	/* Nothing could ever wake it. */
 	expect_end(PARTITION_STOPPED, "halted with no timer armed at RIP 0xfff0");
@@ -328,7 +331,7 @@ static void expect_ept_violation(uint64_t qualification, const char *reason)
 	fake_script_write(s, GUEST_PHYSICAL_ADDRESS, 0x80000);
 	run();
 	expect_end(PARTITION_CRASHED, reason);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_EPT_VIOLATION], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_EPT_VIOLATION], 1);
 }
 
 static void test_ept_violation_wording(void **state)
@@ -351,7 +354,8 @@ static void test_ept_violation_wording(void **state)
 static void test_ept_misconfig(void **state)
 {
 	(void)state;
-	fake_script_write(fake_script_step(EXIT_REASON_EPT_MISCONFIG, 0x1234, 0), GUEST_PHYSICAL_ADDRESS, 0xfee00000);
+	fake_script_write(fake_script_step(EXIT_REASON_EPT_MISCONFIG, 0x1234, 0),
+	                  GUEST_PHYSICAL_ADDRESS, 0xfee00000);
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "EPT misconfiguration at guest-physical 0xfee00000, RIP 0x1234");
@@ -369,13 +373,15 @@ static void test_nmi_resumes_other_exception_ends(void **state)
 {
 	(void)state;
 	/* Valid (31) | type NMI (2 << 8) | vector 2 */
-	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x80000202);
+	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO,
+	                  0x80000202);
 	/* Valid | hardware exception (3 << 8) | vector 14 (#PF) */
-	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO, 0x8000030e);
+	fake_script_write(fake_script_step(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0), VM_EXIT_INTR_INFO,
+	                  0x8000030e);
 	run();
 	assert_int_equal(rip_at(1), 0x1000); /* the NMI interrupted nothing to skip */
 	expect_end(PARTITION_CRASHED, "unexpected exception vector 14 at RIP 0x1000");
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_EXCEPTION_NMI], 2);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_EXCEPTION_NMI], 2);
 }
 
 static void test_external_interrupt_and_timer_resume(void **state)
@@ -398,7 +404,7 @@ static void test_unhandled_exit_reasons(void **state)
 	fake_script_step(EXIT_REASON_RDPMC, 0x1007, 2);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason RDPMC (15) at RIP 0x1007");
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_RDPMC], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_RDPMC], 1);
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1007);
 
 	/* A number missing from the list (35), and one past its end. */
@@ -406,15 +412,15 @@ static void test_unhandled_exit_reasons(void **state)
 	fake_script_step(35, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason unknown (35) at RIP 0x1000");
-	assert_int_equal(part.vcpu.exit_counts[35], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[35], 1);
 
 	setup(NULL);
 	fake_script_step(70, 0x1000, 0);
 	run();
 	expect_end(PARTITION_CRASHED, "unhandled exit reason unknown (70) at RIP 0x1000");
-	assert_int_equal(part.vcpu.exits_total, 1);
+	assert_int_equal(part.vcpus[0].exits_total, 1);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
-		assert_int_equal(part.vcpu.exit_counts[r], 0);
+		assert_int_equal(part.vcpus[0].exit_counts[r], 0);
 }
 
 static void test_entry_failure_exits(void **state)
@@ -424,12 +430,13 @@ static void test_entry_failure_exits(void **state)
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "VM entry failed: invalid guest state (exit reason 33), qualification 0");
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_INVALID_GUEST_STATE], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_INVALID_GUEST_STATE], 1);
 	assert_int_equal(fake_vmx_entry(0)->launched, 0);
 
 	/* MSR loading failed at entry 3 of the list. */
 	setup(NULL);
-	fake_script_step(EXIT_REASON_MSR_LOAD_FAIL | EXIT_REASON_ENTRY_FAILED, 0x1000, 0)->qualification = 3;
+	fake_script_step(EXIT_REASON_MSR_LOAD_FAIL | EXIT_REASON_ENTRY_FAILED, 0x1000, 0)
+	    ->qualification = 3;
 	run();
 	expect_end(PARTITION_CRASHED,
 	           "VM entry failed: MSR_LOAD_FAIL (exit reason 34), qualification 3");
@@ -445,8 +452,8 @@ static void test_vmfail_valid_and_invalid(void **state)
 	expect_end(
 	    PARTITION_CRASHED,
 	    "VM entry failed: VM-instruction error 7 (VM entry with invalid control fields)");
-	assert_int_equal(part.vcpu.exits_total, 0);
-	assert_int_equal(part.vcpu.launched, 0);
+	assert_int_equal(part.vcpus[0].exits_total, 0);
+	assert_int_equal(part.vcpus[0].launched, 0);
 
 	/* VMRESUME failing after the guest has run. */
 	setup(NULL);
@@ -489,9 +496,11 @@ static void test_exit_counts_exact(void **state)
 		rip += 2;
 	}
 	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
-	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x80, 1, 0, 0);
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification =
+	    io_qualification(0x80, 1, 0, 0);
 	rip++;
-	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification = io_qualification(0x61, 1, 1, 0);
+	fake_script_step(EXIT_REASON_IO_INSTRUCTION, rip, 1)->qualification =
+	    io_qualification(0x61, 1, 1, 0);
 	rip++;
 	fake_script_step(EXIT_REASON_VMCALL, rip, 3);
 	rip += 3;
@@ -499,15 +508,15 @@ static void test_exit_counts_exact(void **state)
 	fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, rip, 0);
 	step_hlt(rip);
 	run();
-	assert_int_equal(part.vcpu.exits_total, 10);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_CPUID], 3);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_EXTERNAL_INTERRUPT], 2);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_IO_INSTRUCTION], 2);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_VMCALL], 1);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_PREEMPTION_TIMER], 1);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_HLT], 1);
+	assert_int_equal(part.vcpus[0].exits_total, 10);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_CPUID], 3);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_EXTERNAL_INTERRUPT], 2);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_IO_INSTRUCTION], 2);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_VMCALL], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_PREEMPTION_TIMER], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_HLT], 1);
 	char buf[160];
-	assert_string_equal(vcpu_format_exit_counts(&part.vcpu, buf, sizeof(buf)),
+	assert_string_equal(vcpu_format_exit_counts(&part.vcpus[0], buf, sizeof(buf)),
 	                    "EXTERNAL_INTERRUPT=2 CPUID=3 HLT=1 VMCALL=1 IO_INSTRUCTION=2 "
 	                    "PREEMPTION_TIMER=1");
 	expect_end(PARTITION_STOPPED, "halted with interrupts off at RIP 0x100b");
@@ -518,16 +527,16 @@ static void test_format_exit_counts_edges(void **state)
 	(void)state;
 	char buf[32];
 	memset(buf, 'x', sizeof(buf));
-	assert_ptr_equal(vcpu_format_exit_counts(&part.vcpu, buf, sizeof(buf)), buf);
+	assert_ptr_equal(vcpu_format_exit_counts(&part.vcpus[0], buf, sizeof(buf)), buf);
 	assert_string_equal(buf, "none");
 
-	part.vcpu.exit_counts[EXIT_REASON_XRSTORS] = 12345678901ULL;
-	part.vcpu.exit_counts[EXIT_REASON_EXCEPTION_NMI] = 1;
-	assert_string_equal(vcpu_format_exit_counts(&part.vcpu, buf, sizeof(buf)),
+	part.vcpus[0].exit_counts[EXIT_REASON_XRSTORS] = 12345678901ULL;
+	part.vcpus[0].exit_counts[EXIT_REASON_EXCEPTION_NMI] = 1;
+	assert_string_equal(vcpu_format_exit_counts(&part.vcpus[0], buf, sizeof(buf)),
 	                    "EXCEPTION_NMI=1 XRSTORS=1234567");
 	/* Too small for even the first entry: cut, still terminated. */
 	char tiny[6];
-	assert_string_equal(vcpu_format_exit_counts(&part.vcpu, tiny, sizeof(tiny)), "EXCEP");
+	assert_string_equal(vcpu_format_exit_counts(&part.vcpus[0], tiny, sizeof(tiny)), "EXCEP");
 }
 
 static void test_partition_end_first_reason_wins(void **state)

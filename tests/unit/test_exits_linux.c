@@ -67,10 +67,11 @@ static int setup(void **state)
 	exit_msr_forget_notes();
 	memset(&part, 0, sizeof(part));
 	strcpy(part.name, "linux");
-	part.vcpu.partition = &part;
-	part.vcpu.tsc_hz = TSC_HZ;
+	part.vcpus[0].partition = &part;
+	part.vcpu_count = 1;
+	part.vcpus[0].tsc_hz = TSC_HZ;
 	uart_init(&part.uart, partition_console_byte, NULL, &part);
-	x2apic_init(&part.vcpu.apic, 0, 1);
+	x2apic_init(&part.vcpus[0].apic, 0, 1);
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
 	memset(&vmx_features, 0, sizeof(vmx_features));
 	vmx_caps.cr0_fixed0 = CR0_FIXED0;
@@ -166,7 +167,7 @@ static struct fake_exit *mov_to_cr0(uint64_t rip, uint64_t value)
 static void run(void)
 {
 	unsigned steps = fake_script_install();
-	vcpu_run(&part.vcpu);
+	vcpu_run(&part.vcpus[0]);
 	assert_int_equal(fake_vmx_entry_count(), steps);
 }
 
@@ -193,7 +194,7 @@ static uint64_t injected_at(unsigned index)
 static void test_rdmsr_splits_into_edx_eax(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rax = part.vcpu.regs.rdx = ~0ULL;
+	part.vcpus[0].regs.rax = part.vcpus[0].regs.rdx = ~0ULL;
 	rdmsr(0x1000, MSR_IA32_APIC_BASE);
 	rdmsr(0x1002, MSR_IA32_TSC)->tsc_at_exit = 0x123456789aULL;
 	poweroff(0x1004);
@@ -217,18 +218,18 @@ static void test_wrmsr_joins_edx_eax(void **state)
 	wrmsr(0x1002, MSR_IA32_PAT, 0x0006070400060704ULL);
 	poweroff(0x1004);
 	run();
-	assert_int_equal(part.vcpu.efer, 0x100);
+	assert_int_equal(part.vcpus[0].efer, 0x100);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x100);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_PAT), 0x0006070400060704ULL);
 	assert_int_equal(entry(1)->guest_rip, 0x1002);
 	assert_int_equal(entry(2)->guest_rip, 0x1004);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_MSR_WRITE], 2);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_MSR_WRITE], 2);
 }
 
 static void test_refused_msr_access_gets_gp(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rax = 0x5555;
+	part.vcpus[0].regs.rax = 0x5555;
 	rdmsr(0x1000, 0x3b);                 /* IA32_TSC_ADJUST */
 	wrmsr(0x1000, 0x48, 0x100000001ULL); /* IA32_SPEC_CTRL */
 	poweroff(0x1000);
@@ -244,7 +245,7 @@ static void test_refused_msr_access_gets_gp(void **state)
 	    fake_console_text(),
 	    "solo: [linux] rdmsr MSR 0x3b (0x0): #GP (noted once per boot)\n"
 	    "solo: [linux] wrmsr MSR 0x48 (0x100000001): #GP (noted once per boot)\n");
-	assert_int_equal(part.vcpu.msr_refusals, 2);
+	assert_int_equal(part.vcpus[0].msr_refusals, 2);
 }
 
 static void test_each_refused_msr_noted_once(void **state)
@@ -254,7 +255,7 @@ static void test_each_refused_msr_noted_once(void **state)
 		rdmsr(0x1000, 0x1d9); /* IA32_DEBUGCTL */
 	poweroff(0x1000);
 	run();
-	assert_int_equal(part.vcpu.msr_refusals, 10);
+	assert_int_equal(part.vcpus[0].msr_refusals, 10);
 	assert_int_equal(fake_console_writes(), 1);
 	assert_string_equal(fake_console_text(),
 	                    "solo: [linux] rdmsr MSR 0x1d9 (0x0): #GP (noted once per boot)\n");
@@ -266,7 +267,7 @@ static void test_x2apic_and_tsc_deadline_through_msr_exits(void **state)
 {
 	(void)state;
 	/* In xAPIC mode the x2APIC MSRs are #GP, reads and writes alike. */
-	part.vcpu.regs.rax = 0x5555;
+	part.vcpus[0].regs.rax = 0x5555;
 	rdmsr(0x1000, 0x802);
 	wrmsr(0x1000, MSR_SVR, 0x1ff);
 	/* The switch, as Linux's x2apic_enable() writes it. */
@@ -286,19 +287,19 @@ static void test_x2apic_and_tsc_deadline_through_msr_exits(void **state)
 	assert_int_equal(entry(2)->guest_rip, 0x1000);
 	assert_int_equal(injected_at(3), 0);
 	assert_int_equal(entry(3)->guest_rip, 0x1002);
-	assert_true(part.vcpu.apic.x2apic_mode);
+	assert_true(part.vcpus[0].apic.x2apic_mode);
 	assert_int_equal(entry(4)->regs.rax, 0xfee00d00);
 	assert_int_equal(entry(4)->regs.rdx, 0);
-	assert_int_equal(part.vcpu.apic.svr, 0x1ff);
-	assert_int_equal(part.vcpu.apic.lvt_timer, LVT_DEADLINE);
-	assert_int_equal(part.vcpu.apic.timer_deadline, 0x1234567890ULL);
+	assert_int_equal(part.vcpus[0].apic.svr, 0x1ff);
+	assert_int_equal(part.vcpus[0].apic.lvt_timer, LVT_DEADLINE);
+	assert_int_equal(part.vcpus[0].apic.timer_deadline, 0x1234567890ULL);
 	assert_int_equal(entry(8)->regs.rax, 0x34567890);
 	assert_int_equal(entry(8)->regs.rdx, 0x12);
 	assert_int_equal(injected_at(9), GP_INFO);
 	assert_int_equal(entry(9)->guest_rip, 0x100c);
 	for (unsigned e = 3; e <= 8; e++)
 		assert_int_equal(injected_at(e), 0);
-	assert_int_equal(part.vcpu.msr_refusals, 3);
+	assert_int_equal(part.vcpus[0].msr_refusals, 3);
 }
 
 /* ---- Control registers ---- */
@@ -306,7 +307,7 @@ static void test_x2apic_and_tsc_deadline_through_msr_exits(void **state)
 static void test_cr0_paging_with_lme_enters_long_mode(void **state)
 {
 	(void)state;
-	part.vcpu.efer = EFER_LME;
+	part.vcpus[0].efer = EFER_LME;
 	fake_vmcs_set(GUEST_CR4, CR4_PAE);
 	mov_to_cr0(0x1000, 0x80000011); /* PG | ET | PE */
 	poweroff(0x1003);
@@ -316,7 +317,7 @@ static void test_cr0_paging_with_lme_enters_long_mode(void **state)
 	/* The guest reads what it wrote; the CPU runs with NE as well. */
 	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0x80000011);
 	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0x80000031);
-	assert_int_equal(part.vcpu.efer, EFER_LME | EFER_LMA);
+	assert_int_equal(part.vcpus[0].efer, EFER_LME | EFER_LMA);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x500);
 	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), ENTRY_BASE | IA32E_MODE);
 }
@@ -324,7 +325,7 @@ static void test_cr0_paging_with_lme_enters_long_mode(void **state)
 static void test_cr0_paging_off_leaves_long_mode(void **state)
 {
 	(void)state;
-	part.vcpu.efer = EFER_LME | EFER_LMA | EFER_SCE;
+	part.vcpus[0].efer = EFER_LME | EFER_LMA | EFER_SCE;
 	fake_vmcs_set(GUEST_CR4, CR4_PAE);
 	fake_vmcs_set(CR0_READ_SHADOW, 0x80000011);
 	fake_vmcs_set(GUEST_CR0, 0x80000031);
@@ -334,7 +335,7 @@ static void test_cr0_paging_off_leaves_long_mode(void **state)
 	run();
 	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0x11);
 	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0x31);
-	assert_int_equal(part.vcpu.efer, EFER_LME | EFER_SCE);
+	assert_int_equal(part.vcpus[0].efer, EFER_LME | EFER_SCE);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x101);
 	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), ENTRY_BASE);
 }
@@ -347,7 +348,7 @@ static void test_cr0_paging_without_lme_stays_32_bit(void **state)
 	mov_to_cr0(0x1003, 0xe0000011); /* CD | NW as well */
 	poweroff(0x1006);
 	run();
-	assert_int_equal(part.vcpu.efer, 0);
+	assert_int_equal(part.vcpus[0].efer, 0);
 	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), ENTRY_BASE);
 	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), 0xe0000011);
 	assert_int_equal(fake_vmcs_get(GUEST_CR0), 0xe0000031);
@@ -358,7 +359,7 @@ static void test_cr0_paging_without_lme_stays_32_bit(void **state)
 static void expect_cr0_gp(uint64_t efer, uint64_t cr4, uint64_t value)
 {
 	setup(NULL);
-	part.vcpu.efer = efer;
+	part.vcpus[0].efer = efer;
 	fake_vmcs_set(GUEST_CR4, cr4);
 	mov_to_cr0(0x1000, value);
 	poweroff(0x1000);
@@ -370,7 +371,7 @@ static void expect_cr0_gp(uint64_t efer, uint64_t cr4, uint64_t value)
 	assert_int_equal(fake_vmcs_writes(GUEST_CR0), 0);
 	assert_int_equal(fake_vmcs_get(CR0_READ_SHADOW), CR0_SHADOW);
 	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), ENTRY_BASE);
-	assert_int_equal(part.vcpu.efer, efer);
+	assert_int_equal(part.vcpus[0].efer, efer);
 }
 
 static void test_cr0_invalid_writes_get_gp(void **state)
@@ -497,7 +498,7 @@ static void test_xsetbv_exit(void **state)
 	assert_int_equal(entry(6)->guest_rip, 0x1006);
 	assert_int_equal(fake_cpu.xsetbv_calls, 2);
 	assert_int_equal(fake_cpu.xcr0, 0xe7);
-	assert_int_equal(part.vcpu.xcr0, 0xe7);
+	assert_int_equal(part.vcpus[0].xcr0, 0xe7);
 }
 
 /* ---- CPUID ---- */
@@ -643,7 +644,7 @@ static void test_cpuid_extended_leaves(void **state)
 static void test_cpuid_exit_uses_the_vcpu(void **state)
 {
 	(void)state;
-	x2apic_init(&part.vcpu.apic, 2, 1);
+	x2apic_init(&part.vcpus[0].apic, 2, 1);
 	fake_vmcs_set(GUEST_CR4, CR4_OSXSAVE | CR4_PAE);
 	fake_cpuid_set(1, 0, (struct cpuid_regs){0x906ea, 0x00100800, 0x0, 0x0});
 	struct fake_exit *s = fake_script_step(EXIT_REASON_CPUID, 0x1000, 2);
@@ -685,7 +686,7 @@ static void test_uart_output_reaches_the_console(void **state)
 static void test_uart_registers_through_io(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rax = 0x1122334455667700ULL;
+	part.vcpus[0].regs.rax = 0x1122334455667700ULL;
 	in(0x1000, 0x3fd, 1);          /* LSR: THRE | TEMT */
 	out(0x1001, 0x3ff, 1, 0x335a); /* scratch, from AL */
 	in(0x1002, 0x3ff, 1);
@@ -708,7 +709,7 @@ static void test_uart_registers_through_io(void **state)
 static void test_unclaimed_ports_read_all_ones(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rax = 0x1234;
+	part.vcpus[0].regs.rax = 0x1234;
 	in(0x1000, 0x61, 1);
 	in(0x1001, 0x2f8, 1); /* COM2: no device */
 	in(0x1002, 0xcfc, 4);
@@ -718,7 +719,7 @@ static void test_unclaimed_ports_read_all_ones(void **state)
 	assert_int_equal(entry(1)->regs.rax, 0x12ff);
 	assert_int_equal(entry(2)->regs.rax, 0x12ff);
 	assert_int_equal(entry(3)->regs.rax, 0xffffffff);
-	assert_int_equal(part.vcpu.last_out_port, 0x80);
+	assert_int_equal(part.vcpus[0].last_out_port, 0x80);
 	assert_int_equal(part.state, PARTITION_STOPPED);
 	const struct fake_port_access *log;
 	assert_int_equal(fake_port_log(&log), 0); /* no real port touched */
@@ -771,7 +772,7 @@ static void test_rtc_through_io(void **state)
 	assert_int_equal(entry(e + 4)->regs.rax, 0x5aff);
 	assert_int_equal(entry(e + 5)->regs.rax, 0xffff);
 	assert_int_equal(part.rtc.index, 0x00);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_IO_INSTRUCTION], e + 5);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_IO_INSTRUCTION], e + 5);
 	const struct fake_port_access *log;
 	assert_int_equal(fake_port_log(&log), 0); /* the host's own RTC untouched */
 	expect_end(PARTITION_STOPPED, "power-off");
@@ -806,7 +807,7 @@ static void test_reset_lookalikes_do_not(void **state)
 	poweroff(0x1004);
 	run();
 	expect_end(PARTITION_STOPPED, "power-off");
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_IO_INSTRUCTION], 4);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_IO_INSTRUCTION], 4);
 }
 
 static void test_kernel_panic_over_the_uart_stops_at_once(void **state)
@@ -819,7 +820,7 @@ static void test_kernel_panic_over_the_uart_stops_at_once(void **state)
 	run(); /* no entry after the newline */
 	expect_end(PARTITION_CRASHED, "kernel panic: boom");
 	assert_string_equal(fake_console_text(), "[linux] Kernel panic - not syncing: boom\n");
-	assert_int_equal(part.vcpu.exits_total, strlen(text));
+	assert_int_equal(part.vcpus[0].exits_total, strlen(text));
 }
 
 /* ---- Hypercalls ---- */
@@ -880,7 +881,7 @@ static void test_hypercall_bad_arguments(void **state)
 
 static void arm_deadline_timer(uint64_t deadline)
 {
-	struct x2apic *apic = &part.vcpu.apic;
+	struct x2apic *apic = &part.vcpus[0].apic;
 	assert_true(x2apic_write(apic, MSR_SVR, 0x1ff, 0));
 	assert_true(x2apic_write(apic, MSR_LVT_TIMER, LVT_DEADLINE, 0));
 	x2apic_write_tsc_deadline(apic, deadline);
@@ -928,9 +929,9 @@ static void test_hlt_with_timer_sleeps_in_hlt_state(void **state)
 	/* Woken with the timer's vector. */
 	assert_int_equal(injected_at(2), 0x800000ec);
 	assert_int_equal(entry(2)->activity_state, ACTIVITY_ACTIVE);
-	assert_int_equal(part.vcpu.halted_tsc, 500025);
-	assert_int_equal(part.vcpu.halted_since, 0);
-	assert_int_equal(part.vcpu.apic.timer_fired, 1);
+	assert_int_equal(part.vcpus[0].halted_tsc, 500025);
+	assert_int_equal(part.vcpus[0].halted_since, 0);
+	assert_int_equal(part.vcpus[0].apic.timer_fired, 1);
 }
 
 static void test_sti_hlt_clears_the_interrupt_shadow(void **state)
@@ -952,7 +953,7 @@ static void test_hlt_with_interrupt_pending_does_not_sleep(void **state)
 {
 	(void)state;
 	arm_deadline_timer(TSC_START + 600000);
-	x2apic_set_irr(&part.vcpu.apic, 0x41);
+	x2apic_set_irr(&part.vcpus[0].apic, 0x41);
 	/* Masked by IF=0 until the HLT: then it is taken at once. */
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_FIXED);
 	hlt(0x1000, RFLAGS_IF);
@@ -962,7 +963,7 @@ static void test_hlt_with_interrupt_pending_does_not_sleep(void **state)
 	assert_int_equal(injected_at(1), 0x80000041);
 	assert_int_equal(entry(1)->activity_state, ACTIVITY_ACTIVE);
 	assert_int_equal(entry(1)->guest_rip, 0x1001);
-	assert_int_equal(part.vcpu.halted_since, 0);
+	assert_int_equal(part.vcpus[0].halted_since, 0);
 	assert_int_equal(fake_vmcs_writes(GUEST_ACTIVITY_STATE), 1); /* the wake only */
 }
 
@@ -981,7 +982,7 @@ static void test_hlt_without_hlt_activity_waits_on_the_host(void **state)
 	assert_int_equal(entry(1)->activity_state, ACTIVITY_ACTIVE);
 	assert_int_equal(injected_at(1), 0x800000ec);
 	assert_true(fake_cpu.tsc >= deadline);
-	assert_true(part.vcpu.halted_tsc > 0);
+	assert_true(part.vcpus[0].halted_tsc > 0);
 }
 
 /* ---- Time slices (vcpu_run_slice) ---- */
@@ -992,7 +993,8 @@ static void test_hlt_without_hlt_activity_waits_on_the_host(void **state)
 static enum vcpu_stop run_shared_slice(void)
 {
 	unsigned steps = fake_script_install();
-	enum vcpu_stop stop = vcpu_run_slice(&part.vcpu, SLICE_END, false);
+	part.state = PARTITION_RUNNING; /* as the start of its vCPU 0 left it */
+	enum vcpu_stop stop = vcpu_run_slice(&part.vcpus[0], SLICE_END, false);
 	assert_int_equal(fake_vmx_entry_count(), steps);
 	return stop;
 }
@@ -1008,7 +1010,7 @@ static void test_shared_slice_halt_gives_up_the_cpu(void **state)
 	assert_int_equal(fake_vmcs_writes(GUEST_ACTIVITY_STATE), 0);
 	assert_int_equal(fake_vmcs_get(GUEST_ACTIVITY_STATE), ACTIVITY_ACTIVE);
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1001);
-	assert_int_not_equal(part.vcpu.halted_since, 0);
+	assert_int_not_equal(part.vcpus[0].halted_since, 0);
 	assert_string_equal(partition_state_name(part.state),
 	                    partition_state_name(PARTITION_RUNNING));
 }
@@ -1021,7 +1023,7 @@ static void test_shared_slice_preempted_when_it_ends(void **state)
 	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END - 1;
 	fake_script_step(EXIT_REASON_PREEMPTION_TIMER, 0x1000, 0)->tsc_at_exit = SLICE_END;
 	assert_int_equal(run_shared_slice(), VCPU_PREEMPTED);
-	assert_int_equal(part.vcpu.slice_end, SLICE_END);
+	assert_int_equal(part.vcpus[0].slice_end, SLICE_END);
 	/* The preemption timer was capped at the slice end. */
 	assert_int_equal(entry(0)->preemption_timer, SLICE_END - TSC_START);
 	assert_int_equal(entry(1)->preemption_timer, 1);
@@ -1054,9 +1056,9 @@ static void test_alone_slice_ignores_the_slice_end(void **state)
 	hlt(0x1000, RFLAGS_IF);
 	poweroff(0x1001);
 	unsigned steps = fake_script_install();
-	assert_int_equal(vcpu_run_slice(&part.vcpu, SLICE_END, true), VCPU_ENDED);
+	assert_int_equal(vcpu_run_slice(&part.vcpus[0], SLICE_END, true), VCPU_ENDED);
 	assert_int_equal(fake_vmx_entry_count(), steps);
-	assert_int_equal(part.vcpu.slice_end, UINT64_MAX);
+	assert_int_equal(part.vcpus[0].slice_end, UINT64_MAX);
 	assert_int_equal(entry(0)->preemption_timer, 600000);
 	assert_int_equal(entry(2)->activity_state, ACTIVITY_HLT);
 	expect_end(PARTITION_STOPPED, "power-off");
@@ -1067,10 +1069,11 @@ static void test_alone_slice_ignores_the_slice_end(void **state)
 static void test_interrupt_window_exit_delivers(void **state)
 {
 	(void)state;
-	assert_true(x2apic_write(&part.vcpu.apic, MSR_SVR, 0x1ff, 0));
-	x2apic_set_irr(&part.vcpu.apic, 0x50);
+	assert_true(x2apic_write(&part.vcpus[0].apic, MSR_SVR, 0x1ff, 0));
+	x2apic_set_irr(&part.vcpus[0].apic, 0x50);
 	/* IF=0 at first: the window is asked for. */
-	fake_script_write(fake_script_step(EXIT_REASON_INTERRUPT_WINDOW, 0x1000, 0), GUEST_RFLAGS, RFLAGS_IF);
+	fake_script_write(fake_script_step(EXIT_REASON_INTERRUPT_WINDOW, 0x1000, 0), GUEST_RFLAGS,
+	                  RFLAGS_IF);
 	poweroff(0x1000);
 	run();
 	assert_int_equal(entry(0)->cpu_controls, WINDOW);
@@ -1078,7 +1081,7 @@ static void test_interrupt_window_exit_delivers(void **state)
 	assert_int_equal(entry(1)->guest_rip, 0x1000);
 	assert_int_equal(injected_at(1), 0x80000050);
 	assert_int_equal(entry(1)->cpu_controls, 0);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_INTERRUPT_WINDOW], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_INTERRUPT_WINDOW], 1);
 }
 
 static void test_vmx_instructions_get_ud(void **state)
@@ -1097,7 +1100,7 @@ static void test_vmx_instructions_get_ud(void **state)
 	for (unsigned i = 0; i < n; i++) {
 		assert_int_equal(injected_at(i + 1), UD_INFO);
 		assert_int_equal(entry(i + 1)->guest_rip, 0x1000 + i); /* a fault: not skipped */
-		assert_int_equal(part.vcpu.exit_counts[reasons[i]], 1);
+		assert_int_equal(part.vcpus[0].exit_counts[reasons[i]], 1);
 	}
 	assert_false(fake_vmcs_has(VM_ENTRY_EXCEPTION_ERROR_CODE));
 }
@@ -1136,7 +1139,7 @@ static void test_print_sleep_interrupt_poweroff(void **state)
 
 	assert_string_equal(fake_console_text(), "[linux] hi\n");
 	assert_int_equal(part.uart.bytes_out, 3);
-	assert_true(part.vcpu.apic.x2apic_mode);
+	assert_true(part.vcpus[0].apic.x2apic_mode);
 	/* Asleep in hardware until exactly the deadline... */
 	assert_int_equal(entry(8)->guest_rip, 0x100c);
 	assert_int_equal(entry(8)->activity_state, ACTIVITY_HLT);
@@ -1150,20 +1153,20 @@ static void test_print_sleep_interrupt_poweroff(void **state)
 			assert_int_equal(injected_at(e), 0);
 	/* No deadline left: the next entries get the 100 ms quantum. */
 	assert_int_equal(entry(10)->preemption_timer, 200000000);
-	assert_int_equal(part.vcpu.apic.timer_fired, 1);
-	assert_int_equal(part.vcpu.apic.isr[7], 0); /* EOI retired 0xec */
-	assert_int_equal(part.vcpu.apic.irr[7], 0);
-	assert_int_equal(part.vcpu.halted_tsc, 1800500);
+	assert_int_equal(part.vcpus[0].apic.timer_fired, 1);
+	assert_int_equal(part.vcpus[0].apic.isr[7], 0); /* EOI retired 0xec */
+	assert_int_equal(part.vcpus[0].apic.irr[7], 0);
+	assert_int_equal(part.vcpus[0].halted_tsc, 1800500);
 
-	assert_int_equal(part.vcpu.exits_total, 11);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_IO_INSTRUCTION], 3);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_MSR_WRITE], 5);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_HLT], 1);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_PREEMPTION_TIMER], 1);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_VMCALL], 1);
-	assert_int_equal(part.vcpu.msr_refusals, 0);
+	assert_int_equal(part.vcpus[0].exits_total, 11);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_IO_INSTRUCTION], 3);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_MSR_WRITE], 5);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_HLT], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_PREEMPTION_TIMER], 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_VMCALL], 1);
+	assert_int_equal(part.vcpus[0].msr_refusals, 0);
 	char counts[160];
-	assert_string_equal(vcpu_format_exit_counts(&part.vcpu, counts, sizeof(counts)),
+	assert_string_equal(vcpu_format_exit_counts(&part.vcpus[0], counts, sizeof(counts)),
 	                    "HLT=1 VMCALL=1 IO_INSTRUCTION=3 MSR_WRITE=5 PREEMPTION_TIMER=1");
 	expect_end(PARTITION_STOPPED, "power-off");
 	assert_false(part.has_exit_status);

@@ -56,19 +56,6 @@ static void wr(uint32_t reg, uint32_t value)
 	assert_true(ioapic_mmio_write(&ioapic, IOWIN, value));
 }
 
-static bool irr_has(int vector)
-{
-	return (apic.irr[vector / 32] >> (vector % 32)) & 1;
-}
-
-static unsigned irr_count(void)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < 8; i++)
-		n += (unsigned)__builtin_popcount(apic.irr[i]);
-	return n;
-}
-
 static void test_identification_registers(void **state)
 {
 	(void)state;
@@ -184,53 +171,62 @@ static void test_read_only_bits_kept(void **state)
 static void test_raise_delivers_the_vector(void **state)
 {
 	(void)state;
-	wr(REDIR_LOW(4), 0x24); /* fixed, physical, edge, unmasked */
-	assert_true(ioapic_raise(&ioapic, 4, &apic));
-	assert_true(irr_has(0x24));
-	assert_int_equal(irr_count(), 1);
+	struct apic_ipi m;
+	wr(REDIR_LOW(4), 0x24); /* fixed, physical, edge, unmasked, to APIC 0 */
+	assert_true(ioapic_raise(&ioapic, 4, &m));
+	assert_int_equal(m.vector, 0x24);
+	assert_int_equal(m.delivery_mode, APIC_DELIVERY_FIXED);
+	assert_false(m.logical);
+	assert_int_equal(m.dest, 0);
+	assert_int_equal(m.shorthand, APIC_SHORTHAND_NONE);
+	assert_false(m.x2apic_format);
+	assert_true(x2apic_accepts(&apic, &m));
 	assert_int_equal(ioapic.delivered, 1);
-	/* Edges on a pending vector add nothing new to IRR. */
-	assert_true(ioapic_raise(&ioapic, 4, &apic));
-	assert_int_equal(irr_count(), 1);
+	/* The destination is the entry's top byte: APIC 1 is not APIC 0. */
+	wr(REDIR_HIGH(4), 0x01000000);
+	assert_true(ioapic_raise(&ioapic, 4, &m));
+	assert_int_equal(m.dest, 1);
+	assert_false(x2apic_accepts(&apic, &m));
 	assert_int_equal(ioapic.delivered, 2);
-	/* Lowest priority (1) reaches the one local APIC as well. */
+	/* Lowest priority (1) is passed on as such. */
 	wr(REDIR_LOW(5), 0x100 | 0x35);
-	assert_true(ioapic_raise(&ioapic, 5, &apic));
-	assert_true(irr_has(0x35));
-	/* The destination field does not matter: one local APIC. */
+	assert_true(ioapic_raise(&ioapic, 5, &m));
+	assert_int_equal(m.delivery_mode, APIC_DELIVERY_LOWEST);
+	assert_int_equal(m.vector, 0x35);
+	/* Logical destination mode, to all (0xff). */
 	wr(REDIR_HIGH(6), 0xff000000);
-	wr(REDIR_LOW(6), 0x800 | 0x46); /* logical */
-	assert_true(ioapic_raise(&ioapic, 6, &apic));
-	assert_true(irr_has(0x46));
+	wr(REDIR_LOW(6), 0x800 | 0x46);
+	assert_true(ioapic_raise(&ioapic, 6, &m));
+	assert_true(m.logical);
+	assert_int_equal(m.dest, 0xff);
+	assert_true(x2apic_accepts(&apic, &m));
 	assert_int_equal(ioapic.delivered, 4);
-	/* Once the APIC is enabled the vector is what the guest gets. */
-	assert_true(x2apic_write(&apic, 0x80f, 0x1ff, 0));
-	assert_int_equal(x2apic_pending_vector(&apic), 0x46);
 }
 
 static void test_raise_refused(void **state)
 {
 	(void)state;
 	/* Masked (the reset state of every pin). */
+	struct apic_ipi m = {.vector = 0x99};
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
-		assert_false(ioapic_raise(&ioapic, pin, &apic));
+		assert_false(ioapic_raise(&ioapic, pin, &m));
 	wr(REDIR_LOW(4), MASKED | 0x24);
-	assert_false(ioapic_raise(&ioapic, 4, &apic));
+	assert_false(ioapic_raise(&ioapic, 4, &m));
 	/* SMI (2), NMI (4), INIT (5), ExtINT (7) and the reserved modes. */
 	for (unsigned mode = 2; mode < 8; mode++) {
 		wr(REDIR_LOW(4), (mode << 8) | 0x24);
-		if (ioapic_raise(&ioapic, 4, &apic))
+		if (ioapic_raise(&ioapic, 4, &m))
 			fail_msg("delivery mode %u delivered", mode);
 	}
 	/* Pins past the last entry. */
-	assert_false(ioapic_raise(&ioapic, IOAPIC_PINS, &apic));
-	assert_false(ioapic_raise(&ioapic, ~0u, &apic));
-	assert_int_equal(irr_count(), 0);
+	assert_false(ioapic_raise(&ioapic, IOAPIC_PINS, &m));
+	assert_false(ioapic_raise(&ioapic, ~0u, &m));
+	assert_int_equal(m.vector, 0x99); /* nothing was written */
 	assert_int_equal(ioapic.delivered, 0);
 	/* Unmasked again, it delivers. */
 	wr(REDIR_LOW(4), 0x24);
-	assert_true(ioapic_raise(&ioapic, 4, &apic));
-	assert_true(irr_has(0x24));
+	assert_true(ioapic_raise(&ioapic, 4, &m));
+	assert_int_equal(m.vector, 0x24);
 }
 
 #define T(name) cmocka_unit_test_setup(name, setup)

@@ -89,9 +89,10 @@ static int setup(void **state)
 	strcpy(part.name, "linux");
 	part.ram_hpa = ptr_to_hpa(ram);
 	part.ram_size = RAM_SIZE;
-	part.vcpu.partition = &part;
-	part.vcpu.tsc_hz = TSC_HZ;
-	x2apic_init(&part.vcpu.apic, APIC_ID, 1);
+	part.vcpus[0].partition = &part;
+	part.vcpu_count = 1;
+	part.vcpus[0].tsc_hz = TSC_HZ;
+	x2apic_init(&part.vcpus[0].apic, APIC_ID, 1);
 	partition_devices_set_time(&boot_time);
 	partition_devices_init(&part);
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
@@ -194,7 +195,7 @@ static void poweroff(uint64_t rip)
 static void run(void)
 {
 	unsigned steps = fake_script_install();
-	vcpu_run(&part.vcpu);
+	vcpu_run(&part.vcpus[0]);
 	if (fake_vmx_entry_count() != steps)
 		fail_msg("ended after %u of %u entries: %s", fake_vmx_entry_count(), steps,
 		         part.reason);
@@ -221,7 +222,7 @@ static void expect_end(enum partition_state state, const char *reason)
 static void enter_long_mode(void)
 {
 	memset(ram + PML4, 0, PT + PAGE_SIZE - PML4);
-	part.vcpu.efer = EFER_LME | EFER_LMA;
+	part.vcpus[0].efer = EFER_LME | EFER_LMA;
 	fake_vmcs_set(GUEST_CR0, CR0_PG | CR0_PE_ET | 0x20);
 	fake_vmcs_set(GUEST_CR3, PML4);
 	fake_vmcs_set(GUEST_CR4, CR4_PAE);
@@ -252,8 +253,8 @@ static void map_4k(uint64_t linear, uint64_t frame)
 static void test_xapic_id_read_paging_off(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rax = 0xffffffffdeadbeefULL;
-	part.vcpu.regs.rdi = XAPIC + 0xa03000 + 0x20;
+	part.vcpus[0].regs.rax = 0xffffffffdeadbeefULL;
+	part.vcpus[0].regs.rdi = XAPIC + 0xa03000 + 0x20;
 	mmio(0x100000, XAPIC + 0x20, QUAL_READ, apic_read, sizeof(apic_read));
 	poweroff(0x100006);
 	run();
@@ -261,15 +262,15 @@ static void test_xapic_id_read_paging_off(void **state)
 	assert_int_equal(entry(1)->regs.rax, APIC_ID << 24);
 	assert_int_equal(entry(1)->guest_rip, 0x100006);
 	assert_int_equal(injected_at(1), 0);
-	assert_int_equal(part.vcpu.mmio_accesses, 1);
-	assert_int_equal(part.vcpu.exit_counts[EXIT_REASON_EPT_VIOLATION], 1);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 1);
+	assert_int_equal(part.vcpus[0].exit_counts[EXIT_REASON_EPT_VIOLATION], 1);
 	expect_end(PARTITION_STOPPED, "power-off");
 }
 
 static void test_xapic_write_paging_off(void **state)
 {
 	(void)state;
-	part.vcpu.regs.rsi = 0xffffffff000001ffULL; /* only ESI is stored */
+	part.vcpus[0].regs.rsi = 0xffffffff000001ffULL; /* only ESI is stored */
 	mmio(0x100000, XAPIC + 0xf0, QUAL_WRITE, apic_write, sizeof(apic_write));
 	/* Read it back with another register: mov ecx, [rdi + 0xf0]. */
 	MMIO(0x100006, XAPIC + 0xf0, QUAL_READ, 0x8b, 0x8f, 0xf0, 0x00, 0x00, 0x00);
@@ -277,14 +278,14 @@ static void test_xapic_write_paging_off(void **state)
 	MMIO(0x10000c, XAPIC + 0x80, QUAL_WRITE, 0xc7, 0x87, 0x80, 0, 0, 0, 0x20, 0, 0, 0);
 	poweroff(0x100016);
 	run();
-	assert_int_equal(part.vcpu.apic.svr, 0x1ff);
+	assert_int_equal(part.vcpus[0].apic.svr, 0x1ff);
 	assert_int_equal(entry(1)->guest_rip, 0x100006);
 	assert_int_equal(entry(2)->regs.rcx, 0x1ff);
 	assert_int_equal(entry(2)->guest_rip, 0x10000c);
-	assert_int_equal(part.vcpu.apic.tpr, 0x20);
+	assert_int_equal(part.vcpus[0].apic.tpr, 0x20);
 	assert_int_equal(entry(3)->guest_rip, 0x100016);
-	assert_int_equal(part.vcpu.mmio_accesses, 3);
-	assert_int_equal(part.vcpu.regs.rsi, 0xffffffff000001ffULL); /* a store leaves it */
+	assert_int_equal(part.vcpus[0].mmio_accesses, 3);
+	assert_int_equal(part.vcpus[0].regs.rsi, 0xffffffff000001ffULL); /* a store leaves it */
 }
 
 static void test_code_segment_base_counts(void **state)
@@ -311,13 +312,13 @@ static void test_xapic_read_through_4_level_paging(void **state)
 	map_4k(0xffffffff81235000ULL, 0x123000);
 	place(0x345ffd, apic_read, 3);
 	place(0x123000, apic_read + 3, 3);
-	part.vcpu.regs.rax = 0x1111111111111111ULL;
+	part.vcpus[0].regs.rax = 0x1111111111111111ULL;
 	ept_violation(rip, XAPIC + 0x20, QUAL_READ);
 	poweroff(rip + 6);
 	run();
 	assert_int_equal(entry(1)->regs.rax, APIC_ID << 24); /* upper half zeroed */
 	assert_int_equal(entry(1)->guest_rip, rip + 6);
-	assert_int_equal(part.vcpu.mmio_accesses, 1);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 1);
 }
 
 static void test_xapic_write_through_2m_pages(void **state)
@@ -331,14 +332,14 @@ static void test_xapic_write_through_2m_pages(void **state)
 	put_entry(PD, 8, 0x400000 | PTE_PS | PTE_P | PTE_RW);
 	const uint64_t rip = 0xffffffff81012345ULL;
 	place(0x412345, apic_write, sizeof(apic_write));
-	part.vcpu.regs.rsi = 0x1ff;
+	part.vcpus[0].regs.rsi = 0x1ff;
 	ept_violation(rip, XAPIC + 0xf0, QUAL_WRITE);
 	/* REX forms in 64-bit code: mov r9d, [rdi + 0x30]. */
 	place(0x41234b, (const uint8_t[]){0x44, 0x8b, 0x4f, 0x30}, 4);
 	ept_violation(rip + 6, XAPIC + 0x30, QUAL_READ);
 	poweroff(rip + 10);
 	run();
-	assert_int_equal(part.vcpu.apic.svr, 0x1ff);
+	assert_int_equal(part.vcpus[0].apic.svr, 0x1ff);
 	assert_int_equal(entry(1)->guest_rip, rip + 6);
 	assert_int_equal(entry(2)->regs.r9, 0x00060014);
 	assert_int_equal(entry(2)->guest_rip, rip + 10);
@@ -364,10 +365,10 @@ static void test_xapic_icr_and_eoi(void **state)
 	run();
 	assert_int_equal(injected_at(3), 0x80000051);
 	assert_int_equal(entry(3)->guest_rip, 0x100006);
-	assert_int_equal(part.vcpu.apic.icr_high, APIC_ID << 24);
-	assert_int_equal(part.vcpu.apic.isr[2], 0); /* EOI retired 0x51 */
+	assert_int_equal(part.vcpus[0].apic.icr_high, APIC_ID << 24);
+	assert_int_equal(part.vcpus[0].apic.isr[2], 0); /* EOI retired 0x51 */
 	assert_int_equal(entry(4)->guest_rip, 0x200006);
-	assert_int_equal(part.vcpu.mmio_accesses, 4);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 4);
 }
 
 static void test_xapic_page_left_after_x2apic_switch(void **state)
@@ -375,12 +376,12 @@ static void test_xapic_page_left_after_x2apic_switch(void **state)
 	(void)state;
 	/* Once the guest switched, the xAPIC page is not there any more
 	 * (SDM 11.12.1: MMIO accesses no longer reach the APIC). */
-	assert_true(guest_msr_write(&part.vcpu, MSR_IA32_APIC_BASE, 0xfee00d00, 0));
+	assert_true(guest_msr_write(&part.vcpus[0], MSR_IA32_APIC_BASE, 0xfee00d00, 0));
 	mmio(0x100000, XAPIC + 0x20, QUAL_READ, apic_read, sizeof(apic_read));
 	run();
 	expect_end(PARTITION_CRASHED, "EPT violation: read of guest-physical 0xfee00020 outside "
 	                              "its memory at RIP 0x100000");
-	assert_int_equal(part.vcpu.mmio_accesses, 0);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 0);
 }
 
 static void test_pages_around_the_devices_not_claimed(void **state)
@@ -408,7 +409,7 @@ static void test_ioapic_select_and_window(void **state)
 	(void)state;
 	/* As io_apic_read()/io_apic_write(): select at +0, data at +0x10.
 	 * mov dword [rdi], 1 (version register); mov eax, [rdi + 0x10]. */
-	part.vcpu.regs.rax = ~0ULL;
+	part.vcpus[0].regs.rax = ~0ULL;
 	MMIO(0x100000, IOAPIC, QUAL_WRITE, 0xc7, 0x07, 0x01, 0, 0, 0);
 	MMIO(0x100006, IOAPIC + 0x10, QUAL_READ, 0x8b, 0x47, 0x10);
 	/* Pin 4's low half: select 0x18 from ECX, write vector 0x24 from
@@ -434,14 +435,14 @@ static void test_ioapic_select_and_window(void **state)
 	assert_int_equal(entry(6)->regs.rsi, 0x18);
 	assert_int_equal(entry(8)->regs.rax, 0x01000000);
 	assert_int_equal(entry(8)->guest_rip, 0x10001c);
-	assert_int_equal(part.vcpu.mmio_accesses, 8);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 8);
 	expect_end(PARTITION_STOPPED, "power-off");
 }
 
 static void test_ioapic_claimed_in_x2apic_mode(void **state)
 {
 	(void)state;
-	part.vcpu.apic.x2apic_mode = true;
+	part.vcpus[0].apic.x2apic_mode = true;
 	MMIO(0x100000, IOAPIC, QUAL_WRITE, 0xc7, 0x07, 0x01, 0, 0, 0);
 	MMIO(0x100006, IOAPIC + 0x10, QUAL_READ, 0x8b, 0x47, 0x10);
 	poweroff(0x100009);
@@ -461,7 +462,7 @@ static void expect_refusal(uint64_t gpa, const char *why)
 	expect_end(PARTITION_CRASHED, reason);
 	/* Stopped at the instruction: no entry after it, RIP unchanged. */
 	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x100000);
-	assert_int_equal(part.vcpu.mmio_accesses, 0);
+	assert_int_equal(part.vcpus[0].mmio_accesses, 0);
 }
 
 static void test_refused_instructions_end_the_partition(void **state)
@@ -476,10 +477,10 @@ static void test_refused_instructions_end_the_partition(void **state)
 		expect_refusal(XAPIC + 0x20, "not a MOV solo can emulate");
 	}
 	reset();
-	uint64_t before = part.vcpu.regs.rax = 0x1234;
+	uint64_t before = part.vcpus[0].regs.rax = 0x1234;
 	mmio(0x100000, IOAPIC + 0x10, QUAL_READ, (const uint8_t[]){0x8d, 0x07}, 2); /* lea */
 	expect_refusal(IOAPIC + 0x10, "not a MOV solo can emulate");
-	assert_int_equal(part.vcpu.regs.rax, before);
+	assert_int_equal(part.vcpus[0].regs.rax, before);
 }
 
 static void test_unreadable_instruction_refused(void **state)
@@ -545,10 +546,10 @@ static void test_missing_registers_refused(void **state)
 	/* I/O APIC: only IOREGSEL and IOWIN exist (version 0x11 has no EOI
 	 * register at 0x40). */
 	reset();
-	part.vcpu.regs.rax = 0x77;
+	part.vcpus[0].regs.rax = 0x77;
 	mmio(0x100000, IOAPIC + 0x40, QUAL_READ, apic_read, sizeof(apic_read));
 	expect_refusal(IOAPIC + 0x40, why);
-	assert_int_equal(part.vcpu.regs.rax, 0x77);
+	assert_int_equal(part.vcpus[0].regs.rax, 0x77);
 	reset();
 	mmio(0x100000, IOAPIC + 0x20, QUAL_WRITE, apic_write, sizeof(apic_write));
 	expect_refusal(IOAPIC + 0x20, why);
@@ -564,7 +565,7 @@ static void test_16_bit_code_refused(void **state)
 	fake_vmcs_set(GUEST_CS_AR_BYTES, CS_AR_REAL);
 	mmio(0x100000, XAPIC + 0x20, QUAL_READ, apic_read, sizeof(apic_read));
 	expect_refusal(XAPIC + 0x20, "16-bit code is not decoded");
-	assert_int_equal(part.vcpu.regs.rax, 0);
+	assert_int_equal(part.vcpus[0].regs.rax, 0);
 }
 
 /* ---- COM1 -> I/O APIC pin 4 -> local APIC ---- */
@@ -578,6 +579,9 @@ static void test_com1_interrupt_reaches_the_guest(void **state)
 	struct fake_exit *s = MMIO(0x100000, XAPIC + 0xf0, QUAL_WRITE, 0x89, 0x0f);
 	s->load_rcx = true;
 	s->rcx = 0x1ff;
+	/* The entry's destination (its high half, kept by the low-half
+	 * write) is this vCPU's APIC ID, as Linux programs it. */
+	part.ioapic.redirection[4] = (uint64_t)APIC_ID << 56;
 	MMIO(0x100002, IOAPIC, QUAL_WRITE, 0xc7, 0x07, 0x18, 0, 0, 0);
 	MMIO(0x100008, IOAPIC + 0x10, QUAL_WRITE, 0xc7, 0x47, 0x10, 0x24, 0, 0, 0);
 	out(0x10000f, 0x3f9, 0x02); /* IER = THRI: THRE asserts */
@@ -604,7 +608,7 @@ static void test_com1_interrupt_reaches_the_guest(void **state)
 	assert_int_equal(part.uart.bytes_out, 1);
 	/* Everything retired. */
 	for (unsigned w = 0; w < 8; w++)
-		assert_int_equal(part.vcpu.apic.irr[w] | part.vcpu.apic.isr[w], 0);
+		assert_int_equal(part.vcpus[0].apic.irr[w] | part.vcpus[0].apic.isr[w], 0);
 	expect_end(PARTITION_STOPPED, "power-off");
 }
 
@@ -612,7 +616,7 @@ static void test_com1_interrupt_masked_at_the_ioapic(void **state)
 {
 	(void)state;
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
-	assert_true(xapic_mmio_write(&part.vcpu.apic, 0xf0, 0x1ff, 0));
+	assert_true(xapic_mmio_write(&part.vcpus[0].apic, 0xf0, 0x1ff, 0));
 	/* Pin 4 as partition_devices_init() leaves it: masked. */
 	out(0x100000, 0x3f9, 0x02);
 	in(0x100001, 0x3fa);
@@ -629,7 +633,7 @@ static void test_com1_interrupt_masked_at_the_ioapic(void **state)
 	assert_int_equal(part.ioapic.redirection[3], 0x24);
 	assert_int_equal(part.ioapic.delivered, 0);
 	for (unsigned w = 0; w < 8; w++)
-		assert_int_equal(part.vcpu.apic.irr[w], 0);
+		assert_int_equal(part.vcpus[0].apic.irr[w], 0);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

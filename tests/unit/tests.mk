@@ -17,7 +17,8 @@ EXIT_PATH_SRCS := hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	hypervisor/core/exit_xsetbv.c hypervisor/core/guest_msr.c hypervisor/core/partition.c \
 	hypervisor/core/partition_console.c hypervisor/core/log_ring.c \
 	hypervisor/core/exit_mmio.c hypervisor/core/insn_decode.c hypervisor/core/guest_memory.c \
-	hypervisor/core/partition_devices.c hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c \
+	hypervisor/core/partition_devices.c hypervisor/core/partition_ipi.c tests/fakes/fake_kick.c \
+	hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c \
 	hypervisor/devices/x2apic.c hypervisor/devices/uart16550.c hypervisor/vmx/msr_bitmap.c \
 	hypervisor/vmx/vmx_caps.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c \
 	hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c \
@@ -32,7 +33,8 @@ $(eval $(call unit_test,test_x2apic,hypervisor/devices/x2apic.c))
 $(eval $(call unit_test,test_uart,hypervisor/devices/uart16550.c))
 $(eval $(call unit_test,test_msr_bitmap,hypervisor/vmx/msr_bitmap.c))
 $(eval $(call unit_test,test_guest_msr,hypervisor/core/guest_msr.c hypervisor/vmx/msr_bitmap.c hypervisor/devices/x2apic.c tests/fakes/fake_vmcs.c))
-$(eval $(call unit_test,test_vcpu_events,hypervisor/core/vcpu_events.c hypervisor/devices/x2apic.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c))
+$(eval $(call unit_test,test_vcpu_events,hypervisor/core/vcpu_events.c hypervisor/core/partition_ipi.c hypervisor/devices/x2apic.c tests/fakes/fake_kick.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c))
+$(eval $(call unit_test,test_partition_ipi,hypervisor/core/partition_ipi.c hypervisor/core/partition.c hypervisor/devices/x2apic.c tests/fakes/fake_kick.c))
 $(eval $(call unit_test,test_partition_console,hypervisor/core/partition_console.c hypervisor/core/partition.c hypervisor/core/log_ring.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c))
 $(eval $(call unit_test,test_placement,hypervisor/core/placement.c))
 $(eval $(call unit_test,test_exits_linux,$(EXIT_PATH_SRCS)))

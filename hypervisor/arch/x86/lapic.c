@@ -65,6 +65,11 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t vector)
 	send_ipi(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | vector);
 }
 
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	send_ipi(apic_id, ICR_LEVEL_ASSERT | vector);
+}
+
 void lapic_eoi(void)
 {
 	if (x2apic)

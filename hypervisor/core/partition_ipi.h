@@ -1,0 +1,33 @@
+/*
+ * Interrupts between the vCPUs of one partition: IPIs from a local APIC's
+ * ICR and I/O APIC messages reach the partition's own vCPUs that the
+ * message names, and nobody else. A vCPU on another CPU gets the vector
+ * posted (taken into its APIC at its next entry) and its CPU kicked; the
+ * start-up sequence (INIT, SIPI) starts an application processor.
+ */
+#ifndef SOLO_CORE_PARTITION_IPI_H
+#define SOLO_CORE_PARTITION_IPI_H
+
+#include <stdbool.h>
+
+#include "devices/x2apic.h"
+
+struct vcpu;
+
+/* The local APICs' sink (x2apic.h): ctx is the sending vCPU. */
+void partition_send_ipi(void *vcpu, const struct apic_ipi *ipi);
+
+/* Delivers a message that `from` caused (its ICR write, or a device it
+ * drove) to the vCPUs of its partition it names. A message no vCPU of
+ * the partition accepts is dropped and counted on `from`'s APIC. */
+void partition_route_interrupt(struct vcpu *from, const struct apic_ipi *ipi);
+
+/* Moves the interrupts posted to the vCPU into its APIC; true if any
+ * were. Only the CPU the vCPU is placed on calls this. */
+bool vcpu_take_posted(struct vcpu *vcpu);
+
+/* Makes the CPU the vCPU is placed on look at it soon: a host IPI when
+ * that is another CPU (vcpu_kick.c; faked in host tests). */
+void vcpu_kick(const struct vcpu *vcpu);
+
+#endif
