@@ -10,7 +10,6 @@
 #include "core/guest_msr.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
-#include "core/partition_ipi.h"
 #include "core/pcpu.h"
 #include "core/vcpu_context.h"
 #include "core/vcpu_run.h"
@@ -24,7 +23,6 @@
 
 #define FAIL(...)        (snprintf(err, errlen, __VA_ARGS__), partition_destroy(p), false)
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define XCR0_X87         1ULL
 
 static void free_table_page(hpa_t page)
 {
@@ -54,33 +52,21 @@ void partition_destroy(struct partition *p)
 	vmx_invept(2, 0);
 }
 
-/* The vCPUs, each with its register save area (which must start zeroed:
- * XSAVE leaves the header's bits for components outside its mask as they
- * were, and XRSTOR faults on a header with stray bits) and its local
- * APIC, whose IPIs the partition routes. vCPU 0 is the bootstrap
- * processor; the others wait for a start-up IPI. */
+/* The vCPUs (partition_init_vcpus), each with its register save area,
+ * which must start zeroed: XSAVE leaves the header's bits for components
+ * outside its mask as they were, and XRSTOR faults on a header with stray
+ * bits. */
 static bool create_vcpus(struct partition *p, const struct linux_partition_spec *spec)
 {
 	uint64_t pages = vcpu_context_xsave_pages();
-	p->vcpu_count = spec->vcpus;
+	partition_init_vcpus(p, spec->vcpus, spec->cpus);
 	for (unsigned i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *v = &p->vcpus[i];
-		v->partition = p;
-		v->index = i;
-		v->pcpu_index = spec->cpus[i];
-		v->xcr0 = XCR0_X87;
-		v->run_state = i == 0 ? VCPU_STATE_STARTING : VCPU_STATE_WAIT_SIPI;
-		/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15
-		 * tells the guest its crystal runs at. */
-		x2apic_init(&v->apic, i, 1);
-		v->apic.ipi_sink = partition_send_ipi;
-		v->apic.ipi_ctx = v;
 		v->xsave_area = page_alloc(pages, PAGE_SIZE);
 		if (!v->xsave_area)
 			return false;
 		memset(hpa_to_ptr(v->xsave_area), 0, pages * PAGE_SIZE);
 	}
-	p->vcpus_active = 1;
 	return true;
 }
 

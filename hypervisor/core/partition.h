@@ -82,4 +82,10 @@ void partition_end(struct partition *p, enum partition_state state, const char *
 
 const char *partition_state_name(enum partition_state state);
 
+/* Sets up `count` vCPUs (at most PARTITION_MAX_VCPUS) placed on cpus[i]:
+ * vCPU 0 is the bootstrap processor, about to start; the others wait for
+ * a start-up IPI. Their local APICs, with IDs 0..count-1, send IPIs
+ * through the partition (partition_ipi.c). */
+void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *cpus);
+
 #endif

@@ -58,6 +58,7 @@ struct pcpu {
 		unsigned vcpu;
 	} run_queue[PCPU_MAX_QUEUED];
 	unsigned run_queue_length;
+	unsigned next_entry; /* where the round robin looks first */
 	volatile int run_queue_ready;
 	/* None of its vCPUs has anything to do, for now: the scheduler
 	 * keeps waiting for a start-up IPI or the console. */

@@ -321,46 +321,47 @@ static bool start(struct pcpu *cpu, struct run_entry *e, const struct vmx_bitmap
 	return true;
 }
 
-void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
+void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
 	uint64_t slice = tsc_hz / 1000000 * SCHED_SLICE_US;
 	/* The console's CPU looks at the serial port every slice; the others
 	 * only need to see its requests. */
 	uint64_t poll = cpu->between_slices ? slice : tsc_hz / 1000000 * SCHED_REQUEST_POLL_US;
-	unsigned next = 0;
-	for (;;) {
-		if (cpu->between_slices)
-			cpu->between_slices();
-		take_requests(cpu);
-		tend(cpu, cpu_rdtsc(), tsc_hz);
-		unsigned active = count_active(cpu);
-		if (!active) {
-			cpu->run_queue_done = 1;
-			cpu_pause();
-			continue;
-		}
-		cpu->run_queue_done = 0;
-		int chosen = pick(cpu, next);
-		if (chosen < 0) {
-			idle(cpu, poll);
-			continue;
-		}
-		struct run_entry *e = &cpu->run_queue[chosen];
-		struct vcpu *v = entry_vcpu(e);
-		next = (unsigned)chosen + 1;
-		if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
-			continue;
-		if (!vcpu_context_load(v)) {
-			partition_end(v->partition, PARTITION_CRASHED,
-			              "VMPTRLD of its VMCS failed");
-			after_run(v, VCPU_ENDED);
-			continue;
-		}
-		/* Alone on its CPU a vCPU still gets long slices, never an
-		 * endless one, so that this loop sees console requests. */
-		enum vcpu_stop stop =
-		    vcpu_run_slice(v, cpu_rdtsc() + (active == 1 ? poll : slice), false);
-		vcpu_context_save(v);
-		after_run(v, stop);
+	if (cpu->between_slices)
+		cpu->between_slices();
+	take_requests(cpu);
+	tend(cpu, cpu_rdtsc(), tsc_hz);
+	unsigned active = count_active(cpu);
+	if (!active) {
+		cpu->run_queue_done = 1;
+		cpu_pause();
+		return;
 	}
+	cpu->run_queue_done = 0;
+	int chosen = pick(cpu, cpu->next_entry);
+	if (chosen < 0) {
+		idle(cpu, poll);
+		return;
+	}
+	struct run_entry *e = &cpu->run_queue[chosen];
+	struct vcpu *v = entry_vcpu(e);
+	cpu->next_entry = (unsigned)chosen + 1;
+	if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
+		return;
+	if (!vcpu_context_load(v)) {
+		partition_end(v->partition, PARTITION_CRASHED, "VMPTRLD of its VMCS failed");
+		after_run(v, VCPU_ENDED);
+		return;
+	}
+	/* Alone on its CPU a vCPU still gets long slices, never an endless
+	 * one, so that this loop sees console requests. */
+	enum vcpu_stop stop = vcpu_run_slice(v, cpu_rdtsc() + (active == 1 ? poll : slice), false);
+	vcpu_context_save(v);
+	after_run(v, stop);
+}
+
+void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
+{
+	for (;;)
+		scheduler_step(cpu, bitmaps, tsc_hz);
 }

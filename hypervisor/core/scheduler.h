@@ -24,6 +24,10 @@ struct vmx_bitmaps;
  * all have ended it marks the queue done and keeps waiting for the
  * console to start one again. */
 __attribute__((noreturn)) void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
-					     uint64_t tsc_hz);
+                                             uint64_t tsc_hz);
+
+/* One turn of that loop: the console hook, requests, wake-ups and
+ * endings, then one vCPU's slice or an idle wait (host tests drive it). */
+void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
 
 #endif

@@ -1,0 +1,412 @@
+/*
+ * Host tests for the per-CPU scheduler (hypervisor/core/scheduler.c),
+ * driven one scheduler_step() at a time on two fake CPUs. What a vCPU
+ * does in its slice is scripted (run on, halt, send a start-up IPI or a
+ * fixed IPI, end its partition) through a fake vcpu_run_slice; partition
+ * creation and teardown are fakes that count. Covered: round robin, a
+ * halted vCPU left alone until its deadline or an interrupt, an SMP
+ * partition started by SIPI, ended by one vCPU on another CPU and taken
+ * down once both have left, restarts after the backoff, and the console's
+ * stop, start and restart.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/linux_partition.h"
+#include "core/partition.h"
+#include "core/partition_ipi.h"
+#include "core/pcpu.h"
+#include "core/scheduler.h"
+#include "core/vcpu_context.h"
+#include "core/vcpu_run.h"
+#include "fake/console.h"
+#include "fake/cpu.h"
+#include "fake/kick.h"
+#include "fake/vmcs.h"
+#include "vmx/vmcs_setup.h"
+#include "lib/console.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_cpu.h"
+
+#define TSC_HZ            1000000000ULL /* 1 ms = 1e6 ticks */
+#define MS                (TSC_HZ / 1000)
+#define MISC_ACTIVITY_HLT (1ULL << 6)
+
+/* ---- scripted vCPUs ---------------------------------------------------- */
+
+enum act { RUN, HALT, HALT_NO_TIMER, SIPI_TO_1, IPI_TO_1, CRASH };
+
+#define SCRIPT_MAX 16
+static struct partition parts[2];
+static struct partition_slot slots[2];
+static struct pcpu cpus[2];
+static enum act script[2][PARTITION_MAX_VCPUS][SCRIPT_MAX]; /* RUN when exhausted */
+static unsigned script_pos[2][PARTITION_MAX_VCPUS];
+static char ran[512];
+static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
+
+static enum vcpu_stop act_out(struct vcpu *v, enum act a)
+{
+	struct apic_ipi ipi = {.sender_id = v->apic.id, .dest = 1, .x2apic_format = true};
+	switch (a) {
+	case RUN:
+		return VCPU_PREEMPTED;
+	case HALT:
+	case HALT_NO_TIMER:
+		v->apic.svr |= 0x100; /* its guest enabled its APIC */
+		v->halt_deadline = a == HALT ? fake_cpu.tsc + 5 * MS : 0;
+		return VCPU_HALTED;
+	case SIPI_TO_1:
+		ipi.delivery_mode = APIC_DELIVERY_STARTUP;
+		ipi.vector = 0x9a;
+		partition_route_interrupt(v, &ipi);
+		return VCPU_PREEMPTED;
+	case IPI_TO_1:
+		ipi.vector = 0x40;
+		partition_route_interrupt(v, &ipi);
+		return VCPU_PREEMPTED;
+	case CRASH:
+		partition_end(v->partition, PARTITION_CRASHED, "triple fault");
+		return VCPU_ENDED;
+	}
+	return VCPU_PREEMPTED;
+}
+
+enum vcpu_stop vcpu_run_slice(struct vcpu *v, uint64_t slice_end, bool alone)
+{
+	(void)slice_end;
+	assert_false(alone);
+	unsigned p = (unsigned)(v->partition - parts), i = v->index;
+	size_t used = strlen(ran);
+	snprintf(ran + used, sizeof(ran) - used, "%s%u ", v->partition->name, i);
+	enum act a = script_pos[p][i] < SCRIPT_MAX ? script[p][i][script_pos[p][i]++] : RUN;
+	vcpu_take_posted(v); /* as its entry does */
+	return act_out(v, a);
+}
+
+/* ---- fakes for partition life and vCPU context ------------------------- */
+
+bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec, char *err,
+                            size_t errlen)
+{
+	creates++;
+	if (create_failures) {
+		create_failures--;
+		snprintf(err, errlen, "not enough free memory");
+		return false;
+	}
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", spec->name);
+	partition_init_vcpus(p, spec->vcpus, spec->cpus);
+	return true;
+}
+
+bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
+                           const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
+{
+	(void)bitmaps;
+	(void)tsc_hz;
+	starts++;
+	assert_int_equal(p->vcpus[index].pcpu_index, cpu->index);
+	p->vcpus[index].vmcs = 0x1000 * (index + 1);
+	if (index == 0)
+		p->state = PARTITION_RUNNING;
+	return true;
+}
+
+void linux_partition_report(struct partition *p, uint64_t tsc_hz)
+{
+	(void)tsc_hz;
+	reports++;
+	console_printf("[%s] %s: %s\n", p->name, partition_state_name(p->state), p->reason);
+}
+
+void partition_destroy(struct partition *p)
+{
+	destroys++;
+	for (unsigned i = 0; i < p->vcpu_count; i++)
+		assert_int_equal(p->vcpus[i].vmcs, 0); /* each CPU freed its own */
+}
+
+void vmcs_destroy(struct vcpu *v)
+{
+	vmcs_freed += v->vmcs != 0;
+	v->vmcs = 0;
+}
+
+bool vcpu_context_load(struct vcpu *v)
+{
+	return v->vmcs != 0;
+}
+
+void vcpu_context_save(struct vcpu *v)
+{
+	(void)v;
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_cpu_reset();
+	fake_vmcs_reset();
+	fake_console_reset();
+	fake_kick_reset();
+	fake_cpu.tsc = 1000 * MS;
+	fake_cpu.tsc_step = 1;
+	memset(&vmx_caps, 0, sizeof(vmx_caps));
+	vmx_caps.misc = MISC_ACTIVITY_HLT;
+	memset(parts, 0, sizeof(parts));
+	memset(slots, 0, sizeof(slots));
+	memset(cpus, 0, sizeof(cpus));
+	memset(script, 0, sizeof(script));
+	memset(script_pos, 0, sizeof(script_pos));
+	ran[0] = 0;
+	creates = create_failures = starts = reports = destroys = vmcs_freed = 0;
+	for (unsigned c = 0; c < 2; c++)
+		cpus[c].index = c;
+	return 0;
+}
+
+/* Partition n, named name, with one vCPU per entry of cpu_of. */
+static void add(unsigned n, const char *name, enum config_restart mode, unsigned vcpus,
+                const unsigned *cpu_of)
+{
+	struct partition_slot *s = &slots[n];
+	s->spec.name = name;
+	s->spec.vcpus = vcpus;
+	s->policy.mode = mode;
+	s->partition = &parts[n];
+	s->cpu = cpu_of[0];
+	for (unsigned v = 0; v < vcpus; v++) {
+		s->spec.cpus[v] = cpu_of[v];
+		struct pcpu *c = &cpus[cpu_of[v]];
+		c->run_queue[c->run_queue_length++] = (struct run_entry){s, v};
+	}
+	char err[80];
+	assert_true(linux_partition_create(&parts[n], &s->spec, err, sizeof(err)));
+	s->state = SLOT_CREATED;
+}
+
+static void step(unsigned cpu)
+{
+	scheduler_step(&cpus[cpu], NULL, TSC_HZ);
+}
+
+static void steps(unsigned cpu, unsigned n)
+{
+	while (n--)
+		step(cpu);
+}
+
+static const unsigned ON_CPU0[2] = {0, 0};
+static const unsigned SPREAD[2] = {0, 1};
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_round_robin_between_partitions(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_NO, 1, ON_CPU0);
+	add(1, "b", CONFIG_RESTART_NO, 1, ON_CPU0);
+	steps(0, 5);
+	assert_string_equal(ran, "a0 b0 a0 b0 a0 ");
+	assert_int_equal(starts, 2);
+	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
+	assert_false(cpus[0].run_queue_done);
+}
+
+static void test_halted_vcpu_waits_for_its_deadline(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_NO, 1, ON_CPU0);
+	add(1, "b", CONFIG_RESTART_NO, 1, ON_CPU0);
+	script[0][0][0] = HALT; /* 5 ms */
+	steps(0, 4);
+	assert_string_equal(ran, "a0 b0 b0 b0 ");
+	fake_cpu.tsc += 5 * MS;
+	steps(0, 2);
+	assert_string_equal(ran, "a0 b0 b0 b0 a0 b0 ");
+}
+
+static void test_idle_cpu_sleeps_in_the_halted_vcpu(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_NO, 1, ON_CPU0);
+	script[0][0][0] = HALT;
+	script[0][0][1] = HALT;
+	step(0);
+	/* Nothing runnable: the halted vCPU is entered in the HLT activity
+	 * state (and halts again). */
+	step(0);
+	assert_string_equal(ran, "a0 a0 ");
+	assert_true(fake_vmcs_writes(GUEST_ACTIVITY_STATE) >= 1);
+}
+
+static void test_sipi_starts_the_second_vcpu_and_an_ipi_wakes_it(void **state)
+{
+	(void)state;
+	add(0, "s", CONFIG_RESTART_NO, 2, ON_CPU0);
+	script[0][0][0] = RUN;
+	script[0][0][1] = SIPI_TO_1;
+	script[0][1][0] = HALT_NO_TIMER;
+	steps(0, 2);
+	assert_string_equal(ran, "s0 s0 ");
+	assert_int_equal(parts[0].vcpus[1].run_state, VCPU_STATE_STARTING);
+	assert_int_equal(parts[0].vcpus_active, 2);
+	step(0); /* vCPU 1 is set up at its first turn, then halts */
+	assert_int_equal(starts, 2);
+	steps(0, 3);
+	/* Halted with no timer: only an IPI wakes it. */
+	assert_string_equal(ran, "s0 s0 s1 s0 s0 s0 ");
+	script[0][0][5] = IPI_TO_1;
+	fake_cpu.tsc += 1000 * MS;
+	steps(0, 3);
+	assert_string_equal(ran, "s0 s0 s1 s0 s0 s0 s0 s1 s0 ");
+	assert_true(parts[0].vcpus[1].apic.irr[0x40 / 32] & (1u << (0x40 % 32)));
+}
+
+static void test_vcpu_on_another_cpu_ends_the_partition_then_restart(void **state)
+{
+	(void)state;
+	add(0, "s", CONFIG_RESTART_ON_FAILURE, 2, SPREAD);
+	slots[0].policy.max_retries = 1;
+	script[0][0][0] = SIPI_TO_1;
+	step(0);
+	assert_int_equal(fake_kicks[1], 1); /* cpu1 told to look */
+	/* cpu1 sets vCPU 1 up; it triple-faults at once. */
+	script[0][1][0] = CRASH;
+	step(1);
+	assert_string_equal(ran, "s0 s1 ");
+	assert_int_equal(parts[0].vcpus[1].run_state, VCPU_STATE_OFF);
+	assert_int_equal(parts[0].vcpus_active, 1);
+	assert_true(fake_kicks[0] >= 1); /* home told */
+	assert_int_equal(reports, 0);    /* vCPU 0 is still on cpu0 */
+	/* cpu0: vCPU 0 leaves without running again, the partition is
+	 * reported and freed once, and with nothing else to run cpu0 waits
+	 * out the backoff (a loop on the TSC, which the fake advances 1 ms a
+	 * read). */
+	fake_cpu.tsc_step = MS;
+	uint64_t ended = fake_cpu.tsc;
+	step(0);
+	assert_in_range(fake_cpu.tsc - ended, 99 * MS, 103 * MS);
+	assert_int_equal(creates, 1);
+	assert_string_equal(ran, "s0 s1 ");
+	assert_int_equal(reports, 1);
+	assert_int_equal(destroys, 1);
+	assert_int_equal(vmcs_freed, 2);
+	assert_int_equal(slots[0].state, SLOT_BACKOFF);
+	assert_true(fake_console_contains("[s] crashed: triple fault\n"));
+	assert_true(fake_console_contains("[s] restarting in 100 ms (restart 1"));
+	steps(1, 2);
+	assert_true(cpus[1].run_queue_done); /* nothing for it until a SIPI */
+	/* Then the partition is built and started again. */
+	step(0);
+	assert_int_equal(creates, 2);
+	assert_int_equal(starts, 3);
+	assert_string_equal(ran, "s0 s1 s0 ");
+	assert_int_equal(parts[0].vcpus[1].run_state, VCPU_STATE_WAIT_SIPI);
+}
+
+static void test_failed_re_creation_is_reported_once(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_ALWAYS, 1, ON_CPU0);
+	script[0][0][0] = CRASH;
+	fake_cpu.tsc_step = MS;
+	step(0);
+	create_failures = 1;
+	step(0); /* taken down, then the backoff waited out */
+	assert_int_equal(slots[0].state, SLOT_BACKOFF);
+	step(0);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_int_equal(creates, 2);
+	step(0);
+	assert_true(fake_console_contains("[a] not restarted: not enough free memory\n"));
+	assert_true(cpus[0].run_queue_done);
+}
+
+static void test_console_stop_reaches_every_cpu_and_start_rebuilds(void **state)
+{
+	(void)state;
+	add(0, "s", CONFIG_RESTART_ALWAYS, 2, SPREAD);
+	script[0][0][0] = SIPI_TO_1;
+	step(0);
+	step(1);
+	slots[0].stop_requested = 1;
+	step(0);
+	assert_int_equal(parts[0].state, PARTITION_STOPPED);
+	assert_int_equal(slots[0].state, SLOT_RUNNABLE); /* vCPU 1 is still on cpu1 */
+	assert_false(slots[0].stop_requested);
+	step(1);
+	step(0);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_true(fake_console_contains("[s] stopped: by the console\n"));
+	assert_false(fake_console_contains("restarting"));
+	assert_int_equal(reports, 1);
+	slots[0].start_requested = 1;
+	step(0);
+	assert_int_equal(creates, 2);
+	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
+	assert_false(slots[0].start_requested);
+}
+
+static void test_console_restart_waits_for_the_vcpus_to_leave(void **state)
+{
+	(void)state;
+	add(0, "s", CONFIG_RESTART_NO, 2, SPREAD);
+	script[0][0][0] = SIPI_TO_1;
+	step(0);
+	step(1);
+	slots[0].stop_requested = 1;
+	slots[0].start_requested = 1;
+	step(0);
+	/* Not down yet: the start stays asked for. */
+	assert_int_equal(creates, 1);
+	assert_true(slots[0].start_requested);
+	step(1);
+	step(0); /* taken down */
+	step(0); /* and built again */
+	assert_int_equal(reports, 1);
+	assert_int_equal(creates, 2);
+	assert_false(slots[0].start_requested);
+	assert_int_equal(parts[0].state, PARTITION_RUNNING);
+}
+
+static void test_stop_before_it_ran(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_ALWAYS, 1, ON_CPU0);
+	slots[0].stop_requested = 1;
+	step(0);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_int_equal(destroys, 1);
+	assert_int_equal(starts, 0);
+	assert_true(fake_console_contains("[a] stopped by the console before it ran\n"));
+}
+
+#define T(name) cmocka_unit_test_setup(name, setup)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_round_robin_between_partitions),
+	    T(test_halted_vcpu_waits_for_its_deadline),
+	    T(test_idle_cpu_sleeps_in_the_halted_vcpu),
+	    T(test_sipi_starts_the_second_vcpu_and_an_ipi_wakes_it),
+	    T(test_vcpu_on_another_cpu_ends_the_partition_then_restart),
+	    T(test_failed_re_creation_is_reported_once),
+	    T(test_console_stop_reaches_every_cpu_and_start_rebuilds),
+	    T(test_console_restart_waits_for_the_vcpus_to_leave),
+	    T(test_stop_before_it_ran),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
