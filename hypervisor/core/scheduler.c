@@ -12,6 +12,7 @@
  * each other about endings, start-ups and interrupts with a kick.
  */
 #include "arch/cpu.h"
+#include "arch/lapic.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
 #include "core/partition_ipi.h"
@@ -271,16 +272,19 @@ static void after_run(struct vcpu *v, enum vcpu_stop stop)
 	}
 }
 
-/* Nothing on this CPU wants to run. Where the CPU can enter a guest in
- * the HLT activity state, one halted vCPU is entered that way with the
- * preemption timer at the first wake-up, so the CPU idles in hardware
- * until then or until a kick; otherwise solo waits for that itself. */
+/* Nothing on this CPU wants to run: it sleeps until the first wake-up
+ * or a kick. solo sleeps itself where its CPU has a TSC-deadline timer,
+ * so an idle partition costs no VM exits at all; otherwise one halted
+ * vCPU is entered in the HLT activity state with the preemption timer at
+ * the first wake-up, and failing that solo waits in a loop. */
 static void idle(struct pcpu *cpu, uint64_t poll)
 {
 	uint64_t until = next_wake(cpu);
 	uint64_t latest = cpu_rdtsc() + poll;
 	if (until > latest)
 		until = latest; /* wake up in time to see console requests */
+	if (lapic_sleep_until(until))
+		return;
 	struct vcpu *v = earliest_halted(cpu);
 	if (v && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
 		if (vcpu_context_load(v)) {
@@ -334,7 +338,9 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	unsigned active = count_active(cpu);
 	if (!active) {
 		cpu->run_queue_done = 1;
-		cpu_pause();
+		/* A start-up IPI or the console's start comes with a kick. */
+		if (!lapic_sleep_until(cpu_rdtsc() + poll))
+			cpu_pause();
 		return;
 	}
 	cpu->run_queue_done = 0;

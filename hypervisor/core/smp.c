@@ -42,6 +42,7 @@ static void enter_vmx_and_test(struct pcpu *cpu, unsigned selftest)
 
 void smp_run_queue(struct pcpu *cpu)
 {
+	lapic_enable();
 	scheduler_run(cpu, active_plan->bitmaps, active_plan->tsc_hz);
 }
 

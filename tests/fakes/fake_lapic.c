@@ -1,10 +1,12 @@
 /*
  * The fake local APIC: counts EOIs (exit_external_interrupt must
- * acknowledge the interrupt it took) and records INIT/SIPI targets.
+ * acknowledge the interrupt it took), records INIT/SIPI targets, and
+ * sleeps by moving the fake TSC on when allowed to.
  */
 #include <stdbool.h>
 #include <string.h>
 
+#include "fake/cpu.h"
 #include "fake/lapic.h"
 
 struct fake_lapic_state fake_lapic;
@@ -34,6 +36,20 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t vector)
 	fake_lapic.sipi_calls++;
 	fake_lapic.last_sipi_target = apic_id;
 	fake_lapic.last_sipi_vector = vector;
+}
+
+void lapic_enable(void)
+{
+}
+
+bool lapic_sleep_until(uint64_t tsc_deadline)
+{
+	if (!fake_lapic.can_sleep)
+		return false;
+	fake_lapic.sleeps++;
+	if (fake_cpu.tsc < tsc_deadline)
+		fake_cpu.tsc = tsc_deadline;
+	return true;
 }
 
 void lapic_eoi(void)

@@ -28,6 +28,7 @@
 #include "fake/console.h"
 #include "fake/cpu.h"
 #include "fake/kick.h"
+#include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "vmx/vmcs_setup.h"
 #include "lib/console.h"
@@ -160,6 +161,7 @@ static int setup(void **state)
 	fake_vmcs_reset();
 	fake_console_reset();
 	fake_kick_reset();
+	fake_lapic_reset();
 	fake_cpu.tsc = 1000 * MS;
 	fake_cpu.tsc_step = 1;
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
@@ -249,6 +251,25 @@ static void test_idle_cpu_sleeps_in_the_halted_vcpu(void **state)
 	step(0);
 	assert_string_equal(ran, "a0 a0 ");
 	assert_true(fake_vmcs_writes(GUEST_ACTIVITY_STATE) >= 1);
+}
+
+static void test_idle_cpu_sleeps_itself_with_a_deadline_timer(void **state)
+{
+	(void)state;
+	fake_lapic.can_sleep = true;
+	add(0, "a", CONFIG_RESTART_NO, 1, ON_CPU0);
+	script[0][0][0] = HALT; /* 5 ms */
+	step(0);
+	uint64_t deadline = parts[0].vcpus[0].halt_deadline;
+	/* Nothing runnable: solo sleeps until the vCPU's deadline, without
+	 * entering it (no VM exit for the wait), then runs it. */
+	step(0);
+	assert_int_equal(fake_lapic.sleeps, 1);
+	assert_true(fake_cpu.tsc >= deadline);
+	assert_string_equal(ran, "a0 ");
+	assert_int_equal(fake_vmcs_writes(GUEST_ACTIVITY_STATE), 0);
+	step(0);
+	assert_string_equal(ran, "a0 a0 ");
 }
 
 static void test_sipi_starts_the_second_vcpu_and_an_ipi_wakes_it(void **state)
@@ -401,6 +422,7 @@ int main(void)
 	    T(test_round_robin_between_partitions),
 	    T(test_halted_vcpu_waits_for_its_deadline),
 	    T(test_idle_cpu_sleeps_in_the_halted_vcpu),
+	    T(test_idle_cpu_sleeps_itself_with_a_deadline_timer),
 	    T(test_sipi_starts_the_second_vcpu_and_an_ipi_wakes_it),
 	    T(test_vcpu_on_another_cpu_ends_the_partition_then_restart),
 	    T(test_failed_re_creation_is_reported_once),

@@ -55,4 +55,4 @@ $(BUILD)/tests/oci-images/.stamp: tests/unit/make-test-images.sh
 $(eval $(call unit_test,test_restart_policy,hypervisor/core/restart_policy.c))
 $(eval $(call unit_test,test_vcpu_context,hypervisor/core/vcpu_context.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_fpu.c))
 $(eval $(call unit_test,test_console_command,hypervisor/core/console_command.c))
-$(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/core/partition.c hypervisor/core/partition_vcpus.c hypervisor/core/partition_ipi.c hypervisor/core/restart_policy.c hypervisor/devices/x2apic.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c tests/fakes/fake_kick.c))
+$(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/core/partition.c hypervisor/core/partition_vcpus.c hypervisor/core/partition_ipi.c hypervisor/core/restart_policy.c hypervisor/devices/x2apic.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c tests/fakes/fake_kick.c tests/fakes/fake_lapic.c))

@@ -1,13 +1,15 @@
 /*
- * The IDT, shared by all CPUs: gates for the 32 exception vectors only.
- * solo runs with interrupts off, so external vectors have no gates; an
- * exception in solo's own code is a bug, reported with every register,
- * after which that CPU stops and the others carry on.
+ * The IDT, shared by all CPUs: gates for the 32 exception vectors and for
+ * the three interrupts solo takes while it sleeps (its wake-up timer,
+ * another CPU's kick, the spurious vector); it runs with interrupts off
+ * otherwise. An exception in solo's own code is a bug, reported with
+ * every register, after which that CPU stops and the others carry on.
  */
 #include <stdint.h>
 
 #include "arch/cpu.h"
 #include "arch/cpu_tables.h"
+#include "arch/lapic.h"
 #include "core/pcpu.h"
 #include "lib/console.h"
 
@@ -29,7 +31,20 @@ struct exception_frame {
 };
 
 extern const uint64_t isr_table[32];
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+extern const char isr_wakeup[], isr_spurious[];
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static void set_gate(unsigned vector, uint64_t handler, uint8_t ist)
+{
+	idt[vector] = (struct idt_gate){
+	    .offset_low = (uint16_t)handler,
+	    .selector = SEL_CODE64,
+	    .ist = ist,
+	    .type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+	    .offset_mid = (uint16_t)(handler >> 16),
+	    .offset_high = (uint32_t)(handler >> 32),
+	};
+}
 
 static const char *const exception_names[32] = {"#DE divide error",
                                                 "#DB debug",
@@ -57,19 +72,14 @@ static const char *const exception_names[32] = {"#DE divide error",
 void idt_init(void)
 {
 	for (unsigned v = 0; v < 32; v++) {
-		uint64_t handler = isr_table[v];
 		/* Double fault, NMI and machine check run on IST1 so they
 		 * are reported even after a stack overflow. */
 		uint8_t ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
-		idt[v] = (struct idt_gate){
-		    .offset_low = (uint16_t)handler,
-		    .selector = SEL_CODE64,
-		    .ist = ist,
-		    .type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
-		    .offset_mid = (uint16_t)(handler >> 16),
-		    .offset_high = (uint32_t)(handler >> 32),
-		};
+		set_gate(v, isr_table[v], ist);
 	}
+	set_gate(LAPIC_WAKE_VECTOR, (uint64_t)(uintptr_t)isr_wakeup, 0);
+	set_gate(LAPIC_KICK_VECTOR, (uint64_t)(uintptr_t)isr_wakeup, 0);
+	set_gate(LAPIC_SPURIOUS_VECTOR, (uint64_t)(uintptr_t)isr_spurious, 0);
 }
 
 void idt_load(void)

@@ -78,6 +78,40 @@ isr_common:
 	hlt
 	jmp 1b
 
+/*
+ * The only interrupts solo takes, and only while it sleeps (sti; hlt in
+ * lapic_sleep_until): its wake-up timer and another CPU's kick. Taking
+ * one ends the hlt; the handler just acknowledges it. Nine pushes after
+ * the CPU's five-word frame leave the stack 16-byte aligned for the call.
+ */
+	.globl isr_wakeup
+isr_wakeup:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call lapic_eoi
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
+/* A spurious interrupt takes no EOI. */
+	.globl isr_spurious
+isr_spurious:
+	iretq
+
 	.section .rodata
 	.globl isr_table
 	.balign 8

@@ -12,6 +12,10 @@ struct fake_lapic_state {
 	unsigned eoi_calls, init_calls, sipi_calls;
 	uint32_t last_init_target, last_sipi_target;
 	uint8_t last_sipi_vector;
+	/* lapic_sleep_until: refused unless can_sleep; a sleep moves the
+	 * fake TSC to its deadline. */
+	bool can_sleep;
+	unsigned sleeps;
 };
 
 extern struct fake_lapic_state fake_lapic;
