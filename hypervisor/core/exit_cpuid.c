@@ -15,55 +15,55 @@
 #include "vmx/vmcs.h"
 
 /* Leaf 1 */
-#define ECX_MONITOR (1u << 3)
-#define ECX_DS_CPL (1u << 4)
-#define ECX_VMX (1u << 5)
-#define ECX_SMX (1u << 6)
-#define ECX_EST (1u << 7)
-#define ECX_TM2 (1u << 8)
-#define ECX_SDBG (1u << 11)
-#define ECX_PDCM (1u << 15)
-#define ECX_X2APIC (1u << 21)
+#define ECX_MONITOR      (1u << 3)
+#define ECX_DS_CPL       (1u << 4)
+#define ECX_VMX          (1u << 5)
+#define ECX_SMX          (1u << 6)
+#define ECX_EST          (1u << 7)
+#define ECX_TM2          (1u << 8)
+#define ECX_SDBG         (1u << 11)
+#define ECX_PDCM         (1u << 15)
+#define ECX_X2APIC       (1u << 21)
 #define ECX_TSC_DEADLINE (1u << 24)
-#define ECX_OSXSAVE (1u << 27)
-#define ECX_HYPERVISOR (1u << 31)
-#define EDX_MCE (1u << 7)
-#define EDX_MTRR (1u << 12)
-#define EDX_MCA (1u << 14)
-#define EDX_DS (1u << 21)
-#define EDX_ACPI (1u << 22)
-#define EDX_TM (1u << 29)
-#define EDX_PBE (1u << 31)
+#define ECX_OSXSAVE      (1u << 27)
+#define ECX_HYPERVISOR   (1u << 31)
+#define EDX_MCE          (1u << 7)
+#define EDX_MTRR         (1u << 12)
+#define EDX_MCA          (1u << 14)
+#define EDX_DS           (1u << 21)
+#define EDX_ACPI         (1u << 22)
+#define EDX_TM           (1u << 29)
+#define EDX_PBE          (1u << 31)
 /* Leaf 6 */
 #define EAX_ARAT (1u << 2)
 /* Leaf 7 subleaf 0 */
 #define EBX7_TSC_ADJUST (1u << 1)
-#define EBX7_SGX (1u << 2)
-#define EBX7_HLE (1u << 4)
-#define EBX7_INVPCID (1u << 10)
-#define EBX7_RTM (1u << 11)
-#define EBX7_RDT_M (1u << 12)
-#define EBX7_MPX (1u << 14)
-#define EBX7_RDT_A (1u << 15)
-#define EBX7_PT (1u << 25)
-#define ECX7_PKU (1u << 3)
-#define ECX7_OSPKE (1u << 4)
-#define ECX7_WAITPKG (1u << 5)
-#define ECX7_LA57 (1u << 16)
-#define ECX7_SGX_LC (1u << 30)
-#define EDX7_HYBRID (1u << 15)
-#define EDX7_SPEC_MSRS (0xfu << 26) /* IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES */
-#define EDX7_SSBD (1u << 31)
+#define EBX7_SGX        (1u << 2)
+#define EBX7_HLE        (1u << 4)
+#define EBX7_INVPCID    (1u << 10)
+#define EBX7_RTM        (1u << 11)
+#define EBX7_RDT_M      (1u << 12)
+#define EBX7_MPX        (1u << 14)
+#define EBX7_RDT_A      (1u << 15)
+#define EBX7_PT         (1u << 25)
+#define ECX7_PKU        (1u << 3)
+#define ECX7_OSPKE      (1u << 4)
+#define ECX7_WAITPKG    (1u << 5)
+#define ECX7_LA57       (1u << 16)
+#define ECX7_SGX_LC     (1u << 30)
+#define EDX7_HYBRID     (1u << 15)
+#define EDX7_SPEC_MSRS  (0xfu << 26) /* IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES */
+#define EDX7_SSBD       (1u << 31)
 /* Leaf 0xd subleaf 1 */
 #define EAX_XSAVES (1u << 3)
 /* Leaf 0x80000001 */
 #define EDX_RDTSCP (1u << 27)
 
-#define TSC_LEAF 0x15
+#define TSC_LEAF       0x15
 #define FREQUENCY_LEAF 0x16
 
 static void filter_basic(uint32_t leaf, uint32_t subleaf, const struct cpuid_context *ctx,
-			 struct cpuid_regs *r)
+                         struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 0:
@@ -73,12 +73,12 @@ static void filter_basic(uint32_t leaf, uint32_t subleaf, const struct cpuid_con
 	case 1:
 		r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | (ctx->apic_id << 24);
 		r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 |
-			    ECX_SDBG | ECX_PDCM | ECX_OSXSAVE);
+		            ECX_SDBG | ECX_PDCM | ECX_OSXSAVE);
 		r->ecx |= ECX_X2APIC | ECX_TSC_DEADLINE | ECX_HYPERVISOR |
-			  (ctx->guest_osxsave ? ECX_OSXSAVE : 0);
+		          (ctx->guest_osxsave ? ECX_OSXSAVE : 0);
 		r->edx &= ~(EDX_MCE | EDX_MTRR | EDX_MCA | EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE);
 		break;
-	case 5:	 /* MONITOR/MWAIT */
+	case 5:   /* MONITOR/MWAIT */
 	case 0xa: /* performance monitoring */
 		*r = (struct cpuid_regs){0};
 		break;
@@ -87,8 +87,8 @@ static void filter_basic(uint32_t leaf, uint32_t subleaf, const struct cpuid_con
 		break;
 	case 7:
 		if (subleaf == 0) {
-			r->ebx &= ~(EBX7_TSC_ADJUST | EBX7_SGX | EBX7_HLE | EBX7_INVPCID | EBX7_RTM |
-				    EBX7_RDT_M | EBX7_MPX | EBX7_RDT_A | EBX7_PT);
+			r->ebx &= ~(EBX7_TSC_ADJUST | EBX7_SGX | EBX7_HLE | EBX7_INVPCID |
+			            EBX7_RTM | EBX7_RDT_M | EBX7_MPX | EBX7_RDT_A | EBX7_PT);
 			r->ecx &= ~(ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG | ECX7_LA57 | ECX7_SGX_LC);
 			r->edx &= ~(EDX7_HYBRID | EDX7_SPEC_MSRS | EDX7_SSBD);
 		} else {
@@ -147,7 +147,7 @@ static void filter_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 }
 
 void cpuid_filter(uint32_t leaf, uint32_t subleaf, const struct cpuid_context *ctx,
-		  struct cpuid_regs *regs)
+                  struct cpuid_regs *regs)
 {
 	if (leaf >= SOLO_CPUID_BASE && leaf < SOLO_CPUID_BASE + 0x10000)
 		filter_hypervisor(leaf, regs);
@@ -157,9 +157,9 @@ void cpuid_filter(uint32_t leaf, uint32_t subleaf, const struct cpuid_context *c
 		filter_basic(leaf, subleaf, ctx, regs);
 }
 
-#define CR4_OSXSAVE (1ULL << 18)
+#define CR4_OSXSAVE             (1ULL << 18)
 #define XSAVE_LEGACY_AND_HEADER 576
-#define XSAVE_ALIGN_64 (1u << 1)
+#define XSAVE_ALIGN_64          (1u << 1)
 
 uint32_t xsave_compacted_size(uint64_t xcr0)
 {
@@ -184,9 +184,10 @@ enum exit_action exit_cpuid(struct vcpu *vcpu, const struct vm_exit *exit)
 	struct cpuid_context ctx = {
 	    .apic_id = vcpu->apic.id,
 	    .tsc_hz = vcpu->tsc_hz,
-	    .guest_osxsave = (vmcs_readl(GUEST_CR4) & CR4_OSXSAVE) != 0,
+	    /* Only leaf 1 reflects it: no VMREAD for the others. */
+	    .guest_osxsave = leaf == 1 && (vmcs_readl(GUEST_CR4) & CR4_OSXSAVE) != 0,
 	    .xsave_compacted_size =
-		leaf == 0xd && subleaf == 1 ? xsave_compacted_size(vcpu->xcr0) : 0,
+	        leaf == 0xd && subleaf == 1 ? xsave_compacted_size(vcpu->xcr0) : 0,
 	};
 	cpuid_filter(leaf, subleaf, &ctx, &regs);
 	vcpu->regs.rax = regs.eax;

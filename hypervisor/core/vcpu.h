@@ -70,6 +70,7 @@ struct vcpu {
 	 * another vCPU) sent it, moved into its APIC at entry. */
 	uint32_t posted_irr[8];
 	volatile int posted;
+	bool intr_window_exiting; /* the VMCS control, as last set */
 	/* An exception a handler wants delivered on the next entry. */
 	bool exception_pending;
 	uint8_t exception_vector;

@@ -28,13 +28,16 @@ bool vcpu_interruptible(void)
 	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
 }
 
-static void set_interrupt_window_exiting(bool on)
+/* vcpu->intr_window_exiting mirrors the control, so the common case (no
+ * change) costs no VMREAD. */
+static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
 {
+	if (vcpu->intr_window_exiting == on)
+		return;
 	uint32_t controls = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
-	uint32_t wanted = on ? controls | CPU_BASED_INTR_WINDOW_EXITING
-	                     : controls & ~CPU_BASED_INTR_WINDOW_EXITING;
-	if (wanted != controls)
-		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, wanted);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, on ? controls | CPU_BASED_INTR_WINDOW_EXITING
+	                                           : controls & ~CPU_BASED_INTR_WINDOW_EXITING);
+	vcpu->intr_window_exiting = on;
 }
 
 static void wake(struct vcpu *vcpu, uint64_t now)
@@ -61,14 +64,14 @@ static void inject(struct vcpu *vcpu, uint64_t now)
 	}
 	int vector = x2apic_pending_vector(&vcpu->apic);
 	if (vector < 0) {
-		set_interrupt_window_exiting(false);
+		set_interrupt_window_exiting(vcpu, false);
 		return;
 	}
 	if (!vcpu_interruptible()) {
-		set_interrupt_window_exiting(true);
+		set_interrupt_window_exiting(vcpu, true);
 		return;
 	}
-	set_interrupt_window_exiting(false);
+	set_interrupt_window_exiting(vcpu, false);
 	x2apic_accept(&vcpu->apic, vector);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 	             INTR_INFO_VALID | INTR_TYPE_EXTERNAL | (uint32_t)vector);
@@ -77,9 +80,14 @@ static void inject(struct vcpu *vcpu, uint64_t now)
 
 void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 {
-	vcpu_take_posted(vcpu);
-	x2apic_timer_update(&vcpu->apic, now);
-	inject(vcpu, now);
+	/* Every exit comes through here: the common case (nothing posted,
+	 * no timer due, nothing to deliver) is kept to a few loads. */
+	if (__atomic_load_n(&vcpu->posted, __ATOMIC_RELAXED))
+		vcpu_take_posted(vcpu);
+	if (vcpu->apic.timer_deadline && now >= vcpu->apic.timer_deadline)
+		x2apic_timer_update(&vcpu->apic, now);
+	if (vcpu->exception_pending || !x2apic_irr_empty(&vcpu->apic) || vcpu->intr_window_exiting)
+		inject(vcpu, now);
 
 	/* An unknown TSC rate (0, as for the self-test VMs) means no quantum:
 	 * a zero preemption timer would exit before every guest instruction. */

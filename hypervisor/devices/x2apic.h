@@ -105,6 +105,14 @@ void x2apic_timer_update(struct x2apic *apic, uint64_t now);
  * processor priority), or -1. */
 int x2apic_pending_vector(const struct x2apic *apic);
 
+/* Whether any interrupt is requested at all: the run loop's quick test
+ * before the full priority check. */
+static inline bool x2apic_irr_empty(const struct x2apic *apic)
+{
+	return !(apic->irr[0] | apic->irr[1] | apic->irr[2] | apic->irr[3] | apic->irr[4] |
+	         apic->irr[5] | apic->irr[6] | apic->irr[7]);
+}
+
 /* Delivery of `vector` to the guest: moves it from IRR to ISR. */
 void x2apic_accept(struct x2apic *apic, int vector);
 

@@ -170,12 +170,14 @@ static void test_window_cleared_when_nothing_pending(void **state)
 {
 	(void)state;
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, CONTROLS | WINDOW_EXITING);
+	vcpu.intr_window_exiting = true; /* as an earlier entry left it */
 	events(0);
 	assert_int_equal(fake_vmcs_get(CPU_BASED_VM_EXEC_CONTROL), CONTROLS);
 	assert_false(fake_vmcs_has(VM_ENTRY_INTR_INFO_FIELD));
 
 	/* A request the TPR holds back is not pending either. */
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, CONTROLS | WINDOW_EXITING);
+	vcpu.intr_window_exiting = true; /* as an earlier entry left it */
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_NO_IF);
 	assert_true(x2apic_write(&vcpu.apic, MSR_TPR, 0x40, 0));
 	x2apic_set_irr(&vcpu.apic, 0x40);
