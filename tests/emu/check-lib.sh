@@ -33,6 +33,17 @@ expect_order() {
 	fi
 }
 
+# expect_count NAME FILE COUNT REGEX: exactly COUNT lines match.
+expect_count() {
+	n=$(grep -Ec -- "$4" "$2")
+	if [ "$n" -eq "$3" ]; then
+		echo "check: PASS $1"
+	else
+		echo "check: FAIL $1 ($n lines, not $3, matching: $4)"
+		checks_failed=1
+	fi
+}
+
 checks_done() {
 	exit "$checks_failed"
 }

@@ -12,6 +12,8 @@ import sys
 import threading
 import time
 
+RESTARTS = 20  # scenario-bochs-console.sh counts on this many
+
 port, out_path, timeout = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 deadline = time.monotonic() + timeout
 text = []
@@ -81,16 +83,23 @@ for command in ["help", "list", "stats", "log hello", "frobnicate", "stop", "log
     at = mark()
     type_line(command)
     wait_for(r"^solo> " + re.escape(command) + r"$", at)
-at = mark()
-type_line("restart ticker")
-at = wait_for(r"^\[ticker\] stopped: by the console$", at)
-at = wait_for(r"^solo: \[ticker\] starting on cpu", at)
+# Restarts in a row, each typed once the previous run is starting, so
+# most runs are stopped in the middle of their boot; the last one is
+# left to run to its tick.
+for _ in range(RESTARTS):
+    at = mark()
+    type_line("restart ticker")
+    at = wait_for(r"^\[ticker\] stopped: by the console$", at)
+    at = wait_for(r"^solo: \[ticker\] starting on cpu", at)
 wait_for(r"^\[ticker\] tick$", at)
 at = mark()
 type_line("list")
 wait_for(r"^solo: ticker ", at)
 at = mark()
 type_line("stop ticker")
-wait_for(r"^solo: all partitions have ended; free pages", at)
+at = wait_for(r"^solo: all partitions have ended; free pages", at)
+# Every page back after all those runs, as the operator sees it.
+type_line("stats")
+wait_for(r"^solo: exits, all partitions", at)
 time.sleep(1)
 sock.close()

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The management console on COM1, in Bochs with COM1 on a TCP socket:
-# console-client.py types help, list, stats, log, bad commands, a restart
-# and a stop of a container that would otherwise run forever, and the
-# answers are checked here.
+# console-client.py types help, list, stats, log, bad commands, twenty
+# restarts in a row and a stop of a container that would otherwise run
+# forever, then stats once more, and the answers are checked here.
 #   scenario-bochs-console.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -43,6 +43,13 @@ expect "unknown partition refused" "$s" "^solo: error: no partition named 'nobod
 expect "restart: stopped by the console" "$s" '^\[ticker\] stopped: by the console$'
 expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$' '^solo: \[ticker\] starting on cpu0'
 expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu0' '^\[ticker\] tick$'
+expect_count "restart: each of 20 runs stopped, then the last" "$s" 21 '^\[ticker\] stopped: by the console$'
+expect_count "restart: started 20 times after the first" "$s" 21 '^solo: \[ticker\] starting on cpu0'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
+# What stats says once the restarted container is stopped: every page
+# back, none lost to the twenty runs.
+sed -n '/^solo: \[ticker\] stop requested$/,$p' "$s" >"$work/after-stop.txt"
+expect "stats after 20 restarts: free pages at the baseline" "$work/after-stop.txt" \
+	'^solo: free pages: ([0-9]+) \(\1 before any partition\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
 checks_done
