@@ -6,9 +6,10 @@
  */
 #include "boot.h"
 
-/* The fixed allocations of main.c and the page tables, plus a kernel and
- * an initrd for each of up to 16 [vm] sections. */
-#define MAX_ALLOCATIONS 64
+/* Every [vm]'s and container's files, plus the fixed ones: the config,
+ * the hypervisor's file and block, the trampoline, the handoff block, the
+ * stack and the page tables, with room to spare. */
+#define MAX_ALLOCATIONS (BOOT_VM_FILES_MAX + 16)
 
 struct allocation {
 	EFI_PHYSICAL_ADDRESS base;

@@ -480,8 +480,12 @@ static const char *name_owner(const struct appliance_config *out, struct span na
 static bool start_container(struct parser *p, struct span name)
 {
 	struct appliance_config *out = p->out;
-	if (out->container_count == CONFIG_MAX_CONTAINERS)
-		return line_error(p, "more than 16 containers", no_span, "");
+	if (out->container_count == CONFIG_MAX_CONTAINERS) {
+		line_error(p, "more than ", no_span, "");
+		err_uint(p, CONFIG_MAX_CONTAINERS);
+		err_str(p, " containers");
+		return false;
+	}
 
 	struct config_container *c = &out->containers[out->container_count++];
 	span_copy(c->name, name);

@@ -11,7 +11,7 @@
  *   name = edge-demo                      required, [a-z0-9][a-z0-9_-]{0,30}
  *   selftest = probe stray bad-entry      optional, any of the three
  *
- *   [container web]                       same charset as name, up to 16
+ *   [container web]                       same charset as name, up to 64
  *   image = oci:images/web:latest         required, up to 255 characters
  *   memory = 64M                          required, K/M/G suffix, 1M..64G
  *   vcpus = 1                             1..64, default 1
@@ -40,7 +40,7 @@
 #include <stdint.h>
 
 #define CONFIG_NAME_MAX       31 /* appliance and container names */
-#define CONFIG_MAX_CONTAINERS 16
+#define CONFIG_MAX_CONTAINERS 64
 #define CONFIG_MAX_ENV        32
 #define CONFIG_IMAGE_MAX      255
 #define CONFIG_ENV_MAX        255

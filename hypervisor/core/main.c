@@ -122,6 +122,8 @@ static struct vmx_bitmaps allocate_bitmaps(void)
 }
 
 #define MAX_PARTITIONS (CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS)
+/* One CPU may have to run them all. */
+_Static_assert(MAX_PARTITIONS <= PCPU_MAX_QUEUED, "a run queue holds every partition");
 static struct partition partitions[MAX_PARTITIONS];
 static struct partition_slot slots[MAX_PARTITIONS];
 

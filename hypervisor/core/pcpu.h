@@ -18,7 +18,7 @@
 #define SEL_DATA        0x10
 #define SEL_TSS         0x18
 #define GDT_ENTRIES     5
-#define PCPU_MAX_QUEUED 32
+#define PCPU_MAX_QUEUED 80
 
 struct tss64 {
 	uint32_t reserved0;

@@ -290,10 +290,10 @@ static void test_sections(void **state)
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
 		              "[container c%d]\nimage=i\nmemory=1M\n", i);
 	expect_ok(text);
-	assert_int_equal(cfg.container_count, 16);
-	assert_string_equal(cfg.containers[15].name, "c15");
+	assert_int_equal(cfg.container_count, 64);
+	assert_string_equal(cfg.containers[63].name, "c63");
 	snprintf(text + n, sizeof(text) - (size_t)n, "[container extra]\n");
-	expect_error(text, "line 51: more than 16 containers");
+	expect_error(text, "line 195: more than 64 containers");
 }
 
 static void test_keys(void **state)

@@ -91,19 +91,19 @@ static void test_magic(void **state)
 static void test_version(void **state)
 {
 	(void)state;
-	h.version = 1;
-	expect_rejected("version 1, this hypervisor speaks 2");
+	h.version = 2;
+	expect_rejected("version 2, this hypervisor speaks 3");
 }
 
 static void test_size(void **state)
 {
 	(void)state;
-	/* The block's size is part of the boot ABI: 21832 bytes for
-	 * version 2 (64 CPUs, 64 files of 128-character names, 512 memory
+	/* The block's size is part of the boot ABI: 31048 bytes for
+	 * version 3 (64 CPUs, 128 files of 128-character names, 512 memory
 	 * ranges). */
-	_Static_assert(sizeof(struct handoff) == 21832, "handoff ABI size changed");
-	h.size = 21824;
-	expect_rejected("size 21824, expected 21832");
+	_Static_assert(sizeof(struct handoff) == 31048, "handoff ABI size changed");
+	h.size = 31040;
+	expect_rejected("size 31040, expected 31048");
 }
 
 static void test_cpu_count(void **state)
@@ -199,7 +199,7 @@ static void test_file_count(void **state)
 {
 	(void)state;
 	h.file_count = HANDOFF_MAX_FILES + 1;
-	expect_rejected("file count 65 out of range");
+	expect_rejected("file count 129 out of range");
 }
 
 static void test_bad_file_names(void **state)
