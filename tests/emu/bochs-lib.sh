@@ -2,14 +2,15 @@
 # with OVMF, serial console to a file, and wait for a marker line.
 # shared/TESTING.md (in the project's shared notes) explains each setting.
 
-# bochs_write_config DIR IMAGE CPUS [SERIAL]
+# bochs_write_config DIR IMAGE CPUS [SERIAL [MEGS]]
 # Writes DIR/bochsrc.txt and DIR/cont.rc. The image must be a superfloppy
 # of 65 cylinders x 16 heads x 63 sectors (tests/emu/make-esp.sh).
 # SERIAL is "file" (the default: COM1 output to DIR/serial.log) or
 # "socket:PORT": COM1 both ways on a TCP server at localhost:PORT, for
 # scenarios that type on the console (Bochs waits for the client).
+# MEGS is the machine's memory in MiB (default 512).
 bochs_write_config() {
-	dir=$1 image=$2 cpus=$3 serial=${4:-file}
+	dir=$1 image=$2 cpus=$3 serial=${4:-file} megs=${5:-512}
 	case $serial in
 	socket:*) com1="mode=socket-server, dev=localhost:${serial#socket:}" ;;
 	*) com1="mode=file, dev=$dir/serial.log" ;;
@@ -17,7 +18,7 @@ bochs_write_config() {
 	size=$(stat -c %s "$image")
 	cylinders=$((size / (16 * 63 * 512)))
 	cat >"$dir/bochsrc.txt" <<CONF
-memory: guest=512, host=512
+memory: guest=$megs, host=$megs
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 romimage: file=/usr/share/ovmf/OVMF.fd, address=0x0
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
@@ -38,15 +39,27 @@ CONF
 	echo c >"$dir/cont.rc"
 }
 
+# bochs_start DIR: starts Bochs on DIR/bochsrc.txt in the background, its
+# PID in bochs_pid. bochs_stop DIR kills it and clears its image locks.
+bochs_start() {
+	rm -f "$1"/*.lock
+	(cd "$1" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$1/bochs.out" 2>&1) &
+	bochs_pid=$!
+}
+
+bochs_stop() {
+	kill "$bochs_pid" 2>/dev/null || true
+	wait "$bochs_pid" 2>/dev/null || true
+	rm -f "$1"/*.lock
+}
+
 # bochs_boot DIR TIMEOUT_SECONDS MARKER_REGEX
 # Runs Bochs until the serial log matches MARKER_REGEX, Bochs exits, or the
 # timeout passes; always kills Bochs. Returns 0 when the marker was seen.
 bochs_boot() {
 	dir=$1 timeout=$2 marker=$3
 	: >"$dir/serial.log"
-	rm -f "$dir"/*.lock
-	(cd "$dir" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$dir/bochs.out" 2>&1) &
-	pid=$!
+	bochs_start "$dir"
 	seen=1
 	waited=0
 	while [ "$waited" -lt "$timeout" ]; do
@@ -57,13 +70,11 @@ bochs_boot() {
 			seen=0
 			break
 		fi
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$bochs_pid" 2>/dev/null || break
 		sleep 1
 		waited=$((waited + 1))
 	done
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	rm -f "$dir"/*.lock
+	bochs_stop "$dir"
 	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
 	return $seen
 }
@@ -77,4 +88,27 @@ bochs_run_appliance() {
 		{ echo "check: FAIL solo build of $(basename "$3") ($(tail -1 "$2/build.log"))"; exit 1; }
 	bochs_write_config "$2" "$2/esp.img" "$4"
 	bochs_boot "$2" 900 '^solo: all partitions have ended|^solo: stopped|exception'
+}
+
+# bochs_free_port: a TCP port free on localhost now, for a socket console
+# (several scenarios may run at once).
+bochs_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])'
+}
+
+# bochs_session DIR PORT CLIENT [ARG...]
+# Runs Bochs (configured with "socket:PORT") while the Python program
+# CLIENT types on its console, as `CLIENT PORT DIR/serial.txt ARG...`
+# (tests/emu/console_session.py); kills Bochs when the client ends.
+# Returns the client's exit status; what it printed is in DIR/client.log.
+# (POSIX sh has no local variables: these carry a prefix of their own.)
+bochs_session() {
+	_bs_dir=$1 _bs_port=$2 _bs_client=$3
+	shift 3
+	bochs_start "$_bs_dir"
+	_bs_status=0
+	python3 -B "$_bs_client" "$_bs_port" "$_bs_dir/serial.txt" "$@" >"$_bs_dir/client.log" 2>&1 ||
+		_bs_status=$?
+	bochs_stop "$_bs_dir"
+	return $_bs_status
 }

@@ -12,17 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 "$build/solo" build "$here/console-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
 	{ echo "check: FAIL solo build of console-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
-# A port of our own: several scenarios may run at once.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])')
+port=$(bochs_free_port)
 bochs_write_config "$work" "$work/esp.img" 1 "socket:$port"
-rm -f "$work"/*.lock
-(cd "$work" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$work/bochs.out" 2>&1) &
-pid=$!
-python3 "$here/console-client.py" "$port" "$work/serial.txt" 600 >"$work/client.log" 2>&1
-client=$?
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-rm -f "$work"/*.lock
+client=0
+bochs_session "$work" "$port" "$here/console-client.py" 600 || client=$?
 s="$work/serial.txt"
 
 [ "$client" -eq 0 ] && echo "check: PASS the scripted session ran to its end" ||
