@@ -108,18 +108,11 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	return true;
 }
 
-static uint16_t allocate_vpid(void)
-{
-	static uint16_t next = 0x100; /* below are the self-test VMs' */
-	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
-}
-
 bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
                            const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
 	struct vcpu *v = &p->vcpus[index];
 	v->pcpu_index = cpu->index;
-	v->vpid = allocate_vpid();
 	v->tsc_hz = tsc_hz;
 	if (!vmcs_create(v)) {
 		partition_end(p, PARTITION_CRASHED, "cannot create a VMCS for vCPU %u", index);

@@ -48,13 +48,6 @@ static const struct selftest_vm vms[] = {
     {"bad-entry", KIND_BAD_ENTRY, probe_code, sizeof(probe_code)},
 };
 
-static uint16_t next_vpid = 1;
-
-static uint16_t allocate_vpid(void)
-{
-	return __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
-}
-
 /* Did the VM end exactly as its kind should? Writes what differed. */
 static bool check_outcome(const struct selftest_vm *t, const struct partition *p, char *why,
                           size_t len)
@@ -110,7 +103,6 @@ static bool build(struct partition *p, const struct selftest_vm *t, const struct
 	    !ept_map_ram(&p->ept, 0, p->ram_hpa, p->ram_size))
 		return false;
 	p->vcpus[0].partition = p;
-	p->vcpus[0].vpid = allocate_vpid();
 	p->vcpus[0].pcpu_index = cpu->index;
 	if (!vmcs_create(&p->vcpus[0]))
 		return false;

@@ -4,6 +4,7 @@
  * checks these values satisfy are in SDM Vol. 3 sections 26.2-26.3.
  */
 #include "vmx/vmcs_setup.h"
+#include "vmx/vpid.h"
 
 #include "arch/cpu.h"
 #include "arch/vmx_enter.h"
@@ -30,11 +31,17 @@ bool vmcs_create(struct vcpu *vcpu)
 	if (!vcpu->vmcs)
 		return false;
 	*(uint32_t *)hpa_to_ptr(vcpu->vmcs) = vmx_features.vmcs_revision;
-	if (vmx_clear(vcpu->vmcs) || vmx_ptrld(vcpu->vmcs)) {
+	vcpu->vpid = vpid_alloc();
+	if (!vcpu->vpid || vmx_clear(vcpu->vmcs) || vmx_ptrld(vcpu->vmcs)) {
+		vpid_free(vcpu->vpid);
+		vcpu->vpid = 0;
 		page_free(vcpu->vmcs, 1);
 		vcpu->vmcs = 0;
 		return false;
 	}
+	/* An earlier holder of the VPID may have left translations on this
+	 * CPU (a vCPU never moves, so only this CPU matters). */
+	vmx_invvpid(2, 0);
 	vcpu->launched = 0;
 	return true;
 }
@@ -46,6 +53,8 @@ void vmcs_destroy(struct vcpu *vcpu)
 	vmx_clear(vcpu->vmcs);
 	page_free(vcpu->vmcs, 1);
 	vcpu->vmcs = 0;
+	vpid_free(vcpu->vpid);
+	vcpu->vpid = 0;
 }
 
 void vmcs_setup_host(const struct pcpu *cpu)

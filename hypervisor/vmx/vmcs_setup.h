@@ -16,9 +16,10 @@ struct vmx_bitmaps {
 	hpa_t io_a, io_b, msr;
 };
 
-/* Allocates the vCPU's VMCS, clears it and makes it current. */
+/* Allocates the vCPU's VMCS and VPID, clears the VMCS and makes it
+ * current. */
 bool vmcs_create(struct vcpu *vcpu);
-/* VMCLEARs and frees the vCPU's VMCS. */
+/* VMCLEARs and frees the vCPU's VMCS, and gives its VPID back. */
 void vmcs_destroy(struct vcpu *vcpu);
 
 void vmcs_setup_host(const struct pcpu *cpu);

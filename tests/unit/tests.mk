@@ -26,7 +26,7 @@ EXIT_PATH_SRCS := hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	tests/fakes/fake_vmx_globals.c
 $(eval $(call unit_test,test_exits,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_console,hypervisor/lib/console.c tests/fakes/fake_console.c))
-$(eval $(call unit_test,test_vmx_cpu,hypervisor/vmx/vmx_cpu.c hypervisor/vmx/vmx_caps.c hypervisor/vmx/vmcs_setup.c hypervisor/mm/page_alloc.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c))
+$(eval $(call unit_test,test_vmx_cpu,hypervisor/vmx/vmx_cpu.c hypervisor/vmx/vmx_caps.c hypervisor/vmx/vmcs_setup.c hypervisor/vmx/vpid.c hypervisor/mm/page_alloc.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c))
 $(eval $(call unit_test,test_linux_boot,loader/linux_boot.c loader/mptable.c))
 $(eval $(call unit_test,test_mptable,loader/mptable.c))
 $(eval $(call unit_test,test_x2apic,hypervisor/devices/x2apic.c))
@@ -56,3 +56,4 @@ $(eval $(call unit_test,test_restart_policy,hypervisor/core/restart_policy.c))
 $(eval $(call unit_test,test_vcpu_context,hypervisor/core/vcpu_context.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_fpu.c))
 $(eval $(call unit_test,test_console_command,hypervisor/core/console_command.c))
 $(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/core/partition.c hypervisor/core/partition_vcpus.c hypervisor/core/partition_ipi.c hypervisor/core/restart_policy.c hypervisor/devices/x2apic.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c tests/fakes/fake_kick.c tests/fakes/fake_lapic.c))
+$(eval $(call unit_test,test_vpid,hypervisor/vmx/vpid.c))
