@@ -44,10 +44,11 @@ enum exit_action exit_external_interrupt(struct vcpu *vcpu, const struct vm_exit
 
 enum exit_action exit_preemption_timer(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	(void)vcpu;
 	(void)exit;
 	/* A timer deadline (or the quantum) came: the events step before the
-	 * next entry fires the guest's timer and wakes it. */
+	 * next entry fires the guest's timer and wakes it, and sets the
+	 * preemption timer again, whose count is now 0. */
+	vcpu->timer_counting = false;
 	return EXIT_ACTION_RESUME;
 }
 

@@ -71,6 +71,10 @@ struct vcpu {
 	uint32_t posted_irr[8];
 	volatile int posted;
 	bool intr_window_exiting; /* the VMCS control, as last set */
+	/* The preemption timer counts down across exits towards the target
+	 * these inputs gave it (vcpu_events.c). */
+	bool timer_counting;
+	uint64_t timer_set_for_deadline, timer_set_for_slice_end;
 	/* An exception a handler wants delivered on the next entry. */
 	bool exception_pending;
 	uint8_t exception_vector;

@@ -86,13 +86,23 @@ void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 		vcpu_take_posted(vcpu);
 	if (vcpu->apic.timer_deadline && now >= vcpu->apic.timer_deadline)
 		x2apic_timer_update(&vcpu->apic, now);
-	if (vcpu->exception_pending || !x2apic_irr_empty(&vcpu->apic) || vcpu->intr_window_exiting)
+	if (vcpu->exception_pending || vcpu->intr_window_exiting || !x2apic_irr_empty(&vcpu->apic))
 		inject(vcpu, now);
+
+	/* Where VM exits save the preemption timer's count, it keeps running
+	 * down towards the target it was set for; it need only be set again
+	 * when that target moves or the count ran out (exit_fault.c). */
+	uint64_t deadline = vcpu->apic.timer_deadline;
+	if (vcpu->timer_counting && deadline == vcpu->timer_set_for_deadline &&
+	    vcpu->slice_end == vcpu->timer_set_for_slice_end)
+		return;
+	vcpu->timer_counting = (vmx_controls.exit & VM_EXIT_SAVE_PREEMPTION_TIMER) != 0;
+	vcpu->timer_set_for_deadline = deadline;
+	vcpu->timer_set_for_slice_end = vcpu->slice_end;
 
 	/* An unknown TSC rate (0, as for the self-test VMs) means no quantum:
 	 * a zero preemption timer would exit before every guest instruction. */
 	uint64_t ticks = tsc_hz >= 1000000 ? tsc_hz / 1000000 * VCPU_QUANTUM_US : UINT64_MAX;
-	uint64_t deadline = vcpu->apic.timer_deadline;
 	if (deadline) {
 		uint64_t until = deadline > now ? deadline - now : 0;
 		if (until < ticks)

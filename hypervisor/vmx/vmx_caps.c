@@ -160,10 +160,10 @@ bool vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *
 	        caps->procbased, required_mask(required_procbased, COUNT(required_procbased))),
 	    .procbased2 = vmx_adjust_controls(
 	        caps->procbased2, required_mask(required_procbased2, COUNT(required_procbased2))),
-	    .exit =
-	        vmx_adjust_controls(caps->exit, required_mask(required_exit, COUNT(required_exit)) |
-	                                            VM_EXIT_ACK_INTR_ON_EXIT |
-	                                            VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT),
+	    .exit = vmx_adjust_controls(caps->exit,
+	                                required_mask(required_exit, COUNT(required_exit)) |
+	                                    VM_EXIT_ACK_INTR_ON_EXIT | VM_EXIT_SAVE_IA32_PAT |
+	                                    VM_EXIT_LOAD_IA32_PAT | VM_EXIT_SAVE_PREEMPTION_TIMER),
 	    .entry = vmx_adjust_controls(caps->entry,
 	                                 required_mask(required_entry, COUNT(required_entry)) |
 	                                     VM_ENTRY_LOAD_IA32_PAT),

@@ -38,6 +38,7 @@ static int setup(void **state)
 	fake_vmcs_reset();
 	memset(&vcpu, 0, sizeof(vcpu));
 	memset(&vmx_features, 0, sizeof(vmx_features));
+	memset(&vmx_controls, 0, sizeof(vmx_controls));
 	x2apic_init(&vcpu.apic, 0, 1);
 	assert_true(x2apic_write(&vcpu.apic, MSR_SVR, 0x1ff, 0));
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
@@ -256,6 +257,42 @@ static void test_preemption_timer_value(void **state)
 	assert_int_equal(preemption_timer(), QUANTUM_TICKS);
 }
 
+static void test_saved_countdown_is_not_set_again(void **state)
+{
+	(void)state;
+	/* Without the save control every entry sets it... */
+	events(100);
+	events(200);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 2);
+	/* ...with it, exits save the remaining count: it is set once per
+	 * target. */
+	vmx_controls.exit |= VM_EXIT_SAVE_PREEMPTION_TIMER;
+	vcpu.timer_counting = false; /* a fresh VMCS */
+	assert_true(x2apic_write(&vcpu.apic, MSR_LVT_TIMER, MODE_DEADLINE | 0xec, 0));
+	x2apic_write_tsc_deadline(&vcpu.apic, 1000 + 1000000);
+	events(1000);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 3);
+	assert_int_equal(preemption_timer(), 1000000);
+	events(5000);
+	events(9000);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 3);
+	/* A new deadline moves the target. */
+	x2apic_write_tsc_deadline(&vcpu.apic, 20000 + 500);
+	events(20000);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 4);
+	assert_int_equal(preemption_timer(), 500);
+	/* So does a new slice. */
+	vcpu.slice_end = 20100;
+	events(20050);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 5);
+	assert_int_equal(preemption_timer(), 50);
+	/* A count that ran out (the preemption-timer exit) is set again. */
+	vcpu.timer_counting = false;
+	events(20060);
+	assert_int_equal(fake_vmcs_writes(VMX_PREEMPTION_TIMER_VALUE), 6);
+	vmx_controls.exit &= ~VM_EXIT_SAVE_PREEMPTION_TIMER;
+}
+
 static void test_slice_end_caps_the_preemption_timer(void **state)
 {
 	(void)state;
@@ -337,6 +374,7 @@ int main(void)
 	    T(test_timer_fires_and_wakes_a_halted_vcpu),
 	    T(test_injection_into_a_running_vcpu_keeps_halted_time),
 	    T(test_preemption_timer_value),
+	    T(test_saved_countdown_is_not_set_again),
 	    T(test_slice_end_caps_the_preemption_timer),
 	    T(test_preemption_timer_capped),
 	    T(test_unknown_tsc_rate_means_no_quantum),

@@ -177,8 +177,9 @@ static void test_read_uses_legacy_msrs_without_bit_55(void **state)
 	const char *missing = "untouched";
 	assert_true(vmx_controls_compute(&caps, &controls, &features, &missing));
 	assert_int_equal(controls.procbased, 0x9601e1f2u);
-	/* 0x36dff | 0x3c8200 (host 64-bit, ack, PAT and EFER save/load) */
-	assert_int_equal(controls.exit, 0x3fefffu);
+	/* 0x36dff | 0x7c8200 (host 64-bit, ack, PAT and EFER save/load,
+	 * save preemption timer) */
+	assert_int_equal(controls.exit, 0x7fefffu);
 	/* 0x11ff | load PAT (14) | load EFER (15) */
 	assert_int_equal(controls.entry, 0xd1ffu);
 }
@@ -255,8 +256,8 @@ static void test_skylake_controls_and_features(void **state)
 	/* EPT (1) | VPID (5) | unrestricted guest (7), no must-be-ones */
 	assert_int_equal(controls.procbased2, 0xa2u);
 	/* 0x36dfb | host 64-bit (9) | ack (15) | save/load PAT (18, 19) |
-	 * save/load EFER (20, 21) = 0x3feffb */
-	assert_int_equal(controls.exit, 0x3feffbu);
+	 * save/load EFER (20, 21) | save preemption timer (22) = 0x7feffb */
+	assert_int_equal(controls.exit, 0x7feffbu);
 	/* 0x11fb | load PAT (14) | load EFER (15) = 0xd1fb */
 	assert_int_equal(controls.entry, 0xd1fbu);
 
