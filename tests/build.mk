@@ -27,7 +27,8 @@ unit-tests: $(UNIT_TESTS)
 test: deps all unit-tests
 	$(Q)tests/run.sh $(BUILD) $(UNIT_TESTS)
 
-# `make bench`: figures, not pass/fail (tests/bench/).
+# `make bench`: figures, not pass/fail (tests/bench/), one Bochs at a time.
 .PHONY: bench
 bench: deps all
 	$(Q)tests/bench/bench-linux.sh $(BUILD)
+	$(Q)tests/bench/bench-idle.sh $(BUILD)
