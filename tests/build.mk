@@ -32,3 +32,4 @@ test: deps all unit-tests
 bench: deps all
 	$(Q)tests/bench/bench-linux.sh $(BUILD)
 	$(Q)tests/bench/bench-idle.sh $(BUILD)
+	$(Q)tests/bench/bench-capacity.sh $(BUILD)
