@@ -35,12 +35,13 @@ bochs_boot "$work" 900 '^solo: all partitions have ended|^solo: stopped|exceptio
 s=$work/serial.txt
 
 count() { grep -Ec -- "$1" "$s" || true; }
+started=$(count '^solo: \[c[0-9]+\] starting on cpu')
 up=$(count '^\[c[0-9]+\] up$')
 refused=$(count '^solo: \[c[0-9]+\] not started: not enough free memory')
 usable=$(sed -n 's/^solo: memory: \([0-9]*\) MiB usable of.*/\1/p' "$s")
-images=$(du -m --apparent-size -c "$work"/esp.img | tail -1 | cut -f1)
+esp=$(du -m --apparent-size "$work/esp.img" | cut -f1)
 echo
 echo "32 MiB partitions that start on a 2 GiB machine (target >= 32):"
-echo "  started and printed their line: $up of $asked; refused for want of memory: $refused"
-echo "  (memory usable by solo at its start: ${usable:-n/a} MiB; ESP image with the $asked initramfs images: $images MiB)"
+echo "  $started of $asked started, $up printed their line; $refused refused for want of memory"
+echo "  (memory free to solo at its start: ${usable:-n/a} MiB; ESP image with the $asked initramfs images: $esp MiB)"
 echo "(serial log: $s)"
