@@ -35,8 +35,8 @@ report() {
 
 echo "bench: an idle container on the console's CPU (1 CPU)"
 idle console idle.conf 1 10
-# The other CPU has no partition and spins, so guest time passes more
-# slowly there: a longer span.
+# A longer span on two CPUs: Bochs runs them in turn, so wall time buys
+# less guest time there.
 echo "bench: an idle container pinned to a CPU of its own (2 CPUs)"
 idle pinned idle-pinned.conf 2 20
 echo

@@ -22,7 +22,8 @@ def reading():
     """(uptime ms, exits, {reason: exits}) of the idle partition."""
     at = c.mark()
     c.type_burst(["list", "stats"])
-    row = c.wait_for(r"^solo: idle +\S+ +\S+ +\d+ +(\d+) +\d+ +(\d+)$", at)
+    # NAME STATE CPU VCPUS RAM EXITS RESTARTS UPTIME
+    row = c.wait_for(r"^solo: idle +\S+ +\S+ +\d+ +\d+ +(\d+) +\d+ +(\d+)$", at)
     total = c.wait_for(r"^solo: exits, all partitions \(current or last run\): \d+: (.*)$", at)
     reasons = dict((r, int(n)) for r, n in (w.split("=") for w in total.group(1).split()))
     return int(row.group(2)), int(row.group(1)), reasons

@@ -1,5 +1,6 @@
 # Shared by the emulator scenarios: one line per check, counted by
-# tests/run.sh. A scenario exits non-zero if any check failed.
+# tests/run.sh. A scenario exits non-zero if any check failed. Failures
+# print with printf: dash's echo would read the backslashes in a regex.
 checks_failed=0
 
 # expect NAME FILE REGEX: the file has a line matching the extended regex.
@@ -7,7 +8,7 @@ expect() {
 	if grep -Eq -- "$3" "$2"; then
 		echo "check: PASS $1"
 	else
-		echo "check: FAIL $1 (no line matching: $3)"
+		printf "check: FAIL %s (no line matching: %s)\n" "$1" "$3"
 		checks_failed=1
 	fi
 }
@@ -15,7 +16,7 @@ expect() {
 # expect_not NAME FILE REGEX: no line matches.
 expect_not() {
 	if grep -Eq -- "$3" "$2"; then
-		echo "check: FAIL $1 (unexpected: $(grep -Em1 -- "$3" "$2"))"
+		printf "check: FAIL %s (unexpected: %s)\n" "$1" "$(grep -Em1 -- "$3" "$2")"
 		checks_failed=1
 	else
 		echo "check: PASS $1"
@@ -28,7 +29,7 @@ expect_order() {
 	if awk -v a="$3" -v b="$4" 'found && $0 ~ b { ok = 1 } $0 ~ a { found = 1 } END { exit !ok }' "$2"; then
 		echo "check: PASS $1"
 	else
-		echo "check: FAIL $1 (no '$4' after '$3')"
+		printf "check: FAIL %s (no '%s' after '%s')\n" "$1" "$4" "$3"
 		checks_failed=1
 	fi
 }
@@ -39,7 +40,7 @@ expect_count() {
 	if [ "$n" -eq "$3" ]; then
 		echo "check: PASS $1"
 	else
-		echo "check: FAIL $1 ($n lines, not $3, matching: $4)"
+		printf "check: FAIL %s (%s lines, not %s, matching: %s)\n" "$1" "$n" "$3" "$4"
 		checks_failed=1
 	fi
 }
