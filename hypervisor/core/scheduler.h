@@ -1,10 +1,10 @@
 /*
- * The per-CPU scheduler: the partitions placed on a CPU share it round
- * robin in time slices ended by the VMX-preemption timer; a halted vCPU
- * is not run until its timer deadline; an ended partition is restarted
- * after its backoff (or not) without holding up the others. A partition
- * alone on its CPU (pinned, or the last one left) runs without slices
- * and sleeps in hardware when it halts.
+ * The per-CPU scheduler: the vCPUs placed on a CPU share it round robin
+ * in time slices ended by the VMX-preemption timer; a halted vCPU is not
+ * run until its timer deadline or an interrupt; an ended partition is
+ * restarted after its backoff (or not) without holding up the others. A
+ * vCPU alone on its CPU (pinned, or the last one left) runs in long
+ * slices, and a CPU with nothing to run sleeps until its next wake-up.
  */
 #ifndef SOLO_CORE_SCHEDULER_H
 #define SOLO_CORE_SCHEDULER_H
@@ -17,12 +17,12 @@ struct vmx_bitmaps;
 /* How long a vCPU runs before another on the same CPU gets a turn. */
 #define SCHED_SLICE_US 10000
 /* How soon a CPU notices a stop or start asked by the console; also the
- * slice of a partition alone on its CPU. */
+ * slice of a vCPU alone on its CPU. */
 #define SCHED_REQUEST_POLL_US 100000
 
-/* Runs the partitions in this CPU's run queue, and never returns: when
- * all have ended it marks the queue done and keeps waiting for the
- * console to start one again. */
+/* Runs the vCPUs in this CPU's run queue, and never returns: when none
+ * has anything to do it marks the queue done and keeps waiting for a
+ * start-up IPI or the console. */
 __attribute__((noreturn)) void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps,
                                              uint64_t tsc_hz);
 

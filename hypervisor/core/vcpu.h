@@ -37,8 +37,8 @@ struct vcpu {
 	uint64_t launched;      /* VMLAUNCH done: later entries VMRESUME */
 	struct partition *partition;
 	hpa_t vmcs;
-	uint16_t vpid;
-	unsigned pcpu_index;
+	uint16_t vpid;       /* its own while its VMCS lives (vmx/vpid.c) */
+	unsigned pcpu_index; /* the CPU it is placed on; it never moves */
 	uint64_t exits_total;
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	/* The last OUT the guest made, for the self-test's checks. */
