@@ -3,7 +3,9 @@
 # one on each CPU; its first vCPU starts the second with INIT and SIPI,
 # the guest sees both, runs a worker pinned to each at the same time
 # (IPIs go between the two CPUs), exits 0, and every page comes back. A
-# one-vCPU container shares the first CPU meanwhile.
+# one-vCPU container shares the first CPU meanwhile, and a 2-vCPU one
+# placed the other way round fails, is taken down from both CPUs and
+# restarted once, its second vCPU started afresh each time.
 #   scenario-bochs-smp-guest.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -25,6 +27,11 @@ expect "the SMP guest exits 0" "$s" '^\[duo\] stopped: exited with status 0$'
 expect "no IPI left its partition" "$s" '^\[duo\] ran [0-9]+ ms, .* 0 IPIs to vCPUs it does not own dropped$'
 expect "the shared container runs beside it" "$s" '^\[hello\] hello from hello: GREETING=beside, sum 1\.\.100 = 5050$'
 expect "the shared container exits 0" "$s" '^\[hello\] stopped: exited with status 0$'
+expect "the failing SMP container's vCPU 0 is on the second CPU" "$s" '^solo: \[again\] starting on cpu1: 32 MiB RAM, 2 vCPUs'
+expect_count "its vCPU 1 is started on the first CPU in each run" "$s" 2 '^solo: \[again\] vCPU 1 started on cpu0 at 0x[0-9a-f]+000$'
+expect_count "each of its two runs exits 3" "$s" 2 '^\[again\] stopped: exited with status 3$'
+expect "it is restarted once" "$s" '^solo: \[again\] restarting in 100 ms \(restart 1, policy on-failure:1\)$'
+expect "then left stopped" "$s" '^solo: \[again\] not restarted \(restart policy on-failure:1, 1 restart so far\)$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
 checks_done
