@@ -60,12 +60,17 @@ static bool irr_has(unsigned vcpu, int vector)
 	return (part.vcpus[vcpu].apic.irr[vector / 32] >> (vector % 32)) & 1;
 }
 
-static unsigned irr_count(unsigned vcpu)
+static unsigned irr_count_of(const struct vcpu *v)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < 8; i++)
-		n += (unsigned)__builtin_popcount(part.vcpus[vcpu].apic.irr[i]);
+		n += (unsigned)__builtin_popcount(v->apic.irr[i]);
 	return n;
+}
+
+static unsigned irr_count(unsigned vcpu)
+{
+	return irr_count_of(&part.vcpus[vcpu]);
 }
 
 static void test_fixed_ipi_is_posted_then_taken(void **state)
@@ -229,6 +234,62 @@ static void test_without_a_sink_only_self_arrives(void **state)
 	assert_int_equal(alone.ipis_dropped, 1);
 }
 
+/* A second partition beside `part`, as another tenant on the machine. */
+static struct partition other;
+
+static void test_random_icr_writes_stay_inside_the_partition(void **state)
+{
+	(void)state;
+	memset(&other, 0, sizeof(other));
+	other.vcpu_count = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		struct vcpu *v = &other.vcpus[i];
+		v->partition = &other;
+		v->index = i;
+		x2apic_init(&v->apic, i, 1); /* the same APIC IDs as part's */
+		v->apic.x2apic_mode = true;
+		v->apic.ipi_sink = partition_send_ipi;
+		v->apic.ipi_ctx = v;
+		v->run_state = i == 0 ? VCPU_STATE_RUNNABLE : VCPU_STATE_WAIT_SIPI;
+	}
+	other.vcpus_active = 1;
+	/* A hostile guest controls every bit of its ICR writes. */
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (unsigned n = 0; n < 200000; n++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		unsigned from = (unsigned)(x >> 60) % part.vcpu_count;
+		part.vcpus[from].apic.x2apic_mode = (x >> 59) & 1;
+		if (part.vcpus[from].apic.x2apic_mode)
+			assert_true(x2apic_write(&part.vcpus[from].apic, ICR, x, 0));
+		else
+			assert_true(
+			    xapic_mmio_write(&part.vcpus[from].apic, 0x300, (uint32_t)x, 0));
+	}
+	/* Nothing reached the other partition... */
+	for (unsigned i = 0; i < 2; i++) {
+		assert_false(vcpu_take_posted(&other.vcpus[i]));
+		assert_int_equal(irr_count_of(&other.vcpus[i]), 0);
+	}
+	assert_int_equal(other.vcpus[1].run_state, VCPU_STATE_WAIT_SIPI);
+	assert_int_equal(other.vcpus_active, 1);
+	/* ...while inside its own partition messages did arrive, and the
+	 * ones naming nobody there were counted... */
+	uint64_t arrived = 0, dropped = 0;
+	for (unsigned i = 0; i < part.vcpu_count; i++) {
+		vcpu_take_posted(&part.vcpus[i]);
+		arrived += irr_count(i);
+		dropped += part.vcpus[i].apic.ipis_dropped;
+	}
+	assert_true(arrived > 0);
+	assert_true(dropped > 1000);
+	/* ...and at most its own vCPUs were started. */
+	assert_in_range(part.vcpus_active, 1, part.vcpu_count);
+	for (unsigned i = part.vcpu_count; i < PARTITION_MAX_VCPUS; i++)
+		assert_int_equal(part.vcpus[i].run_state, VCPU_STATE_OFF);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -244,6 +305,7 @@ int main(void)
 	    T(test_init_sipi_starts_an_application_processor_once),
 	    T(test_no_start_up_once_the_partition_ended),
 	    T(test_without_a_sink_only_self_arrives),
+	    T(test_random_icr_writes_stay_inside_the_partition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
