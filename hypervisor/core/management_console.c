@@ -16,6 +16,7 @@
 #include "core/linux_partition.h"
 #include "core/management_console.h"
 #include "core/partition.h"
+#include "core/partition_ipi.h"
 #include "core/pcpu.h"
 #include "core/placement.h"
 #include "core/vcpu_run.h"
@@ -165,6 +166,7 @@ static void request(const struct console_command *c, struct partition_slot *s)
 		s->stop_requested = 1;
 	if (c->verb != CONSOLE_STOP)
 		s->start_requested = 1;
+	cpu_kick(s->cpu); /* its CPU may be asleep or in a guest: now, not at its next poll */
 	all_ended_reported = 0;
 	console_printf("solo: [%s] %s requested\n", s->spec.name,
 	               c->verb == CONSOLE_STOP    ? "stop"

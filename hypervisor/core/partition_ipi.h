@@ -30,4 +30,8 @@ bool vcpu_take_posted(struct vcpu *vcpu);
  * that is another CPU (vcpu_kick.c; faked in host tests). */
 void vcpu_kick(const struct vcpu *vcpu);
 
+/* The same for a CPU by index, to look at its run queue (the console's
+ * requests). */
+void cpu_kick(unsigned cpu);
+
 #endif

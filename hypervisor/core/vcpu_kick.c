@@ -8,10 +8,14 @@
 #include "core/pcpu.h"
 #include "core/vcpu.h"
 
-void vcpu_kick(const struct vcpu *vcpu)
+void cpu_kick(unsigned cpu)
 {
-	unsigned cpu = vcpu->pcpu_index;
 	if (cpu >= pcpu_count || cpu == this_cpu()->index)
 		return;
 	lapic_send_fixed(pcpus[cpu].apic_id, LAPIC_KICK_VECTOR);
+}
+
+void vcpu_kick(const struct vcpu *vcpu)
+{
+	cpu_kick(vcpu->pcpu_index);
 }
