@@ -24,6 +24,7 @@
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
+#include "partition_fixture.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vm_instruction_error.h"
 #include "vmx/vmcs_fields.h"
@@ -39,14 +40,7 @@ static struct partition part;
 static int setup(void **state)
 {
 	(void)state;
-	fake_cpu_reset();
-	fake_vmcs_reset();
-	fake_lapic_reset();
-	fake_console_reset();
-	memset(&part, 0, sizeof(part));
-	strcpy(part.name, "test");
-	part.vcpus[0].partition = &part;
-	part.vcpu_count = 1;
+	partition_fixture(&part, "test");
 	uart_init(&part.uart, partition_console_byte, NULL, &part);
 	fake_vmcs_set(GUEST_RIP, START_RIP);
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_FIXED);
@@ -54,7 +48,6 @@ static int setup(void **state)
 	fake_vmcs_set(GUEST_INTERRUPTIBILITY_INFO, 0);
 	fake_vmcs_set(GUEST_ACTIVITY_STATE, 0);
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
-	fake_script_reset();
 	return 0;
 }
 

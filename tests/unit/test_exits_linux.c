@@ -28,6 +28,7 @@
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
+#include "partition_fixture.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_cpu.h"
 
@@ -60,18 +61,10 @@ static struct partition part;
 static int setup(void **state)
 {
 	(void)state;
-	fake_cpu_reset();
-	fake_vmcs_reset();
-	fake_lapic_reset();
-	fake_console_reset();
+	partition_fixture(&part, "linux");
 	exit_msr_forget_notes();
-	memset(&part, 0, sizeof(part));
-	strcpy(part.name, "linux");
-	part.vcpus[0].partition = &part;
-	part.vcpu_count = 1;
 	part.vcpus[0].tsc_hz = TSC_HZ;
 	uart_init(&part.uart, partition_console_byte, NULL, &part);
-	x2apic_init(&part.vcpus[0].apic, 0, 1);
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
 	memset(&vmx_features, 0, sizeof(vmx_features));
 	vmx_caps.cr0_fixed0 = CR0_FIXED0;
@@ -90,7 +83,6 @@ static int setup(void **state)
 	fake_vmcs_set(VM_ENTRY_CONTROLS, ENTRY_BASE);
 	fake_vmcs_set(GUEST_IA32_EFER, 0);
 	fake_vmcs_set(GUEST_IA32_PAT, PAT_DEFAULT);
-	fake_script_reset();
 	return 0;
 }
 

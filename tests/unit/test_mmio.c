@@ -31,6 +31,7 @@
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
+#include "partition_fixture.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_cpu.h"
 
@@ -78,21 +79,15 @@ static const struct rtc_time boot_time = {.seconds = 0x30, .hours = 0x12, .year 
 static int setup(void **state)
 {
 	(void)state;
-	fake_cpu_reset();
-	fake_vmcs_reset();
-	fake_lapic_reset();
-	fake_console_reset();
+	partition_fixture(&part, "linux");
 	ram = aligned_alloc(PAGE_SIZE, RAM_SIZE);
 	assert_non_null(ram);
 	memset(ram, 0xcc, RAM_SIZE); /* int3 everywhere */
-	memset(&part, 0, sizeof(part));
-	strcpy(part.name, "linux");
 	part.ram_hpa = ptr_to_hpa(ram);
 	part.ram_size = RAM_SIZE;
-	part.vcpus[0].partition = &part;
-	part.vcpu_count = 1;
 	part.vcpus[0].tsc_hz = TSC_HZ;
-	x2apic_init(&part.vcpus[0].apic, APIC_ID, 1);
+	/* A non-zero APIC ID, so a test that confuses IDs fails. */
+	part.vcpus[0].apic.id = APIC_ID;
 	partition_devices_set_time(&boot_time);
 	partition_devices_init(&part);
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
@@ -115,7 +110,6 @@ static int setup(void **state)
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
 	fake_vmcs_set(VM_ENTRY_CONTROLS, 0xd1fb);
 	fake_vmcs_set(GUEST_IA32_EFER, 0);
-	fake_script_reset();
 	return 0;
 }
 

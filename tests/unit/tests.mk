@@ -17,7 +17,8 @@ EXIT_PATH_SRCS := hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	hypervisor/core/exit_xsetbv.c hypervisor/core/guest_msr.c hypervisor/core/partition.c \
 	hypervisor/core/partition_console.c hypervisor/core/log_ring.c \
 	hypervisor/core/exit_mmio.c hypervisor/core/insn_decode.c hypervisor/core/guest_memory.c \
-	hypervisor/core/partition_devices.c hypervisor/core/partition_ipi.c tests/fakes/fake_kick.c \
+	hypervisor/core/partition_devices.c hypervisor/core/partition_ipi.c hypervisor/core/partition_vcpus.c \
+	tests/fakes/fake_kick.c \
 	hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c \
 	hypervisor/devices/x2apic.c hypervisor/devices/uart16550.c hypervisor/vmx/msr_bitmap.c \
 	hypervisor/vmx/vmx_caps.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c \
