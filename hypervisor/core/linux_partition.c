@@ -168,11 +168,12 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 	console_printf("[%s] %s: %s\n", p->name, partition_state_name(p->state), p->reason);
 	console_printf("[%s] exits: %s\n", p->name, format_exit_counts(counts, text, sizeof(text)));
 	/* With several vCPUs, halted time is the sum of theirs. */
-	console_printf("[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts, %u MSR "
-	               "accesses refused, %llu IPIs to vCPUs it does not own dropped\n",
-	               p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
-	               (unsigned long long)(tsc_hz ? halted * 1000 / tsc_hz : 0),
-	               (unsigned long long)timer, refused, (unsigned long long)dropped);
+	console_printf(
+	    "[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts, %u MSR "
+	    "accesses refused, %llu IPIs dropped (to no vCPU of its own, or NMI/SMI/ExtINT)\n",
+	    p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
+	    (unsigned long long)(tsc_hz ? halted * 1000 / tsc_hz : 0), (unsigned long long)timer,
+	    refused, (unsigned long long)dropped);
 	console_printf(
 	    "solo: [%s] timeline: started at TSC %llu, first output at TSC %llu, ended at "
 	    "TSC %llu\n",

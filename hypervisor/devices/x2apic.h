@@ -69,7 +69,7 @@ struct x2apic {
 	uint64_t timer_period; /* TSC ticks, periodic mode */
 	uint64_t tsc_per_apic_tick;
 	uint64_t timer_fired;
-	uint64_t ipis_dropped; /* IPIs to APIC IDs other than our own */
+	uint64_t ipis_dropped; /* sent, but reaching no APIC (partition_ipi.c) */
 	/* xAPIC-only state: the ICR's destination half, DFR, and LDR in
 	 * its xAPIC (software-written) form. */
 	uint32_t icr_high;

@@ -903,6 +903,30 @@ static void test_hlt_no_timer_ends(void **state)
 	expect_end(PARTITION_STOPPED, "halted with no timer armed at RIP 0x1000");
 }
 
+static void test_hlt_with_other_vcpus(void **state)
+{
+	(void)state;
+	/* A second vCPU, running on another CPU. */
+	static const unsigned cpus[2] = {0, 1};
+	partition_init_vcpus(&part, 2, cpus);
+	part.vcpus[1].run_state = VCPU_STATE_RUNNABLE;
+	const struct vm_exit hlt = {
+	    .basic_reason = EXIT_REASON_HLT, .instruction_length = 1, .guest_rip = 0x1000};
+	/* No timer armed: vCPU 0 sleeps until an IPI instead of ending. */
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
+	assert_int_equal(exit_hlt(&part.vcpus[0], &hlt), EXIT_ACTION_HALT);
+	assert_int_equal(part.vcpus[0].halt_deadline, 0);
+	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1001);
+	/* Interrupts off: parked while vCPU 1 still runs... */
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_FIXED);
+	assert_int_equal(exit_hlt(&part.vcpus[0], &hlt), EXIT_ACTION_HALT);
+	assert_true(part.vcpus[0].parked);
+	assert_false(part.ended);
+	/* ...and once vCPU 1 parks too, nothing can run again. */
+	assert_int_equal(exit_hlt(&part.vcpus[1], &hlt), EXIT_ACTION_STOP);
+	expect_end(PARTITION_STOPPED, "halted with interrupts off at RIP 0x1000");
+}
+
 static void test_hlt_with_timer_sleeps_in_hlt_state(void **state)
 {
 	(void)state;
@@ -1205,6 +1229,7 @@ int main(void)
 	    T(test_hypercall_bad_arguments),
 	    T(test_hlt_interrupts_off_ends),
 	    T(test_hlt_no_timer_ends),
+	    T(test_hlt_with_other_vcpus),
 	    T(test_hlt_with_timer_sleeps_in_hlt_state),
 	    T(test_sti_hlt_clears_the_interrupt_shadow),
 	    T(test_hlt_with_interrupt_pending_does_not_sleep),
