@@ -27,7 +27,9 @@ struct linux_partition_spec {
 	const char *cmdline;
 	uint64_t memory; /* bytes of guest RAM */
 	unsigned vcpus;
-	unsigned cpus[PARTITION_MAX_VCPUS]; /* the CPU each vCPU is placed on */
+	/* The CPU each vCPU is placed on; cpus[0], where vCPU 0 runs, is the
+	 * partition's home (PLACEMENT_NONE if it has none). */
+	unsigned cpus[PARTITION_MAX_VCPUS];
 };
 
 enum slot_state {
@@ -48,7 +50,6 @@ struct partition_slot {
 	struct partition *partition;
 	enum slot_state state; /* written by the CPU of its vCPU 0 only */
 	uint64_t wake_tsc;
-	unsigned cpu;            /* where its vCPU 0 runs; PLACEMENT_NONE if nowhere */
 	bool stopped_by_console; /* this run's ending: no restart */
 	/* Set by the management console on the boot CPU, acted on (and
 	 * cleared) by the slot's own CPU between slices: only that CPU may

@@ -195,8 +195,9 @@ static void place(struct partition_slot *slot, const unsigned *cpu_of)
 	bool fits = cpu_of[0] != PLACEMENT_NONE;
 	for (unsigned v = 0; v < n && fits; v++)
 		fits = pcpus[cpu_of[v]].run_queue_length < PCPU_MAX_QUEUED;
-	slot->cpu = cpu_of[0];
 	if (!fits) {
+		/* Nowhere to run: the console must not take requests for it. */
+		slot->spec.cpus[0] = PLACEMENT_NONE;
 		slot->state = SLOT_DONE;
 		console_printf("solo: [%s] not started: no CPU left to %s it\n", slot->spec.name,
 		               slot->pinned ? "pin" : "place");

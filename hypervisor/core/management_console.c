@@ -90,8 +90,8 @@ static void list(void)
 		const struct partition_slot *s = &slots[i];
 		const struct partition *p = s->partition;
 		char cpu[8] = "-";
-		if (s->cpu != PLACEMENT_NONE)
-			snprintf(cpu, sizeof(cpu), "%u", s->cpu);
+		if (s->spec.cpus[0] != PLACEMENT_NONE)
+			snprintf(cpu, sizeof(cpu), "%u", s->spec.cpus[0]);
 		uint64_t up = is_running(s) && hz ? (cpu_rdtsc() - p->started_tsc) * 1000 / hz : 0;
 		uint64_t counts[EXIT_REASON_COUNT], exits;
 		partition_exit_totals(p, counts, &exits);
@@ -150,7 +150,7 @@ static void stats(void)
  * comes from there. */
 static void request(const struct console_command *c, struct partition_slot *s)
 {
-	if (s->cpu == PLACEMENT_NONE) {
+	if (s->spec.cpus[0] == PLACEMENT_NONE) {
 		console_printf("solo: [%s] has no CPU to run on\n", s->spec.name);
 		return;
 	}
@@ -166,7 +166,8 @@ static void request(const struct console_command *c, struct partition_slot *s)
 		s->stop_requested = 1;
 	if (c->verb != CONSOLE_STOP)
 		s->start_requested = 1;
-	cpu_kick(s->cpu); /* its CPU may be asleep or in a guest: now, not at its next poll */
+	cpu_kick(
+	    s->spec.cpus[0]); /* its CPU may be asleep or in a guest: now, not at its next poll */
 	all_ended_reported = 0;
 	console_printf("solo: [%s] %s requested\n", s->spec.name,
 	               c->verb == CONSOLE_STOP    ? "stop"

@@ -187,7 +187,6 @@ static void add(unsigned n, const char *name, enum config_restart mode, unsigned
 	s->spec.vcpus = vcpus;
 	s->policy.mode = mode;
 	s->partition = &parts[n];
-	s->cpu = cpu_of[0];
 	for (unsigned v = 0; v < vcpus; v++) {
 		s->spec.cpus[v] = cpu_of[v];
 		struct pcpu *c = &cpus[cpu_of[v]];
