@@ -2,7 +2,9 @@
 # The management console on COM1, in Bochs with COM1 on a TCP socket:
 # console-client.py types help, list, stats, log, bad commands, twenty
 # restarts in a row and a stop of a container that would otherwise run
-# forever, then stats once more, and the answers are checked here.
+# forever, then stats once more, and the answers are checked here. Two
+# CPUs: the restarted container is pinned to the one that does not serve
+# the console, so every request crosses CPUs.
 #   scenario-bochs-console.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -13,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$build/solo" build "$here/console-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
 	{ echo "check: FAIL solo build of console-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
 port=$(bochs_free_port)
-bochs_write_config "$work" "$work/esp.img" 1 "socket:$port"
+bochs_write_config "$work" "$work/esp.img" 2 "socket:$port"
 client=0
 bochs_session "$work" "$port" "$here/console-client.py" 600 || client=$?
 s="$work/serial.txt"
@@ -25,7 +27,7 @@ expect "commands are echoed" "$s" '^solo> list$'
 expect "help lists restart" "$s" '^solo: restart NAME '
 expect "list header" "$s" '^solo: NAME +STATE +CPU +VCPUS +RAM MiB +EXITS +RESTARTS +UPTIME ms$'
 expect "list: hello ended" "$s" '^solo: hello +stopped +0 +1 +32 +[0-9]+ +0 +0$'
-expect "list: ticker running" "$s" '^solo: ticker +(running|halted) +0 +1 +32 +[1-9][0-9]* +0 +[1-9][0-9]*$'
+expect "list: ticker running" "$s" '^solo: ticker +(running|halted) +1 +1 +32 +[1-9][0-9]* +0 +[1-9][0-9]*$'
 expect "stats: free pages" "$s" '^solo: free pages: [0-9]+ \([0-9]+ before any partition\)$'
 expect "stats: solo's memory for the ticker" "$s" "^solo: \\[ticker\\] solo's memory for it: [1-9][0-9]* KiB$"
 expect "stats: exits by reason" "$s" '^solo: exits, all partitions \(current or last run\): [1-9][0-9]*: .*CPUID'
@@ -34,10 +36,10 @@ expect "unknown command refused" "$s" '^solo: error: unknown command \(type help
 expect "missing name refused" "$s" '^solo: error: missing partition name$'
 expect "unknown partition refused" "$s" "^solo: error: no partition named 'nobody'$"
 expect "restart: stopped by the console" "$s" '^\[ticker\] stopped: by the console$'
-expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$' '^solo: \[ticker\] starting on cpu0'
-expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu0' '^\[ticker\] tick$'
+expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$' '^solo: \[ticker\] starting on cpu1'
+expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu1' '^\[ticker\] tick$'
 expect_count "restart: each of 20 runs stopped, then the last" "$s" 21 '^\[ticker\] stopped: by the console$'
-expect_count "restart: started 20 times after the first" "$s" 21 '^solo: \[ticker\] starting on cpu0'
+expect_count "restart: started 20 times after the first" "$s" 21 '^solo: \[ticker\] starting on cpu1'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 # What stats says once the restarted container is stopped: every page
 # back, none lost to the twenty runs.
