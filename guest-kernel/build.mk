@@ -14,7 +14,8 @@ GUEST_TEST_INITRAMFS := $(GUEST_DIR)/test-initramfs.cpio
 GUEST_INIT := $(GUEST_DIR)/solo-init
 GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c
 GUEST_HOSTILE := $(GUEST_DIR)/hostile.bin
-GUEST_HOSTILE_SRCS := guest-kernel/hostile/head.S guest-kernel/hostile/hostile.c
+GUEST_HOSTILE_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/hostile/head.S \
+	guest-kernel/hostile/hostile.c
 
 .PHONY: guest
 guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT) $(GUEST_HOSTILE)
@@ -48,10 +49,12 @@ test: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT)
 # a freestanding 32-bit guest wrapped in a bzImage setup header, linked
 # at its pref_address of 1 MiB. No libc, no libgcc: -nostdlib and
 # -ffreestanding, and nothing that asks the compiler for SSE.
-$(GUEST_HOSTILE): $(GUEST_HOSTILE_SRCS) guest-kernel/hostile/hostile.ld
+$(GUEST_HOSTILE): $(GUEST_HOSTILE_SRCS) guest-kernel/hostile/hostile.ld \
+		$(wildcard guest-kernel/freestanding/*.h)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(HOSTCC) -m32 -march=i686 -O2 -std=gnu11 $(WARNINGS) -ffreestanding -fno-pic \
+		-Iguest-kernel/freestanding \
 		-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
 		-nostdlib -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,guest-kernel/hostile/hostile.ld \
 		-o $(@:.bin=.elf) $(GUEST_HOSTILE_SRCS)

@@ -16,13 +16,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define COM1               0x3f8
+#include "console.h"
+
 #define COM1_PORTS         8
-#define LSR_THRE           0x20
 #define PORT_KBD_COMMAND   0x64
 #define PORT_RESET_CONTROL 0xcf9
-
-#define ZERO_PAGE_CMD_LINE_PTR 0x228
 
 #define VECTOR_UD 6
 #define VECTOR_GP 13
@@ -86,58 +84,7 @@ static struct idt_gate idt[32];
 static volatile unsigned fault_count[32];
 static volatile uint32_t last_fault_eip;
 
-/* ---- port I/O and the console ------------------------------------------ */
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "d"(port));
-	return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "d"(port));
-}
-
-static void putc_serial(char c)
-{
-	while (!(inb(COM1 + 5) & LSR_THRE))
-		;
-	outb(COM1, (uint8_t)c);
-}
-
-static void puts_serial(const char *s)
-{
-	while (*s)
-		putc_serial(*s++);
-}
-
-static void put_hex(uint32_t v)
-{
-	char buf[11];
-	int i = 10;
-	buf[i] = 0;
-	do {
-		buf[--i] = "0123456789abcdef"[v & 0xf];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	puts_serial(buf + i);
-}
-
-static void put_dec(uint32_t v)
-{
-	char buf[11];
-	int i = 10;
-	buf[i] = 0;
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	puts_serial(buf + i);
-}
+/* ---- the console (the rest is in freestanding/console.h) --------------- */
 
 /* Hypercall results are signed: print -38 rather than 0xffffffda. */
 static void put_signed(uint32_t v)
@@ -534,26 +481,10 @@ static void act_hypercall(void)
 	puts_serial("hostile: power-off returned (WRONG)\n");
 }
 
-/* Whether the command line holds word as a whole space-separated word. */
-static bool has_word(const char *s, const char *word)
-{
-	for (const char *start = s; *s; s++) {
-		if (s != start && s[-1] != ' ')
-			continue;
-		unsigned i = 0;
-		while (word[i] && s[i] == word[i])
-			i++;
-		if (!word[i] && (s[i] == 0 || s[i] == ' '))
-			return true;
-	}
-	return false;
-}
-
 void hostile_main(const uint8_t *boot_params)
 {
 	setup_idt();
-	const char *cmdline =
-	    (const char *)*(const uint32_t *)(boot_params + ZERO_PAGE_CMD_LINE_PTR);
+	const char *cmdline = boot_cmdline(boot_params);
 	puts_serial("hostile: started, boot_params at ");
 	put_hex((uint32_t)boot_params);
 	puts_serial(", cmdline \"");
@@ -574,13 +505,13 @@ void hostile_main(const uint8_t *boot_params)
 	put_dec(fault_count[VECTOR_PF]);
 	puts_serial("\n");
 
-	if (has_word(cmdline, "hostile=memory")) {
+	if (cmdline_has(cmdline, "hostile=memory")) {
 		puts_serial("hostile: done with the sweeps, now: memory\n");
 		act_memory();
-	} else if (has_word(cmdline, "hostile=triple")) {
+	} else if (cmdline_has(cmdline, "hostile=triple")) {
 		puts_serial("hostile: done with the sweeps, now: triple\n");
 		act_triple();
-	} else if (has_word(cmdline, "hostile=hypercall")) {
+	} else if (cmdline_has(cmdline, "hostile=hypercall")) {
 		puts_serial("hostile: done with the sweeps, now: hypercall\n");
 		act_hypercall();
 	} else {
