@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/cpu.h"
 #include "devices/x2apic.h"
 #include "mm/page_table.h"
 #include "mm/phys.h"
@@ -60,12 +61,13 @@ struct vcpu {
 	bool context_saved;
 	uint64_t slice_end; /* TSC when its time slice ends; UINT64_MAX: none */
 	uint64_t cr2;
-	uint64_t msrs[5];       /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
-	hpa_t xsave_area;       /* extended registers, 64-byte aligned pages */
-	volatile int run_state; /* enum vcpu_run_state */
-	uint8_t sipi_vector;    /* the start-up IPI's vector: starts at vector << 12 */
-	uint64_t halt_deadline; /* the timer deadline it halted with; 0: none */
-	bool parked;            /* halted with interrupts off: only a reset wakes it */
+	uint64_t msrs[5];        /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
+	struct debug_regs debug; /* DR0-DR3, DR6 (DR7 is in the VMCS) */
+	hpa_t xsave_area;        /* extended registers, 64-byte aligned pages */
+	volatile int run_state;  /* enum vcpu_run_state */
+	uint8_t sipi_vector;     /* the start-up IPI's vector: starts at vector << 12 */
+	uint64_t halt_deadline;  /* the timer deadline it halted with; 0: none */
+	bool parked;             /* halted with interrupts off: only a reset wakes it */
 	/* Interrupts its partition's other vCPUs (or its I/O APIC, from
 	 * another vCPU) sent it, moved into its APIC at entry. */
 	uint32_t posted_irr[8];

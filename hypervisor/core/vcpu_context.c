@@ -3,8 +3,9 @@
  * what it does not (SDM 27.3/28.3 list what VM entry and exit load) solo
  * saves and restores here, because another partition's guest will run on
  * this CPU meanwhile: the extended registers and XCR0 (XSAVE/XRSTOR in
- * fpu_reset.S, the only code allowed to touch them), CR2, and the MSRs
- * passed through to guests (guest_msr.c) that VM exits leave alone.
+ * fpu_reset.S, the only code allowed to touch them), CR2, the debug
+ * registers DR0-DR3 and DR6 (guests use them without a VM exit), and the
+ * MSRs passed through to guests (guest_msr.c) that VM exits leave alone.
  */
 #include "arch/cpu.h"
 #include "arch/fpu.h"
@@ -14,9 +15,10 @@
 #include "mm/phys.h"
 
 #define CPUID1_ECX_XSAVE (1u << 26)
+#define DR6_RESET        0xffff0ff0ULL
 
 static const uint32_t switched_msrs[5] = {MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
-					  MSR_KERNEL_GS_BASE};
+                                          MSR_KERNEL_GS_BASE};
 
 static bool has_xsave(void)
 {
@@ -51,8 +53,10 @@ static void reset_extended_state(struct vcpu *v)
 bool vcpu_context_load(struct vcpu *vcpu)
 {
 	if (!vcpu->context_saved) {
+		static const struct debug_regs reset_debug = {.dr6 = DR6_RESET};
 		reset_extended_state(vcpu);
 		cpu_write_cr2(0);
+		cpu_write_debug_regs(&reset_debug);
 		for (unsigned i = 0; i < 5; i++)
 			cpu_wrmsr(switched_msrs[i], 0);
 	} else {
@@ -61,6 +65,7 @@ bool vcpu_context_load(struct vcpu *vcpu)
 			cpu_xsetbv(0, vcpu->xcr0);
 		fpu_restore_extended_state(hpa_to_ptr(vcpu->xsave_area), xsave ? vcpu->xcr0 : 0);
 		cpu_write_cr2(vcpu->cr2);
+		cpu_write_debug_regs(&vcpu->debug);
 		for (unsigned i = 0; i < 5; i++)
 			cpu_wrmsr(switched_msrs[i], vcpu->msrs[i]);
 	}
@@ -72,6 +77,7 @@ void vcpu_context_save(struct vcpu *vcpu)
 	bool xsave = has_xsave();
 	fpu_save_extended_state(hpa_to_ptr(vcpu->xsave_area), xsave ? vcpu->xcr0 : 0);
 	vcpu->cr2 = cpu_read_cr2();
+	cpu_read_debug_regs(&vcpu->debug);
 	for (unsigned i = 0; i < 5; i++)
 		vcpu->msrs[i] = cpu_rdmsr(switched_msrs[i]);
 	vcpu->context_saved = true;

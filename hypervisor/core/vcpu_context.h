@@ -11,8 +11,8 @@
 uint64_t vcpu_context_xsave_pages(void);
 
 /* Makes this CPU run `vcpu` next: its VMCS current, and the state the
- * VMCS does not hold (extended registers and XCR0, CR2, the syscall MSRs
- * and KERNEL_GS_BASE solo passes through) loaded; a vCPU that never ran
+ * VMCS does not hold (extended registers and XCR0, CR2, DR0-DR3 and DR6,
+ * the syscall MSRs and KERNEL_GS_BASE solo passes through) loaded; a vCPU that never ran
  * starts from the reset state of all of them. False when its VMCS could
  * not be made current (the caller must not enter the guest). */
 bool vcpu_context_load(struct vcpu *vcpu);

@@ -31,13 +31,17 @@ static const struct required_bit required_procbased2[] = {
     {SECONDARY_EXEC_UNRESTRICTED_GUEST, "unrestricted guest"},
 };
 
+/* DR7 and IA32_DEBUGCTL go with the guest through the VMCS: without
+ * these, every VM exit would reset the guest's DR7 to 0x400. */
 static const struct required_bit required_exit[] = {
+    {VM_EXIT_SAVE_DEBUG_CONTROLS, "save debug controls on VM exit"},
     {VM_EXIT_HOST_ADDR_SPACE_SIZE, "64-bit host on VM exit"},
     {VM_EXIT_SAVE_IA32_EFER, "save IA32_EFER on VM exit"},
     {VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER on VM exit"},
 };
 
 static const struct required_bit required_entry[] = {
+    {VM_ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls on VM entry"},
     {VM_ENTRY_LOAD_IA32_EFER, "load IA32_EFER on VM entry"},
 };
 

@@ -63,6 +63,7 @@
 #define SECONDARY_EXEC_XSAVES                   (1u << 20)
 
 /* VM-exit controls (SDM 24.7.1). */
+#define VM_EXIT_SAVE_DEBUG_CONTROLS   (1u << 2)
 #define VM_EXIT_HOST_ADDR_SPACE_SIZE  (1u << 9)
 #define VM_EXIT_ACK_INTR_ON_EXIT      (1u << 15)
 #define VM_EXIT_SAVE_IA32_PAT         (1u << 18)
@@ -72,9 +73,10 @@
 #define VM_EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 
 /* VM-entry controls (SDM 24.8.1). */
-#define VM_ENTRY_IA32E_MODE     (1u << 9)
-#define VM_ENTRY_LOAD_IA32_PAT  (1u << 14)
-#define VM_ENTRY_LOAD_IA32_EFER (1u << 15)
+#define VM_ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
+#define VM_ENTRY_IA32E_MODE          (1u << 9)
+#define VM_ENTRY_LOAD_IA32_PAT       (1u << 14)
+#define VM_ENTRY_LOAD_IA32_EFER      (1u << 15)
 
 /* IA32_VMX_EPT_VPID_CAP bits (SDM Appendix A.10). */
 #define EPT_CAP_WALK_LENGTH_4           (1ULL << 6)

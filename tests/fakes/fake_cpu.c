@@ -176,9 +176,14 @@ void cpu_write_cr2(uint64_t v)
 	fake_cpu.cr2 = v;
 }
 
-uint64_t cpu_read_dr7(void)
+void cpu_read_debug_regs(struct debug_regs *d)
 {
-	return fake_cpu.dr7;
+	*d = fake_cpu.debug;
+}
+
+void cpu_write_debug_regs(const struct debug_regs *d)
+{
+	fake_cpu.debug = *d;
 }
 
 static void log_port(uint16_t port, uint8_t value, bool out)

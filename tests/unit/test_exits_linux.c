@@ -37,7 +37,7 @@
 #define RFLAGS_IF     0x202ULL
 #define TSC_HZ        2000000000ULL
 #define TSC_START     1000000ULL
-#define ENTRY_BASE    0xd1fbu /* VM-entry controls, IA-32e mode (bit 9) clear */
+#define ENTRY_BASE    0xd1ffu /* VM-entry controls, IA-32e mode (bit 9) clear */
 #define IA32E_MODE    (1u << 9)
 #define CR0_SHADOW    0x11ULL /* PE | ET, as the boot protocol enters */
 #define CR0_FIXED0    0x80000021ULL

@@ -108,7 +108,7 @@ static int setup(void **state)
 	fake_vmcs_set(GUEST_INTERRUPTIBILITY_INFO, 0);
 	fake_vmcs_set(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	fake_vmcs_set(CPU_BASED_VM_EXEC_CONTROL, 0);
-	fake_vmcs_set(VM_ENTRY_CONTROLS, 0xd1fb);
+	fake_vmcs_set(VM_ENTRY_CONTROLS, 0xd1ff);
 	fake_vmcs_set(GUEST_IA32_EFER, 0);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * Host tests for vCPU context switches (hypervisor/core/vcpu_context.c):
  * a vCPU's first load starts it from the reset state (extended registers
- * reset with every XCR0 component enabled, then its own XCR0; CR2 and the
- * switched MSRs zero), later loads give back exactly what the last save
+ * reset with every XCR0 component enabled, then its own XCR0; CR2, DR0-DR3
+ * and the switched MSRs zero, DR6 at its reset value), later loads give back exactly what the last save
  * stored, XCR0 before XRSTOR, and the vCPU's VMCS is made current. The
  * extended-register operations are the logging fakes of fake/fpu.h.
  */
@@ -24,6 +24,7 @@
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define XCR0_X87         0x1ULL
 #define XCR0_SSE_AVX     0x7ULL /* x87 | SSE | AVX */
+#define DR6_RESET        0xffff0ff0ULL
 
 static const uint32_t switched[5] = {MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
                                      MSR_KERNEL_GS_BASE};
@@ -41,6 +42,7 @@ static void cpu_model(bool xsave, uint32_t xsave_bytes)
 static void dirty_cpu(void)
 {
 	fake_cpu.cr2 = 0xbad0;
+	fake_cpu.debug = (struct debug_regs){0xbad1, 0xbad2, 0xbad3, 0xbad4, 0xffff4ff1};
 	for (unsigned i = 0; i < 5; i++)
 		fake_msr_set(switched[i], 0xdead0000 + i);
 }
@@ -101,6 +103,11 @@ static void test_first_load_starts_from_reset(void **state)
 	/* ...then the guest's own XCR0. */
 	assert_int_equal(fake_cpu.xcr0, XCR0_X87);
 	assert_int_equal(fake_cpu.cr2, 0);
+	assert_int_equal(fake_cpu.debug.dr0, 0);
+	assert_int_equal(fake_cpu.debug.dr1, 0);
+	assert_int_equal(fake_cpu.debug.dr2, 0);
+	assert_int_equal(fake_cpu.debug.dr3, 0);
+	assert_int_equal(fake_cpu.debug.dr6, DR6_RESET);
 	for (unsigned i = 0; i < 5; i++)
 		assert_int_equal(fake_msr_get(switched[i]), 0);
 	assert_int_equal(fake_vmx.current_vmcs, a.vmcs);
@@ -114,6 +121,7 @@ static void test_later_loads_restore_what_save_stored(void **state)
 	a.xcr0 = XCR0_SSE_AVX;
 	fake_cpu.xcr0 = XCR0_SSE_AVX;
 	fake_cpu.cr2 = 0x7fff1000;
+	fake_cpu.debug = (struct debug_regs){0xa0, 0xa1, 0xa2, 0xa3, 0xffff0ff1};
 	for (unsigned i = 0; i < 5; i++)
 		fake_msr_set(switched[i], 0xa000 + i);
 	fake_fpu_set_saved_word(0xa5a5a5a5);
@@ -124,6 +132,7 @@ static void test_later_loads_restore_what_save_stored(void **state)
 	assert_true(vcpu_context_load(&b));
 	assert_int_equal(fake_cpu.xcr0, XCR0_X87);
 	fake_cpu.cr2 = 0xb000;
+	fake_cpu.debug = (struct debug_regs){0xb0, 0xb1, 0xb2, 0xb3, 0xffff0ff2};
 	for (unsigned i = 0; i < 5; i++)
 		fake_msr_set(switched[i], 0xb000 + i);
 	fake_fpu_set_saved_word(0xb5b5b5b5);
@@ -145,6 +154,9 @@ static void test_later_loads_restore_what_save_stored(void **state)
 	assert_int_equal(log[4].xcr0, XCR0_SSE_AVX);
 	assert_int_equal(fake_cpu.xcr0, XCR0_SSE_AVX);
 	assert_int_equal(fake_cpu.cr2, 0x7fff1000);
+	assert_int_equal(fake_cpu.debug.dr0, 0xa0);
+	assert_int_equal(fake_cpu.debug.dr3, 0xa3);
+	assert_int_equal(fake_cpu.debug.dr6, 0xffff0ff1);
 	for (unsigned i = 0; i < 5; i++)
 		assert_int_equal(fake_msr_get(switched[i]), 0xa000 + i);
 	assert_int_equal(fake_vmx.current_vmcs, a.vmcs);

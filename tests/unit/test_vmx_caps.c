@@ -255,11 +255,14 @@ static void test_skylake_controls_and_features(void **state)
 	assert_int_equal(controls.procbased, 0x960061f2u);
 	/* EPT (1) | VPID (5) | unrestricted guest (7), no must-be-ones */
 	assert_int_equal(controls.procbased2, 0xa2u);
-	/* 0x36dfb | host 64-bit (9) | ack (15) | save/load PAT (18, 19) |
-	 * save/load EFER (20, 21) | save preemption timer (22) = 0x7feffb */
-	assert_int_equal(controls.exit, 0x7feffbu);
-	/* 0x11fb | load PAT (14) | load EFER (15) = 0xd1fb */
-	assert_int_equal(controls.entry, 0xd1fbu);
+	/* 0x36dfb | save debug controls (2) | host 64-bit (9) | ack (15) |
+	 * save/load PAT (18, 19) | save/load EFER (20, 21) | save
+	 * preemption timer (22) = 0x7fefff: the TRUE MSR lets bit 2 be 0,
+	 * which would lose the guest's DR7 at every exit. */
+	assert_int_equal(controls.exit, 0x7fefffu);
+	/* 0x11fb | load debug controls (2) | load PAT (14) | load EFER (15)
+	 * = 0xd1ff */
+	assert_int_equal(controls.entry, 0xd1ffu);
 
 	assert_int_equal(features.vmcs_revision, 0x2b);
 	assert_int_equal(features.vmcs_size, 4096);
@@ -312,9 +315,11 @@ static const struct required_case required_cases[] = {
     {IN_PROC2, SECONDARY_EXEC_ENABLE_EPT, "EPT"},
     {IN_PROC2, SECONDARY_EXEC_ENABLE_VPID, "VPID"},
     {IN_PROC2, SECONDARY_EXEC_UNRESTRICTED_GUEST, "unrestricted guest"},
+    {IN_EXIT, VM_EXIT_SAVE_DEBUG_CONTROLS, "save debug controls on VM exit"},
     {IN_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE, "64-bit host on VM exit"},
     {IN_EXIT, VM_EXIT_SAVE_IA32_EFER, "save IA32_EFER on VM exit"},
     {IN_EXIT, VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER on VM exit"},
+    {IN_ENTRY, VM_ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls on VM entry"},
     {IN_ENTRY, VM_ENTRY_LOAD_IA32_EFER, "load IA32_EFER on VM entry"},
     {IN_EPT, EPT_CAP_WALK_LENGTH_4, "EPT 4-level page walk"},
     {IN_EPT, EPT_CAP_MEMTYPE_WB, "EPT write-back paging structures"},

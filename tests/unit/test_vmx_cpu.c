@@ -250,8 +250,8 @@ static void test_vmcs_setup_controls(void **state)
 	assert_int_equal(fake_vmcs_get(PIN_BASED_VM_EXEC_CONTROL), 0x5f);
 	assert_int_equal(fake_vmcs_get(CPU_BASED_VM_EXEC_CONTROL), 0x960061f2);
 	assert_int_equal(fake_vmcs_get(SECONDARY_VM_EXEC_CONTROL), 0xa2);
-	assert_int_equal(fake_vmcs_get(VM_EXIT_CONTROLS), 0x7feffb);
-	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), 0xd1fb);
+	assert_int_equal(fake_vmcs_get(VM_EXIT_CONTROLS), 0x7fefff); /* with save debug controls */
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS), 0xd1ff);  /* with load debug controls */
 	assert_int_equal(fake_vmcs_get(IO_BITMAP_A), 0x100000);
 	assert_int_equal(fake_vmcs_get(IO_BITMAP_B), 0x101000);
 	assert_int_equal(fake_vmcs_get(MSR_BITMAP), 0x102000);

@@ -30,7 +30,11 @@ uint64_t cpu_read_cr4(void);
 void cpu_write_cr4(uint64_t v);
 uint64_t cpu_read_cr2(void);
 void cpu_write_cr2(uint64_t v);
-uint64_t cpu_read_dr7(void);
+struct debug_regs {
+	uint64_t dr0, dr1, dr2, dr3, dr6;
+};
+void cpu_read_debug_regs(struct debug_regs *d);
+void cpu_write_debug_regs(const struct debug_regs *d);
 
 void cpu_outb(uint16_t port, uint8_t value);
 uint8_t cpu_inb(uint16_t port);

@@ -22,7 +22,8 @@ struct fake_port_access {
 
 /* Registers that are plain values, read and written directly by tests. */
 struct fake_cpu_state {
-	uint64_t cr0, cr2, cr3, cr4, dr7;
+	uint64_t cr0, cr2, cr3, cr4;
+	struct debug_regs debug;
 	uint64_t tsc, tsc_step; /* each rdtsc returns tsc, then adds tsc_step */
 	uint64_t xcr0;          /* XSETBV of any XCR but 0 fails the test */
 	unsigned xsetbv_calls;

@@ -63,11 +63,28 @@ static inline void cpu_write_cr2(uint64_t v)
 	__asm__ volatile("mov %0, %%cr2" ::"r"(v) : "memory");
 }
 
-static inline uint64_t cpu_read_dr7(void)
+/* DR0-DR3 and DR6: the debug registers VM exits and entries leave alone
+ * (DR7 is in the VMCS). */
+struct debug_regs {
+	uint64_t dr0, dr1, dr2, dr3, dr6;
+};
+
+static inline void cpu_read_debug_regs(struct debug_regs *d)
 {
-	uint64_t v;
-	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
-	return v;
+	__asm__ volatile("mov %%db0, %0" : "=r"(d->dr0));
+	__asm__ volatile("mov %%db1, %0" : "=r"(d->dr1));
+	__asm__ volatile("mov %%db2, %0" : "=r"(d->dr2));
+	__asm__ volatile("mov %%db3, %0" : "=r"(d->dr3));
+	__asm__ volatile("mov %%db6, %0" : "=r"(d->dr6));
+}
+
+static inline void cpu_write_debug_regs(const struct debug_regs *d)
+{
+	__asm__ volatile("mov %0, %%db0" ::"r"(d->dr0));
+	__asm__ volatile("mov %0, %%db1" ::"r"(d->dr1));
+	__asm__ volatile("mov %0, %%db2" ::"r"(d->dr2));
+	__asm__ volatile("mov %0, %%db3" ::"r"(d->dr3));
+	__asm__ volatile("mov %0, %%db6" ::"r"(d->dr6));
 }
 
 static inline void cpu_outb(uint16_t port, uint8_t value)
@@ -86,7 +103,7 @@ static inline uint8_t cpu_inb(uint16_t port)
 static inline void cpu_xsetbv(uint32_t index, uint64_t value)
 {
 	__asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
-			 : "memory");
+	                 : "memory");
 }
 
 static inline uint64_t cpu_xgetbv(uint32_t index)
