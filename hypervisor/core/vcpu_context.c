@@ -7,6 +7,8 @@
  * registers DR0-DR3 and DR6 (guests use them without a VM exit), and the
  * MSRs passed through to guests (guest_msr.c) that VM exits leave alone.
  */
+#include <string.h>
+
 #include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "arch/vmx_ops.h"
@@ -72,10 +74,21 @@ bool vcpu_context_load(struct vcpu *vcpu)
 	return vmx_ptrld(vcpu->vmcs) == 0;
 }
 
+/* Where XSAVE keeps the bitmap of the components an area holds. */
+#define XSAVE_XSTATE_BV_OFFSET 512
+
 void vcpu_context_save(struct vcpu *vcpu)
 {
 	bool xsave = has_xsave();
-	fpu_save_extended_state(hpa_to_ptr(vcpu->xsave_area), xsave ? vcpu->xcr0 : 0);
+	uint8_t *area = hpa_to_ptr(vcpu->xsave_area);
+	/* XSAVE updates XSTATE_BV only for the components it saves. Bits
+	 * left from a save under a larger XCR0 would make the next XRSTOR
+	 * fault in solo once the guest has lowered its XCR0 (SDM Vol. 1
+	 * 13.8.1), so the header starts empty: a component not saved now is
+	 * restored in its initial state. */
+	if (xsave)
+		memset(area + XSAVE_XSTATE_BV_OFFSET, 0, sizeof(uint64_t));
+	fpu_save_extended_state(area, xsave ? vcpu->xcr0 : 0);
 	vcpu->cr2 = cpu_read_cr2();
 	cpu_read_debug_regs(&vcpu->debug);
 	for (unsigned i = 0; i < 5; i++)

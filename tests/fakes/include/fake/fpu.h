@@ -26,8 +26,11 @@ struct fake_fpu_call {
 };
 
 void fake_fpu_reset(void);
-/* The first word the next save writes into its area. */
-void fake_fpu_set_saved_word(uint64_t word);
+/* What the guest left in the registers (a guest writing them). */
+void fake_fpu_set_registers(uint64_t word);
+uint64_t fake_fpu_registers(void);
 unsigned fake_fpu_log(const struct fake_fpu_call **log);
+/* Empties the log, keeping the registers: for long runs. */
+void fake_fpu_forget_log(void);
 
 #endif
