@@ -2,9 +2,10 @@
  * CPUID: the guest sees the host CPU minus what solo does not virtualize
  * (VMX, SMX, MONITOR/MWAIT, performance monitoring, machine checks, MTRRs,
  * thermal and debug-store MSRs, TSX, speculation-control MSRs, XSAVES,
- * RDTSCP, INVPCID: each would need MSRs or VM-execution controls solo does
- * not provide, and an advertised feature that faults is worse than a
- * missing one), plus the hypervisor bit, x2APIC with TSC deadline and
+ * RDTSCP, RDPID, INVPCID: each would need MSRs or VM-execution controls
+ * solo does not provide, and an advertised feature that faults is worse
+ * than a missing one), minus XSAVEC (see filter_basic), plus the
+ * hypervisor bit, x2APIC with TSC deadline and
  * ARAT (solo emulates those), the measured TSC frequency in leaves
  * 0x15/0x16 so the guest never calibrates against a timer it lacks, and
  * solo's own leaves at 0x40000000.
@@ -50,11 +51,13 @@
 #define ECX7_OSPKE      (1u << 4)
 #define ECX7_WAITPKG    (1u << 5)
 #define ECX7_LA57       (1u << 16)
+#define ECX7_RDPID      (1u << 22)
 #define ECX7_SGX_LC     (1u << 30)
 #define EDX7_HYBRID     (1u << 15)
 #define EDX7_SPEC_MSRS  (0xfu << 26) /* IBRS/IBPB, STIBP, L1D_FLUSH, ARCH_CAPABILITIES */
 #define EDX7_SSBD       (1u << 31)
 /* Leaf 0xd subleaf 1 */
+#define EAX_XSAVEC (1u << 1)
 #define EAX_XSAVES (1u << 3)
 /* Leaf 0x80000001 */
 #define EDX_RDTSCP (1u << 27)
@@ -89,7 +92,8 @@ static void filter_basic(uint32_t leaf, uint32_t subleaf, const struct cpuid_con
 		if (subleaf == 0) {
 			r->ebx &= ~(EBX7_TSC_ADJUST | EBX7_SGX | EBX7_HLE | EBX7_INVPCID |
 			            EBX7_RTM | EBX7_RDT_M | EBX7_MPX | EBX7_RDT_A | EBX7_PT);
-			r->ecx &= ~(ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG | ECX7_LA57 | ECX7_SGX_LC);
+			r->ecx &= ~(ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG | ECX7_LA57 | ECX7_RDPID |
+			            ECX7_SGX_LC);
 			r->edx &= ~(EDX7_HYBRID | EDX7_SPEC_MSRS | EDX7_SSBD);
 		} else {
 			*r = (struct cpuid_regs){0};
@@ -107,9 +111,16 @@ static void filter_basic(uint32_t leaf, uint32_t subleaf, const struct cpuid_con
 		break;
 	case 0xd:
 		if (subleaf == 1) {
-			r->eax &= ~EAX_XSAVES;
+			/* No compacted format: without XSAVES, Linux would use
+			 * XSAVEC for every task switch, and Bochs 2.7's XSAVEC
+			 * stores AVX and AVX-512 state 160 bytes below where its
+			 * XRSTOR reads it back, so a guest loses those registers
+			 * whenever its own kernel switches tasks (issue 14,
+			 * docs/context-integrity.md). XSAVEOPT with the standard
+			 * format is what the guest uses instead. */
+			r->eax &= ~(EAX_XSAVEC | EAX_XSAVES);
 			/* Some CPUs (Bochs among them) report the standard size
-			 * here; a guest using XSAVEC needs the compacted one. */
+			 * here; the SDM's answer is the compacted one. */
 			if (ctx->xsave_compacted_size)
 				r->ebx = ctx->xsave_compacted_size;
 		}
