@@ -3,8 +3,10 @@
  * and CR4.VMXE: PG because turning paging on with EFER.LME set enters
  * IA-32e mode, which solo must mirror in EFER.LMA and the "IA-32e mode
  * guest" entry control; NE because VMX requires it set while the guest
- * may think otherwise; VMXE because the guest gets no nested VMX. CR3 is
- * not intercepted (EPT makes that unnecessary).
+ * may think otherwise; VMXE because the guest gets no nested VMX; PKE
+ * because protection keys are hidden and their PKRU register is not
+ * switched between partitions. CR3 is not intercepted (EPT makes that
+ * unnecessary).
  */
 #include "core/exit_handlers.h"
 #include "core/guest_msr.h"
@@ -60,7 +62,8 @@ enum exit_action exit_cr_access(struct vcpu *vcpu, const struct vm_exit *exit)
 		return EXIT_ACTION_STOP;
 	}
 	uint64_t value = vcpu_gpr_read(vcpu, CR_GPR(q));
-	/* A CR4 write exits only when it tries to set VMXE: no nested VMX. */
+	/* A CR4 write exits only when it tries to set VMXE or PKE, both
+	 * refused: no nested VMX, no protection keys. */
 	bool ok = CR_NUMBER(q) == 0 && write_cr0(vcpu, value);
 	if (!ok) {
 		vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);

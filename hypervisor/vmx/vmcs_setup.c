@@ -22,6 +22,7 @@
 #define CR0_PG               (1ULL << 31)
 #define CR0_NE               (1ULL << 5)
 #define CR4_VMXE             (1ULL << 13)
+#define CR4_PKE              (1ULL << 22)
 #define AR_UNUSABLE          (1u << 16)
 #define PAT_POWER_ON_DEFAULT 0x0007040600070406ULL
 
@@ -105,11 +106,13 @@ void vmcs_setup_controls(const struct vcpu *vcpu, const struct vmx_bitmaps *bitm
 	vmcs_write64(EPT_POINTER, eptp);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
 	/* solo owns CR0.PG (entering long mode needs its help), CR0.NE (VMX
-	 * keeps it set whatever the guest thinks) and CR4.VMXE (VMX needs it
-	 * set; the guest gets no nested VMX): the guest reads its own values
-	 * from the shadows, which the guest-state set-up fills in. */
+	 * keeps it set whatever the guest thinks), CR4.VMXE (VMX needs it
+	 * set; the guest gets no nested VMX) and CR4.PKE (PKU is hidden: its
+	 * PKRU register is not switched between partitions, so no guest may
+	 * turn it on): the guest reads its own values from the shadows, which
+	 * the guest-state set-up fills in. */
 	vmcs_writel(CR0_GUEST_HOST_MASK, CR0_PG | CR0_NE);
-	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_VMXE);
+	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_VMXE | CR4_PKE);
 	/* The preemption timer is a required control; until the scheduler
 	 * uses it, it only bounds how long a guest runs between exits. */
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0xffffffffu);

@@ -379,15 +379,22 @@ static void test_cr0_invalid_writes_get_gp(void **state)
 static void test_cr4_write_exit_gets_gp(void **state)
 {
 	(void)state;
-	/* Only a write setting CR4.VMXE exits: no nested VMX. */
+	/* Only a write setting CR4.VMXE or CR4.PKE exits: no nested VMX, no
+	 * protection keys (PKRU is not switched between partitions). */
 	struct fake_exit *s = fake_script_step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
 	s->qualification = cr_qualification(4, 0, 1);
 	s->load_rcx = true;
 	s->rcx = 0x2020;
+	s = fake_script_step(EXIT_REASON_CR_ACCESS, 0x1000, 3);
+	s->qualification = cr_qualification(4, 0, 1);
+	s->load_rcx = true;
+	s->rcx = 0x400020;
 	poweroff(0x1000);
 	run();
 	assert_int_equal(injected_at(1), GP_INFO);
 	assert_int_equal(entry(1)->guest_rip, 0x1000);
+	assert_int_equal(injected_at(2), GP_INFO);
+	assert_int_equal(entry(2)->guest_rip, 0x1000);
 }
 
 static void test_cr0_source_register_decoded(void **state)

@@ -261,7 +261,7 @@ static void test_vmcs_setup_controls(void **state)
 	/* solo owns CR0.PG and CR0.NE, CR4.VMXE; the shadows belong to the
 	 * guest-state set-up. */
 	assert_int_equal(fake_vmcs_get(CR0_GUEST_HOST_MASK), 0x80000020);
-	assert_int_equal(fake_vmcs_get(CR4_GUEST_HOST_MASK), 0x2000);
+	assert_int_equal(fake_vmcs_get(CR4_GUEST_HOST_MASK), 0x402000); /* VMXE, PKE */
 	assert_false(fake_vmcs_has(CR0_READ_SHADOW));
 	assert_false(fake_vmcs_has(CR4_READ_SHADOW));
 	assert_int_equal(fake_vmcs_get(VMCS_LINK_POINTER), ~0ULL);
