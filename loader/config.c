@@ -441,9 +441,33 @@ static bool parse_cmdline(struct parser *p, struct span value)
 	return string_value(p, value, "cmdline", CONFIG_CMDLINE_MAX, p->vm->cmdline);
 }
 
+/* `timeslice = 10ms`: a number of us or ms. */
+static bool parse_timeslice(struct parser *p, struct span value)
+{
+	static const char *const hint = " (a number of us or ms, 100us..1000ms)";
+	uint64_t unit = 0;
+	struct span digits = value;
+	if (value.n > 2 && value.p[value.n - 1] == 's') {
+		if (value.p[value.n - 2] == 'u')
+			unit = 1;
+		else if (value.p[value.n - 2] == 'm')
+			unit = 1000;
+	}
+	if (!unit)
+		return line_error(p, "bad timeslice ", value, hint);
+	digits.n -= 2;
+	uint64_t count;
+	if (!parse_uint(digits, CONFIG_TIMESLICE_MAX_US, &count) ||
+	    count * unit < CONFIG_TIMESLICE_MIN_US || count * unit > CONFIG_TIMESLICE_MAX_US)
+		return line_error(p, "bad timeslice ", value, hint);
+	p->out->timeslice_us = (uint32_t)(count * unit);
+	return true;
+}
+
 static const struct key appliance_keys[] = {
     {"name", false, parse_appliance_name},
     {"selftest", false, parse_selftest},
+    {"timeslice", false, parse_timeslice},
 };
 
 static const struct key container_keys[] = {
@@ -643,6 +667,8 @@ static bool check_complete(struct parser *p)
 		err_str(p, "[appliance]: missing 'name'");
 		return false;
 	}
+	if (!out->timeslice_us)
+		out->timeslice_us = CONFIG_TIMESLICE_DEFAULT_US;
 	for (uint32_t i = 0; i < out->container_count; i++) {
 		const struct config_container *c = &out->containers[i];
 		const char *missing = !c->image[0] ? "image" : c->memory == 0 ? "memory" : 0;
@@ -709,7 +735,7 @@ void config_container_vm(const struct config_container *c, struct config_vm *vm)
 }
 
 _Static_assert(sizeof(CONFIG_CONTAINER_INITRD_DIR) - 1 + CONFIG_NAME_MAX + sizeof(".cpio") <=
-		   CONFIG_PATH_MAX + 1,
-	       "a container's initrd path fits a [vm] path");
+                   CONFIG_PATH_MAX + 1,
+               "a container's initrd path fits a [vm] path");
 _Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) <= CONFIG_CMDLINE_MAX + 1,
-	       "the container command line fits");
+               "the container command line fits");

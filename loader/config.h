@@ -10,6 +10,9 @@
  *   [appliance]
  *   name = edge-demo                      required, [a-z0-9][a-z0-9_-]{0,30}
  *   selftest = probe stray bad-entry      optional, any of the three
+ *   timeslice = 10ms                      how long a vCPU runs before another
+ *                                         on its CPU gets a turn: us or ms,
+ *                                         100us..1000ms, default 10ms
  *
  *   [container web]                       same charset as name, up to 64
  *   image = oci:images/web:latest         required, up to 255 characters
@@ -50,11 +53,14 @@
 #define CONFIG_MAX_VMS        16
 /* Characters, not counting the line break: room for "cmdline = " or
  * "command = " with a value of the longest length allowed. */
-#define CONFIG_LINE_MAX            2048
-#define CONFIG_MAX_VCPUS           64
-#define CONFIG_MEMORY_MIN          (1ULL << 20)
-#define CONFIG_MEMORY_MAX          (64ULL << 30)
-#define CONFIG_RESTART_MAX_RETRIES 1000
+#define CONFIG_LINE_MAX             2048
+#define CONFIG_MAX_VCPUS            64
+#define CONFIG_MEMORY_MIN           (1ULL << 20)
+#define CONFIG_MEMORY_MAX           (64ULL << 30)
+#define CONFIG_RESTART_MAX_RETRIES  1000
+#define CONFIG_TIMESLICE_MIN_US     100
+#define CONFIG_TIMESLICE_MAX_US     1000000
+#define CONFIG_TIMESLICE_DEFAULT_US 10000
 
 /* The self-test VMs the hypervisor can run, as bits of `selftest`. */
 #define CONFIG_SELFTEST_PROBE     (1u << 0)
@@ -100,7 +106,8 @@ struct config_vm {
 
 struct appliance_config {
 	char name[CONFIG_NAME_MAX + 1];
-	uint32_t selftest; /* CONFIG_SELFTEST_* bits */
+	uint32_t selftest;     /* CONFIG_SELFTEST_* bits */
+	uint32_t timeslice_us; /* CONFIG_TIMESLICE_DEFAULT_US when not given */
 	uint32_t container_count;
 	struct config_container containers[CONFIG_MAX_CONTAINERS];
 	uint32_t vm_count;
@@ -120,9 +127,9 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 /* Where `solo build` puts a container's pieces on the ESP, and how its
  * partition boots: the shared guest kernel, the container's own
  * initramfs, and the guest init (guest-kernel/init) as PID 1. */
-#define CONFIG_CONTAINER_KERNEL "\\solo\\bzImage"
+#define CONFIG_CONTAINER_KERNEL     "\\solo\\bzImage"
 #define CONFIG_CONTAINER_INITRD_DIR "\\solo\\containers\\"
-#define CONFIG_CONTAINER_CMDLINE "console=ttyS0,115200 quiet rdinit=/.solo/init"
+#define CONFIG_CONTAINER_CMDLINE    "console=ttyS0,115200 quiet rdinit=/.solo/init"
 
 /* The [vm] a container boots as: kernel CONFIG_CONTAINER_KERNEL, initrd
  * CONFIG_CONTAINER_INITRD_DIR "NAME.cpio", CONFIG_CONTAINER_CMDLINE, and

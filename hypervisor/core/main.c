@@ -20,6 +20,7 @@
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/placement.h"
+#include "core/scheduler.h"
 #include "core/smp.h"
 #include "lib/console.h"
 #include "mm/host_paging.h"
@@ -104,6 +105,9 @@ static void read_config(const struct handoff *h)
 		stop("appliance config", err);
 	console_printf("solo: appliance '%s': %u container%s\n", config.name,
 	               config.container_count, config.container_count == 1 ? "" : "s");
+	scheduler_set_timeslice(config.timeslice_us);
+	if (config.timeslice_us != CONFIG_TIMESLICE_DEFAULT_US)
+		console_printf("solo: time slices of %u us\n", config.timeslice_us);
 }
 
 static struct vmx_bitmaps allocate_bitmaps(void)

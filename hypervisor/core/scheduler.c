@@ -29,6 +29,13 @@
 
 #define MISC_ACTIVITY_HLT (1ULL << 6)
 
+static uint32_t slice_us = SCHED_SLICE_US;
+
+void scheduler_set_timeslice(uint32_t microseconds)
+{
+	slice_us = microseconds;
+}
+
 static struct vcpu *entry_vcpu(const struct run_entry *e)
 {
 	return &e->slot->partition->vcpus[e->vcpu];
@@ -327,7 +334,7 @@ static bool start(struct pcpu *cpu, struct run_entry *e, const struct vmx_bitmap
 
 void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
-	uint64_t slice = tsc_hz / 1000000 * SCHED_SLICE_US;
+	uint64_t slice = tsc_hz / 1000000 * slice_us;
 	/* The console's CPU looks at the serial port every slice; the others
 	 * only need to see its requests. */
 	uint64_t poll = cpu->between_slices ? slice : tsc_hz / 1000000 * SCHED_REQUEST_POLL_US;

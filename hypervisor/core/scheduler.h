@@ -14,11 +14,15 @@
 struct pcpu;
 struct vmx_bitmaps;
 
-/* How long a vCPU runs before another on the same CPU gets a turn. */
+/* How long a vCPU runs before another on the same CPU gets a turn,
+ * unless the appliance's `timeslice` says otherwise. */
 #define SCHED_SLICE_US 10000
 /* How soon a CPU notices a stop or start asked by the console; also the
  * slice of a vCPU alone on its CPU. */
 #define SCHED_REQUEST_POLL_US 100000
+
+/* Sets the time slice for every CPU; called once, before any runs. */
+void scheduler_set_timeslice(uint32_t microseconds);
 
 /* Runs the vCPUs in this CPU's run queue, and never returns: when none
  * has anything to do it marks the queue done and keeps waiting for a

@@ -323,6 +323,32 @@ static void test_selftest_values(void **state)
 	             "line 3: selftest 'stray' listed twice");
 }
 
+static void test_timeslice(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n");
+	assert_int_equal(cfg.timeslice_us, CONFIG_TIMESLICE_DEFAULT_US);
+	expect_ok("[appliance]\nname=a\ntimeslice = 500us\n");
+	assert_int_equal(cfg.timeslice_us, 500);
+	expect_ok("[appliance]\nname=a\ntimeslice = 2ms\n");
+	assert_int_equal(cfg.timeslice_us, 2000);
+	expect_ok("[appliance]\nname=a\ntimeslice = 100us\n");
+	assert_int_equal(cfg.timeslice_us, 100);
+	expect_ok("[appliance]\nname=a\ntimeslice = 1000ms\n");
+	assert_int_equal(cfg.timeslice_us, 1000000);
+	static const char *const bad[] = {
+	    "99us", "1001ms", "0ms",  "10",    "10s",
+	    "ms",   "1.5ms",  "-1ms", "10 ms", "99999999999999999999ms"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[128], message[128];
+		snprintf(text, sizeof(text), "[appliance]\nname=a\ntimeslice = %s\n", bad[i]);
+		snprintf(message, sizeof(message),
+		         "line 3: bad timeslice '%s' (a number of us or ms, 100us..1000ms)",
+		         bad[i]);
+		expect_error(text, message);
+	}
+}
+
 static void test_missing_required(void **state)
 {
 	(void)state;
@@ -506,7 +532,7 @@ static void test_container_as_vm(void **state)
 {
 	(void)state;
 	expect_ok("[appliance]\nname = a\n"
-		  "[container web-1]\nimage = oci:x\nmemory = 48M\nvcpus = 2\n");
+	          "[container web-1]\nimage = oci:x\nmemory = 48M\nvcpus = 2\n");
 	struct config_vm vm;
 	memset(&vm, 0x5a, sizeof(vm));
 	config_container_vm(&cfg.containers[0], &vm);
@@ -518,7 +544,7 @@ static void test_container_as_vm(void **state)
 	assert_int_equal(vm.vcpus, 2);
 	/* The longest name still fits the path. */
 	expect_ok("[appliance]\nname = a\n"
-		  "[container abcdefghijklmnopqrstuvwxyz01234]\nimage = oci:x\nmemory = 1M\n");
+	          "[container abcdefghijklmnopqrstuvwxyz01234]\nimage = oci:x\nmemory = 1M\n");
 	config_container_vm(&cfg.containers[0], &vm);
 	assert_string_equal(vm.initrd, "\\solo\\containers\\abcdefghijklmnopqrstuvwxyz01234.cpio");
 }
@@ -528,6 +554,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_config),
 	    cmocka_unit_test(test_selftest_file_and_crlf),
+	    cmocka_unit_test(test_timeslice),
 	    cmocka_unit_test(test_memory_sizes),
 	    cmocka_unit_test(test_vcpus_cpus_restart),
 	    cmocka_unit_test(test_env),

@@ -51,6 +51,7 @@ static struct pcpu cpus[2];
 static enum act script[2][PARTITION_MAX_VCPUS][SCRIPT_MAX]; /* RUN when exhausted */
 static unsigned script_pos[2][PARTITION_MAX_VCPUS];
 static char ran[512];
+static uint64_t last_slice; /* ticks from the start of the last slice to its end */
 static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
 
 static enum vcpu_stop act_out(struct vcpu *v, enum act a)
@@ -82,8 +83,8 @@ static enum vcpu_stop act_out(struct vcpu *v, enum act a)
 
 enum vcpu_stop vcpu_run_slice(struct vcpu *v, uint64_t slice_end, bool alone)
 {
-	(void)slice_end;
 	assert_false(alone);
+	last_slice = slice_end - fake_cpu.tsc;
 	unsigned p = (unsigned)(v->partition - parts), i = v->index;
 	size_t used = strlen(ran);
 	snprintf(ran + used, sizeof(ran) - used, "%s%u ", v->partition->name, i);
@@ -223,6 +224,21 @@ static void test_round_robin_between_partitions(void **state)
 	assert_int_equal(starts, 2);
 	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
 	assert_false(cpus[0].run_queue_done);
+}
+
+static void test_the_appliance_timeslice_sets_the_slice(void **state)
+{
+	(void)state;
+	add(0, "a", CONFIG_RESTART_NO, 1, ON_CPU0);
+	add(1, "b", CONFIG_RESTART_NO, 1, ON_CPU0);
+	step(0);
+	/* A few ticks pass between reading the TSC and the fake's. */
+	assert_in_range(last_slice, SCHED_SLICE_US * (MS / 1000) - 10,
+	                SCHED_SLICE_US * (MS / 1000));
+	scheduler_set_timeslice(500);
+	step(0);
+	assert_in_range(last_slice, 500 * (MS / 1000) - 10, 500 * (MS / 1000));
+	scheduler_set_timeslice(SCHED_SLICE_US);
 }
 
 static void test_halted_vcpu_waits_for_its_deadline(void **state)
@@ -419,6 +435,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_round_robin_between_partitions),
+	    T(test_the_appliance_timeslice_sets_the_slice),
 	    T(test_halted_vcpu_waits_for_its_deadline),
 	    T(test_idle_cpu_sleeps_in_the_halted_vcpu),
 	    T(test_idle_cpu_sleeps_itself_with_a_deadline_timer),
