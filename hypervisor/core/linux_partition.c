@@ -154,7 +154,7 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 {
 	partition_console_flush(p);
 	uint64_t ran = cpu_rdtsc() - p->started_tsc;
-	uint64_t counts[EXIT_REASON_COUNT], total, halted = 0, timer = 0, dropped = 0;
+	uint64_t counts[EXIT_REASON_COUNT], total, halted = 0, timer = 0, dropped = 0, switches = 0;
 	unsigned refused = 0;
 	for (unsigned i = 0; i < p->vcpu_count; i++) {
 		const struct vcpu *v = &p->vcpus[i];
@@ -162,6 +162,7 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 		timer += v->apic.timer_fired;
 		dropped += v->apic.ipis_dropped;
 		refused += v->msr_refusals;
+		switches += v->switches_in;
 	}
 	partition_exit_totals(p, counts, &total);
 	char text[400];
@@ -169,11 +170,12 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 	console_printf("[%s] exits: %s\n", p->name, format_exit_counts(counts, text, sizeof(text)));
 	/* With several vCPUs, halted time is the sum of theirs. */
 	console_printf(
-	    "[%s] ran %llu ms, %llu ms of it halted; %llu timer interrupts, %u MSR "
-	    "accesses refused, %llu IPIs dropped (to no vCPU of its own, or NMI/SMI/ExtINT)\n",
+	    "[%s] ran %llu ms, %llu ms of it halted, switched in %llu times; %llu timer "
+	    "interrupts, %u MSR accesses refused, %llu IPIs dropped (to no vCPU of its own, or "
+	    "NMI/SMI/ExtINT)\n",
 	    p->name, (unsigned long long)(tsc_hz ? ran * 1000 / tsc_hz : 0),
-	    (unsigned long long)(tsc_hz ? halted * 1000 / tsc_hz : 0), (unsigned long long)timer,
-	    refused, (unsigned long long)dropped);
+	    (unsigned long long)(tsc_hz ? halted * 1000 / tsc_hz : 0), (unsigned long long)switches,
+	    (unsigned long long)timer, refused, (unsigned long long)dropped);
 	console_printf(
 	    "solo: [%s] timeline: started at TSC %llu, first output at TSC %llu, ended at "
 	    "TSC %llu\n",

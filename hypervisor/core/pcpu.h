@@ -10,6 +10,8 @@
 #include "mm/phys.h"
 #include "public/handoff.h"
 
+struct vcpu;
+
 #define PCPU_STACK_SIZE     (32 * 1024)
 #define PCPU_IST_STACK_SIZE (8 * 1024)
 
@@ -59,6 +61,8 @@ struct pcpu {
 	} run_queue[PCPU_MAX_QUEUED];
 	unsigned run_queue_length;
 	unsigned next_entry; /* where the round robin looks first */
+	/* The vCPU whose state the CPU holds, for counting switches. */
+	const struct vcpu *last_loaded;
 	volatile int run_queue_ready;
 	/* None of its vCPUs has anything to do, for now: the scheduler
 	 * keeps waiting for a start-up IPI or the console. */

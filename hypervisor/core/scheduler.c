@@ -279,6 +279,17 @@ static void after_run(struct vcpu *v, enum vcpu_stop stop)
 	}
 }
 
+/* Makes v the CPU's vCPU (vcpu_context_load), counting a switch when
+ * another vCPU had the CPU since v last ran here. */
+static bool load(struct pcpu *cpu, struct vcpu *v)
+{
+	if (cpu->last_loaded != v) {
+		v->switches_in++;
+		cpu->last_loaded = v;
+	}
+	return vcpu_context_load(v);
+}
+
 /* Nothing on this CPU wants to run: it sleeps until the first wake-up
  * or a kick. solo sleeps itself where its CPU has a TSC-deadline timer,
  * so an idle partition costs no VM exits at all; otherwise one halted
@@ -294,7 +305,7 @@ static void idle(struct pcpu *cpu, uint64_t poll)
 		return;
 	struct vcpu *v = earliest_halted(cpu);
 	if (v && (vmx_caps.misc & MISC_ACTIVITY_HLT)) {
-		if (vcpu_context_load(v)) {
+		if (load(cpu, v)) {
 			vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
 			enum vcpu_stop stop = vcpu_run_slice(v, until, false);
 			bool still_halted = vmcs_read32(GUEST_ACTIVITY_STATE) == ACTIVITY_HLT;
@@ -361,7 +372,7 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	cpu->next_entry = (unsigned)chosen + 1;
 	if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
 		return;
-	if (!vcpu_context_load(v)) {
+	if (!load(cpu, v)) {
 		partition_end(v->partition, PARTITION_CRASHED, "VMPTRLD of its VMCS failed");
 		after_run(v, VCPU_ENDED);
 		return;

@@ -59,7 +59,8 @@ struct vcpu {
 	/* What the CPU holds for the guest outside the VMCS, kept here while
 	 * another vCPU uses the CPU (vcpu_context.c). */
 	bool context_saved;
-	uint64_t slice_end; /* TSC when its time slice ends; UINT64_MAX: none */
+	uint64_t switches_in; /* loads after another vCPU had its CPU */
+	uint64_t slice_end;   /* TSC when its time slice ends; UINT64_MAX: none */
 	uint64_t cr2;
 	uint64_t msrs[5];        /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
 	struct debug_regs debug; /* DR0-DR3, DR6 (DR7 is in the VMCS) */

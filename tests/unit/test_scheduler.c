@@ -221,6 +221,9 @@ static void test_round_robin_between_partitions(void **state)
 	add(1, "b", CONFIG_RESTART_NO, 1, ON_CPU0);
 	steps(0, 5);
 	assert_string_equal(ran, "a0 b0 a0 b0 a0 ");
+	/* Each turn is a switch: the other vCPU had the CPU in between. */
+	assert_int_equal(parts[0].vcpus[0].switches_in, 3);
+	assert_int_equal(parts[1].vcpus[0].switches_in, 2);
 	assert_int_equal(starts, 2);
 	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
 	assert_false(cpus[0].run_queue_done);
@@ -249,6 +252,8 @@ static void test_halted_vcpu_waits_for_its_deadline(void **state)
 	script[0][0][0] = HALT; /* 5 ms */
 	steps(0, 4);
 	assert_string_equal(ran, "a0 b0 b0 b0 ");
+	/* b keeps the CPU while a sleeps: one switch, not three. */
+	assert_int_equal(parts[1].vcpus[0].switches_in, 1);
 	fake_cpu.tsc += 5 * MS;
 	steps(0, 2);
 	assert_string_equal(ran, "a0 b0 b0 b0 a0 b0 ");
