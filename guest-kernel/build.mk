@@ -16,9 +16,15 @@ GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c
 GUEST_HOSTILE := $(GUEST_DIR)/hostile.bin
 GUEST_HOSTILE_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/hostile/head.S \
 	guest-kernel/hostile/hostile.c
+GUEST_CTXCHECK := $(GUEST_DIR)/ctxcheck.bin
+GUEST_CTXCHECK_USER := $(GUEST_DIR)/ctxcheck-user
+GUEST_CTXCHECK_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/ctxcheck/head.S \
+	guest-kernel/ctxcheck/spin.S guest-kernel/ctxcheck/ctxcheck.c guest-kernel/ctxcheck/xstate.c \
+	guest-kernel/ctxcheck/gprs.c
 
 .PHONY: guest
-guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT) $(GUEST_HOSTILE)
+guest: $(GUEST_KERNEL) $(GUEST_TEST_INITRAMFS) $(GUEST_INIT) $(GUEST_HOSTILE) $(GUEST_CTXCHECK) \
+	$(GUEST_CTXCHECK_USER)
 
 # deps is order-only: it installs the kernel source and tools, and must
 # not make the kernel look out of date. The tarball is a prerequisite
@@ -59,6 +65,31 @@ $(GUEST_HOSTILE): $(GUEST_HOSTILE_SRCS) guest-kernel/hostile/hostile.ld \
 		-nostdlib -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,guest-kernel/hostile/hostile.ld \
 		-o $(@:.bin=.elf) $(GUEST_HOSTILE_SRCS)
 	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+
+# The context-check guest (guest-kernel/ctxcheck/): a freestanding 64-bit
+# guest, built the same way; its C code may not use SSE or x87, as it
+# keeps its own values in those registers while it is preempted.
+$(GUEST_CTXCHECK): $(GUEST_CTXCHECK_SRCS) guest-kernel/ctxcheck/ctxcheck.ld \
+		$(wildcard guest-kernel/ctxcheck/*.h) $(wildcard guest-kernel/freestanding/*.h) \
+		guest-kernel/include/solo_hypercall.h
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(HOSTCC) -m64 -O2 -std=gnu11 $(WARNINGS) -ffreestanding -fno-pic -mno-red-zone \
+		-Iguest-kernel/freestanding -Iguest-kernel/include \
+		-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
+		-nostdlib -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-Wl,-T,guest-kernel/ctxcheck/ctxcheck.ld -o $(@:.bin=.elf) $(GUEST_CTXCHECK_SRCS)
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+
+# The same checks as a static Linux program, for a container
+# (tests/emu/make-ctxcheck-image.sh makes an image of it).
+CTXCHECK_USER_SRCS := guest-kernel/ctxcheck/user.c guest-kernel/ctxcheck/xstate.c \
+	guest-kernel/ctxcheck/gprs.c guest-kernel/ctxcheck/spin.S
+$(GUEST_CTXCHECK_USER): $(CTXCHECK_USER_SRCS) $(wildcard guest-kernel/ctxcheck/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(HOSTCC) -static -O2 -s -std=gnu11 $(WARNINGS) -mgeneral-regs-only \
+		-Iguest-kernel/ctxcheck -o $@ $(CTXCHECK_USER_SRCS)
 
 # The ESP image carries it as \solo\hostile.bin (the Makefile's --file).
 $(BUILD)/esp.img: $(GUEST_HOSTILE)

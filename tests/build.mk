@@ -24,7 +24,13 @@ include tests/unit/tests.mk
 
 unit-tests: $(UNIT_TESTS)
 
-test: deps all unit-tests
+# Images only the tests use (tests/emu/make-ctxcheck-image.sh).
+TEST_IMAGES := $(BUILD)/test-images
+$(TEST_IMAGES)/.stamp: tests/emu/make-ctxcheck-image.sh $(GUEST_CTXCHECK_USER) $(wildcard /bin/busybox)
+	@echo "  IMAGES  $(@D)"
+	$(Q)tests/emu/make-ctxcheck-image.sh $(@D) $(GUEST_CTXCHECK_USER) >/dev/null && touch $@
+
+test: deps all unit-tests $(GUEST_CTXCHECK) $(TEST_IMAGES)/.stamp
 	$(Q)tests/run.sh $(BUILD) $(UNIT_TESTS)
 
 # `make bench`: figures, not pass/fail (tests/bench/), one Bochs at a time.

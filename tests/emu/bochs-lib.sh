@@ -79,15 +79,18 @@ bochs_boot() {
 	return $seen
 }
 
-# bochs_run_appliance BUILD_DIR WORK_DIR CONF CPUS
-# Builds CONF's ESP with `solo build` into WORK_DIR and boots it on CPUS
-# emulated CPUs until every partition has ended (or solo stopped). Exits
-# the scenario with a FAIL check line when the build fails.
+# bochs_run_appliance BUILD_DIR WORK_DIR CONF CPUS [SOLO_BUILD_ARG...]
+# Builds CONF's ESP with `solo build` (and any further arguments, such as
+# --file) into WORK_DIR and boots it on CPUS emulated CPUs until every
+# partition has ended (or solo stopped). Exits the scenario with a FAIL
+# check line when the build fails.
 bochs_run_appliance() {
-	"$1/solo" build "$3" -o "$2/esp.img" >"$2/build.log" 2>&1 ||
-		{ echo "check: FAIL solo build of $(basename "$3") ($(tail -1 "$2/build.log"))"; exit 1; }
-	bochs_write_config "$2" "$2/esp.img" "$4"
-	bochs_boot "$2" 900 '^solo: all partitions have ended|^solo: stopped|exception'
+	_ra_build=$1 _ra_work=$2 _ra_conf=$3 _ra_cpus=$4
+	shift 4
+	"$_ra_build/solo" build "$_ra_conf" -o "$_ra_work/esp.img" "$@" >"$_ra_work/build.log" 2>&1 ||
+		{ echo "check: FAIL solo build of $(basename "$_ra_conf") ($(tail -1 "$_ra_work/build.log"))"; exit 1; }
+	bochs_write_config "$_ra_work" "$_ra_work/esp.img" "$_ra_cpus"
+	bochs_boot "$_ra_work" 900 '^solo: all partitions have ended|^solo: stopped|exception'
 }
 
 # bochs_free_port: a TCP port free on localhost now, for a socket console
