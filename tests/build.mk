@@ -39,3 +39,19 @@ bench: deps all
 	$(Q)tests/bench/bench-linux.sh $(BUILD)
 	$(Q)tests/bench/bench-idle.sh $(BUILD)
 	$(Q)tests/bench/bench-capacity.sh $(BUILD)
+
+# `make soak`: issue 14's three-container appliance booted 20 times in
+# Bochs with two CPUs (tests/soak/soak.sh; SOAK_RUNS=N for another count).
+SOAK := $(BUILD)/soak
+.PHONY: soak
+$(SOAK)/sieve: tests/soak/sieve.c | deps
+	@mkdir -p $(@D)
+	@echo "  MUSLCC  $@"
+	$(Q)musl-gcc -static -O2 -o $@ $<
+$(SOAK)/.stamp: tests/soak/make-soak-image.sh $(SOAK)/sieve $(wildcard /bin/busybox)
+	@echo "  IMAGES  $(@D)"
+	$(Q)tests/soak/make-soak-image.sh $(@D) $(SOAK)/sieve >/dev/null && touch $@
+soak: all
+	$(Q)tests/deps.sh musl-tools
+	$(Q)$(MAKE) --no-print-directory $(SOAK)/.stamp
+	$(Q)tests/soak/soak.sh $(BUILD) $(or $(SOAK_RUNS),20)
