@@ -41,10 +41,24 @@ CONF
 
 # bochs_start DIR: starts Bochs on DIR/bochsrc.txt in the background, its
 # PID in bochs_pid. bochs_stop DIR kills it and clears its image locks.
+# Bochs' display server takes a port from 5900-5949 first thing, and once
+# in a while (seen in a soak of 20 boots) finds none and exits at once:
+# such a start is tried again, up to three times.
 bochs_start() {
-	rm -f "$1"/*.lock
-	(cd "$1" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$1/bochs.out" 2>&1) &
-	bochs_pid=$!
+	for _bst_try in 1 2 3; do
+		rm -f "$1"/*.lock
+		(cd "$1" && exec bochs -q -f bochsrc.txt -rc cont.rc </dev/null >"$1/bochs.out" 2>&1) &
+		bochs_pid=$!
+		_bst_wait=0
+		while [ "$_bst_wait" -lt 10 ] && kill -0 "$bochs_pid" 2>/dev/null; do
+			sleep 0.1
+			_bst_wait=$((_bst_wait + 1))
+		done
+		kill -0 "$bochs_pid" 2>/dev/null && return
+		grep -q 'RFB could not bind' "$1/bochs.log" 2>/dev/null || return
+		wait "$bochs_pid" 2>/dev/null
+		sleep 1
+	done
 }
 
 bochs_stop() {
