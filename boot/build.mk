@@ -21,7 +21,7 @@ EFI_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-Iboot -Iloader -Ihypervisor/arch/x86/include -Ihypervisor/include -Ihypervisor -MMD -MP
 
 BOOT_SRCS := $(wildcard boot/*.c)
-BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c loader/linux_boot.c loader/mptable.c \
+BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c $(LOADER_LINUX_SRCS) \
 	hypervisor/vmx/vmx_caps.c hypervisor/mm/page_table.c hypervisor/mm/host_paging.c
 BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(BOOT_SRCS:.c=.o) $(BOOT_SHARED_SRCS:.c=.o)))
 

@@ -5,7 +5,7 @@
 # these sources with their own flags.
 LOADER_ELF_SRCS := loader/elf_image.c
 LOADER_CONFIG_SRCS := loader/config.c
-LOADER_LINUX_SRCS := loader/linux_boot.c loader/mptable.c
+LOADER_LINUX_SRCS := loader/linux_boot.c loader/mptable.c loader/acpi_tables.c loader/aml.c
 # The host side of `solo build` (image -> initramfs). Host only: these
 # link libarchive, jansson and libcrypto, so the boot stage and the
 # hypervisor never compile them.

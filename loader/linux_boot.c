@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "acpi_tables.h"
+#include "le_bytes.h"
 #include "mptable.h"
 
 /* Setup header fields: file offset = zero-page offset (boot.rst). */
@@ -43,6 +45,7 @@
 #define HDR_END_MAX 0x281
 
 /* Zero-page fields outside the setup header (zero-page.rst). */
+#define ZP_ACPI_RSDP_ADDR    0x070
 #define ZP_EXT_RAMDISK_IMAGE 0x0c0
 #define ZP_EXT_RAMDISK_SIZE  0x0c4
 #define ZP_EXT_CMD_LINE_PTR  0x0c8
@@ -128,22 +131,6 @@ static bool fail(char *err, size_t errlen, const char *phrase)
 {
 	msg_start(err, errlen, phrase);
 	return false;
-}
-
-/* ---- little-endian access ----------------------------------------------- */
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* ---- bzImage ------------------------------------------------------------ */
@@ -360,6 +347,7 @@ bool linux_boot_plan(uint64_t ram_size, const struct bzimage_info *bi, uint64_t 
 	    .boot_params_gpa = LINUX_BOOT_ZERO_PAGE_GPA,
 	    .cmdline_gpa = LINUX_BOOT_CMDLINE_GPA,
 	    .mptable_gpa = MPTABLE_DEFAULT_GPA,
+	    .acpi_gpa = ACPI_TABLES_DEFAULT_GPA,
 	    .kernel_gpa = load,
 	    .kernel_end = kernel_end,
 	    .initrd_gpa = initrd_gpa,
@@ -395,6 +383,10 @@ static void write_zero_page(uint8_t *zp, const uint8_t *image, const struct bzim
 	put_le(zp + ZP_EXT_RAMDISK_IMAGE, l->initrd_gpa >> 32, 4);
 	put_le(zp + HDR_RAMDISK_SIZE, l->initrd_size, 4);
 	put_le(zp + ZP_EXT_RAMDISK_SIZE, l->initrd_size >> 32, 4);
+	/* Where the RSDP is, so the kernel need not scan for it (boot
+	 * protocol 2.14's field; older kernels scan the BIOS area, where it
+	 * also is). */
+	put_le(zp + ZP_ACPI_RSDP_ADDR, l->acpi_gpa, 8);
 
 	struct linux_e820_entry map[3];
 	unsigned n = linux_boot_e820(ram_size, map, 3);
@@ -424,10 +416,13 @@ bool linux_boot_prepare(uint8_t *ram, uint64_t ram_size, const void *image, size
 	size_t cmdline_len = cmdline_length(cmdline);
 
 	/* From here on nothing can fail: every range was checked above. The
-	 * MP table's own checks pass because ram_size >= 1 MiB and vcpus is
-	 * in range. */
+	 * MP table's and the ACPI tables' own checks pass because ram_size >=
+	 * 1 MiB and vcpus is in range. */
 	const uint8_t *img = image;
-	if (!mptable_build(ram, ram_size, l.mptable_gpa, vcpus, err, errlen))
+	const struct guest_machine machine = {.vcpus = vcpus};
+	struct acpi_tables_layout acpi;
+	if (!mptable_build(ram, ram_size, l.mptable_gpa, vcpus, err, errlen) ||
+	    !acpi_tables_build(ram, ram_size, l.acpi_gpa, &machine, &acpi, err, errlen))
 		return false;
 	write_zero_page(ram + l.boot_params_gpa, img, &bi, &l, ram_size);
 	memcpy(ram + l.cmdline_gpa, cmdline, cmdline_len);

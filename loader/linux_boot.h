@@ -4,7 +4,8 @@
  * (Documentation/arch/x86/boot.rst, "32-bit Boot Protocol"): the
  * protected-mode kernel, the zero page (struct boot_params) with the setup
  * header copied from the image and an e820 map, the command line, the
- * initrd and an MP table listing the vCPUs. Pure C with no hardware
+ * initrd, an MP table listing the vCPUs and the ACPI tables
+ * (acpi_tables.h). Pure C with no hardware
  * access: the boot stage checks kernels with it before leaving the
  * firmware, the hypervisor builds guests with it, and host tests and
  * fuzzers run it on synthetic images. Every field of the image is
@@ -13,7 +14,8 @@
  * Guest-physical layout (docs/linux-boot.md explains each choice):
  *   0x7000   zero page, 4 KiB
  *   0x20000  command line, NUL-terminated
- *   0x9F000-0x100000  reserved in e820; the MP table at 0xF0000
+ *   0x9F000-0x100000  reserved in e820; the ACPI tables at 0xE0000, the
+ *            MP table at 0xF0000
  *   pref_address (16 MiB for stock kernels)  protected-mode kernel,
  *            followed by the rest of its init_size
  *   top of RAM (below initrd_addr_max)  initrd, page aligned
@@ -105,6 +107,7 @@ struct linux_boot_layout {
 	uint64_t boot_params_gpa; /* the zero page */
 	uint64_t cmdline_gpa;
 	uint64_t mptable_gpa;
+	uint64_t acpi_gpa; /* the RSDP, then the other ACPI tables */
 	/* [kernel_gpa, kernel_end): the load address and init_size; the
 	 * protected-mode code is copied to its start. */
 	uint64_t kernel_gpa;
@@ -128,7 +131,8 @@ bool linux_boot_plan(uint64_t ram_size, const struct bzimage_info *info, uint64_
  * every placement and checks it (fits in RAM, no overlap, command line no
  * longer than the kernel's cmdline_size, initrd below initrd_addr_max),
  * and only then writes the zero page, the command line (NULL means ""),
- * the MP table for vcpus vCPUs, the kernel and the initrd (NULL when
+ * the MP table and the ACPI tables for vcpus vCPUs, the kernel and the
+ * initrd (NULL when
  * initrd_size is 0). RAM outside those ranges is left as it was, so pass
  * zeroed RAM. On failure returns false with one short phrase in err and
  * writes nothing. */

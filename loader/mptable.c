@@ -8,6 +8,8 @@
  * table's signature, checksum, revision and a non-zero local APIC address.
  */
 #include "mptable.h"
+#include "guest_machine.h"
+#include "le_bytes.h"
 #include "loader_error.h"
 
 #include <string.h>
@@ -51,13 +53,13 @@
 #define BUS_ENTRY_SIZE 8
 
 /* I/O APIC entry (MP spec 4.3.3), 8 bytes. */
-#define ENTRY_IOAPIC       2
-#define IOAPIC_ID          1
-#define IOAPIC_VERSION     2
-#define IOAPIC_FLAGS       3
-#define IOAPIC_ADDRESS     4
-#define IOAPIC_ENTRY_SIZE  8
-#define IOAPIC_FLAG_ENABLED 0x01
+#define ENTRY_IOAPIC         2
+#define IOAPIC_ID            1
+#define IOAPIC_VERSION       2
+#define IOAPIC_FLAGS         3
+#define IOAPIC_ADDRESS       4
+#define IOAPIC_ENTRY_SIZE    8
+#define IOAPIC_FLAG_ENABLED  0x01
 #define IOAPIC_VERSION_VALUE 0x11
 
 /* I/O interrupt assignment entry (MP spec 4.3.4), 8 bytes. */
@@ -79,28 +81,6 @@
 #define CPU_SIGNATURE_VALUE 0x00000600u
 #define CPU_FEATURES_VALUE  ((1u << 0) | (1u << 9))
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The byte that makes the n bytes at p sum to 0 (mod 256), given that the
- * checksum byte itself is still 0. */
-static uint8_t checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-	for (size_t i = 0; i < n; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return (uint8_t)(0x100 - sum);
-}
-
 bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus, char *err,
                    size_t errlen)
 {
@@ -118,12 +98,12 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	memset(mpf, 0, (size_t)size);
 
 	memcpy(mpc + MPC_SIGNATURE, "PCMP", 4);
-	put16(mpc + MPC_LENGTH, table_length);
+	put_le(mpc + MPC_LENGTH, table_length, 2);
 	mpc[MPC_SPEC_REV] = 4;
 	memcpy(mpc + MPC_OEM_ID, "SOLO    ", 8);
 	memcpy(mpc + MPC_PRODUCT_ID, "SOLO VM     ", 12);
-	put16(mpc + MPC_ENTRY_COUNT, (uint16_t)(vcpus + 3));
-	put32(mpc + MPC_LOCAL_APIC, MPTABLE_LOCAL_APIC_ADDRESS);
+	put_le(mpc + MPC_ENTRY_COUNT, vcpus + 3, 2);
+	put_le(mpc + MPC_LOCAL_APIC, GUEST_LOCAL_APIC_ADDRESS, 4);
 
 	/* The spec wants processor entries first, then buses. */
 	uint8_t *entry = mpc + MPC_HEADER_SIZE;
@@ -132,8 +112,8 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 		entry[CPU_APIC_ID] = (uint8_t)i;
 		entry[CPU_APIC_VERSION] = LOCAL_APIC_VERSION;
 		entry[CPU_FLAGS] = CPU_FLAG_ENABLED | (i == 0 ? CPU_FLAG_BSP : 0);
-		put32(entry + CPU_SIGNATURE, CPU_SIGNATURE_VALUE);
-		put32(entry + CPU_FEATURES, CPU_FEATURES_VALUE);
+		put_le(entry + CPU_SIGNATURE, CPU_SIGNATURE_VALUE, 4);
+		put_le(entry + CPU_FEATURES, CPU_FEATURES_VALUE, 4);
 	}
 	entry[0] = ENTRY_BUS;
 	entry[BUS_ID] = 0;
@@ -146,21 +126,21 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	entry[IOAPIC_ID] = ioapic_id;
 	entry[IOAPIC_VERSION] = IOAPIC_VERSION_VALUE;
 	entry[IOAPIC_FLAGS] = IOAPIC_FLAG_ENABLED;
-	put32(entry + IOAPIC_ADDRESS, MPTABLE_IOAPIC_ADDRESS);
+	put_le(entry + IOAPIC_ADDRESS, GUEST_IOAPIC_ADDRESS, 4);
 	entry += IOAPIC_ENTRY_SIZE;
 	entry[0] = ENTRY_IO_INTERRUPT;
 	entry[INT_TYPE] = 0;
-	put16(entry + INT_FLAGS, 0);
+	put_le(entry + INT_FLAGS, 0, 2);
 	entry[INT_SOURCE_BUS] = 0;
-	entry[INT_SOURCE_IRQ] = MPTABLE_COM1_IRQ;
+	entry[INT_SOURCE_IRQ] = GUEST_COM1_IRQ;
 	entry[INT_DEST_IOAPIC] = ioapic_id;
-	entry[INT_DEST_PIN] = MPTABLE_COM1_IRQ;
-	mpc[MPC_CHECKSUM] = checksum(mpc, table_length);
+	entry[INT_DEST_PIN] = GUEST_COM1_IRQ;
+	mpc[MPC_CHECKSUM] = byte_checksum(mpc, table_length);
 
 	memcpy(mpf + MPF_SIGNATURE, "_MP_", 4);
-	put32(mpf + MPF_PHYSPTR, (uint32_t)(gpa + MPF_SIZE));
+	put_le(mpf + MPF_PHYSPTR, gpa + MPF_SIZE, 4);
 	mpf[MPF_LENGTH] = 1;
 	mpf[MPF_SPEC_REV] = 4;
-	mpf[MPF_CHECKSUM] = checksum(mpf, MPF_SIZE);
+	mpf[MPF_CHECKSUM] = byte_checksum(mpf, MPF_SIZE);
 	return true;
 }

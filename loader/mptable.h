@@ -3,9 +3,9 @@
  * find its CPUs when there is no ACPI: a 16-byte floating pointer structure
  * ("_MP_") and the configuration table ("PCMP") it points to, with one
  * processor entry per vCPU, one ISA bus, the I/O APIC the hypervisor
- * emulates and COM1's interrupt on it (ISA IRQ 4 to pin 4). Pure C, no
- * hardware access: the hypervisor, the host tool and the unit tests share
- * it.
+ * emulates and COM1's interrupt on it (ISA IRQ 4 to pin 4), all from the
+ * machine description in guest_machine.h. Pure C, no hardware access:
+ * the hypervisor, the host tool and the unit tests share it.
  */
 #ifndef SOLO_LOADER_MPTABLE_H
 #define SOLO_LOADER_MPTABLE_H
@@ -18,12 +18,6 @@
 #define MPTABLE_DEFAULT_GPA 0xf0000ULL
 /* APIC IDs in processor entries are 8 bits; solo's config allows 64. */
 #define MPTABLE_MAX_CPUS 64
-/* Where the guest finds its local APIC (the architectural default). */
-#define MPTABLE_LOCAL_APIC_ADDRESS 0xfee00000u
-/* The I/O APIC the hypervisor emulates, and the ISA IRQ of COM1 it routes
- * (to the I/O APIC pin of the same number). */
-#define MPTABLE_IOAPIC_ADDRESS 0xfec00000u
-#define MPTABLE_COM1_IRQ 4
 
 /* Bytes mptable_build() writes for n vCPUs: the floating pointer, the
  * configuration table header, n processor entries, the bus entry, the

@@ -19,7 +19,7 @@ FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -g -O1 -fsanitize=fuzzer,a
 	-fno-sanitize-recover=undefined -Ihypervisor/include -Ihypervisor -Iloader
 
 # NAME -> the production sources it links.
-FUZZ_bzimage_SRCS := loader/linux_boot.c loader/mptable.c
+FUZZ_bzimage_SRCS := $(LOADER_LINUX_SRCS)
 FUZZ_config_SRCS := loader/config.c
 FUZZ_insn_decode_SRCS := hypervisor/core/insn_decode.c
 FUZZ_layer_SRCS := loader/rootfs.c

@@ -226,6 +226,7 @@ static void test_placement(void **state)
 	assert_int_equal(l.boot_params_gpa, 0x7000);
 	assert_int_equal(l.cmdline_gpa, 0x20000);
 	assert_int_equal(l.mptable_gpa, 0xf0000);
+	assert_int_equal(l.acpi_gpa, 0xe0000);
 	/* The initrd: page aligned, as high as it goes. */
 	assert_int_equal(l.initrd_gpa, (RAM_SIZE - sizeof(initrd)) & ~0xfffULL);
 	assert_int_equal(l.initrd_size, sizeof(initrd));
@@ -234,6 +235,7 @@ static void test_placement(void **state)
 	assert_memory_equal(ram + l.initrd_gpa, initrd, sizeof(initrd));
 	assert_string_equal((char *)ram + 0x20000, "console=ttyS0 quiet");
 	assert_memory_equal(ram + 0xf0000, "_MP_", 4);
+	assert_memory_equal(ram + 0xe0000, "RSD PTR ", 8);
 	/* Nothing else in the kernel's range was touched. */
 	assert_int_equal(ram[PREF_ADDRESS + PAYLOAD_SIZE], 0);
 	assert_int_equal(ram[PREF_ADDRESS - 1], 0);
@@ -275,6 +277,7 @@ static void test_zero_page_fields(void **state)
 	assert_int_equal(get(zp, 0x0c0, 4), 0);              /* ext_ramdisk_image */
 	assert_int_equal(get(zp, 0x0c4, 4), 0);              /* ext_ramdisk_size */
 	assert_int_equal(get(zp, 0x0c8, 4), 0);              /* ext_cmd_line_ptr */
+	assert_int_equal(get(zp, 0x070, 8), 0xe0000);        /* acpi_rsdp_addr */
 
 	/* e820: count at 0x1e8, 20-byte entries from 0x2d0. */
 	assert_int_equal(zp[0x1e8], 3);
