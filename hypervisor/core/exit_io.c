@@ -1,13 +1,20 @@
 /*
  * Port I/O. Every port exits (the I/O bitmaps are all ones). COM1 goes to
- * the partition's 16550 model, ports 0x70/0x71 to its CMOS clock; a reset through the keyboard
- * controller (0xfe to port 0x64) or the reset control register (port 0xcf9) ends the partition as a
- * reboot request. Every other port is unclaimed: IN reads all ones as an empty bus does, OUT is
- * dropped. String I/O is refused until a device needs it.
+ * the partition's 16550 model, ports 0x70/0x71 to its CMOS clock; a reset
+ * through the keyboard controller (0xfe to port 0x64) or the reset
+ * control register (port 0xcf9, also ACPI's reset register) ends the
+ * partition as a reboot request; writing SLP_EN with S5's sleep type to
+ * ACPI's sleep control register powers it off (guest_machine.h; its sleep
+ * status register reads 0); 0xCF8-0xCFF reach an empty PCI host bridge.
+ * Every other port is unclaimed: IN reads all ones as an empty bus does,
+ * OUT is dropped. String I/O is refused until
+ * a device needs it.
  */
 #include "core/exit_handlers.h"
 #include "core/partition.h"
+#include "devices/pci_host.h"
 #include "devices/uart16550.h"
+#include "guest_machine.h"
 
 /* Exit qualification for I/O instructions (SDM Table 28-5). */
 #define IO_SIZE(q)   ((unsigned)((q)&7) + 1)
@@ -17,7 +24,6 @@
 
 #define PORT_KBD_COMMAND        0x64
 #define KBD_PULSE_RESET         0xfe
-#define PORT_RESET_CONTROL      0xcf9
 #define RESET_CONTROL_RESET_CPU 0x04
 
 static bool is_uart_port(uint16_t port)
@@ -36,6 +42,10 @@ static uint32_t port_in(struct partition *p, uint16_t port, unsigned size)
 		return uart_read(&p->uart, port - UART_COM1_BASE);
 	if (is_rtc_port(port) && size == 1)
 		return rtc_read(&p->rtc, port);
+	if (port == GUEST_SLEEP_STATUS_PORT && size == 1)
+		return 0; /* never asleep, never woken */
+	if (pci_host_claims(port, size))
+		return pci_host_read(&p->pci, port, size);
 	return 0xffffffffu;
 }
 
@@ -50,8 +60,17 @@ static bool port_out(struct partition *p, uint16_t port, unsigned size, uint32_t
 		rtc_write(&p->rtc, port, (uint8_t)value);
 		return true;
 	}
+	if (pci_host_claims(port, size)) {
+		pci_host_write(&p->pci, port, size, value);
+		return true;
+	}
+	if (port == GUEST_SLEEP_CONTROL_PORT && size == 1 && (value & GUEST_SLEEP_SLP_EN) &&
+	    GUEST_SLEEP_SLP_TYP(value) == GUEST_SLP_TYP_S5) {
+		partition_end(p, PARTITION_STOPPED, "power-off");
+		return false;
+	}
 	if ((port == PORT_KBD_COMMAND && (uint8_t)value == KBD_PULSE_RESET) ||
-	    (port == PORT_RESET_CONTROL && (value & RESET_CONTROL_RESET_CPU))) {
+	    (port == GUEST_RESET_PORT && (value & RESET_CONTROL_RESET_CPU))) {
 		partition_end(p, PARTITION_STOPPED, "reboot requested");
 		return false;
 	}

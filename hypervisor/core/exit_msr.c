@@ -2,7 +2,10 @@
  * RDMSR/WRMSR exits: ECX names the MSR, EDX:EAX carry the value. The
  * policy lives in guest_msr.c; refused accesses get #GP, as the SDM
  * prescribes for a missing or reserved MSR, and each refused MSR is noted
- * on the console once, to make guest bring-up debuggable.
+ * on the console once, to make guest bring-up debuggable; except those
+ * every Linux boot probes (with rdmsr_safe, ready for a CPU that lacks
+ * them), which are refused as quietly as such a CPU would, and only
+ * counted.
  */
 #include "arch/cpu.h"
 #include "core/exit_handlers.h"
@@ -18,6 +21,18 @@
 /* Each refused MSR is noted once per boot, not once per partition: every
  * Linux guest probes the same few, and the console is for news. Two CPUs
  * racing may both note one; that is harmless. */
+/* Probed on every boot by Linux 6.1, Debian's cloud kernel included:
+ * PPIN_CTL, SMI_COUNT, MISC_FEATURES_ENABLES, PPERF, and AMD's DE_CFG. */
+static const uint32_t expected_probes[] = {0x4e, 0x34, 0x140, 0x64e, 0xc0011029};
+
+static bool expected_probe(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(expected_probes) / sizeof(expected_probes[0]); i++)
+		if (expected_probes[i] == msr)
+			return true;
+	return false;
+}
+
 static uint32_t noted[REFUSALS_NOTED];
 static unsigned noted_count;
 
@@ -28,7 +43,7 @@ void exit_msr_forget_notes(void)
 
 static void note_refusal(struct vcpu *vcpu, const char *what, uint32_t msr, uint64_t value)
 {
-	if (vcpu->msr_refusals++ >= REFUSALS_NOTED_PER_PARTITION)
+	if (vcpu->msr_refusals++ >= REFUSALS_NOTED_PER_PARTITION || expected_probe(msr))
 		return;
 	unsigned count = __atomic_load_n(&noted_count, __ATOMIC_ACQUIRE);
 	for (unsigned i = 0; i < count; i++)
@@ -39,7 +54,7 @@ static void note_refusal(struct vcpu *vcpu, const char *what, uint32_t msr, uint
 	noted[count] = msr;
 	__atomic_store_n(&noted_count, count + 1, __ATOMIC_RELEASE);
 	console_printf("solo: [%s] %s MSR 0x%x (0x%llx): #GP (noted once per boot)\n",
-		       vcpu->partition->name, what, msr, (unsigned long long)value);
+	               vcpu->partition->name, what, msr, (unsigned long long)value);
 }
 
 enum exit_action exit_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)

@@ -11,6 +11,7 @@
 #include "lib/spinlock.h"
 #include "core/vcpu.h"
 #include "devices/ioapic.h"
+#include "devices/pci_host.h"
 #include "devices/rtc_cmos.h"
 #include "devices/uart16550.h"
 #include "vmx/ept.h"
@@ -50,6 +51,7 @@ struct partition {
 	struct uart16550 uart; /* its COM1, on I/O APIC pin 4 */
 	struct ioapic ioapic;
 	struct rtc_cmos rtc;
+	struct pci_host pci; /* a host bridge, nothing behind it */
 	char line[PARTITION_LINE_MAX + 1];
 	unsigned line_len;
 	struct log_ring log; /* recent console output */

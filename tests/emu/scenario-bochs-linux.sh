@@ -60,9 +60,11 @@ fi
 expect_order "memory is counted after the last restart decision" "$s" '^solo: \[counter\] not restarted' '^solo: all partitions have ended'
 
 # The hostile partitions. What isolation requires, from solo's code:
-# - IN answers (reads other than 0xff) only on COM1's eight registers and
-#   the RTC data port 0x71; the RTC index port 0x70 is write-only and reads
-#   0xff (devices/rtc_cmos.c), so 9 ports. OUT to every port but COM1 and
+# - IN answers (reads other than 0xff) only on COM1's eight registers, the
+#   RTC data port 0x71 and ACPI's sleep status register 0x601 (reads 0);
+#   the RTC index port 0x70 is write-only and reads 0xff
+#   (devices/rtc_cmos.c), and the PCI data window reads 0xff with no
+#   address selected, so 10 ports. OUT to every port but COM1 and
 #   the two reset ports (0x64, 0xcf9) is dropped without a fault: 65526.
 # - RDMSR works for the MSRs guest_msr.c emulates in 0x0-0x1fff (TSC,
 #   PLATFORM_ID, APIC_BASE, FEATURE_CONTROL, BIOS_SIGN_ID, MISC_ENABLE, PAT,
@@ -82,7 +84,7 @@ expect_order "memory is counted after the last restart decision" "$s" '^solo: \[
 for vm in hostile-mem hostile-triple hostile-calls; do
 	p="^\[$vm\] hostile:"
 	expect "$vm: starts with its command line" "$s" "$p started, boot_params at 0x7000, cmdline \"hostile="
-	expect "$vm: only COM1 and the RTC data port answer IN" "$s" "$p ports answering: 9 \(0071 03f8 03f9 03fa 03fb 03fc 03fd 03fe 03ff\)$"
+	expect "$vm: only COM1, the RTC data port and ACPI's sleep status answer IN" "$s" "$p ports answering: 10 \(0071 03f8 03f9 03fa 03fb 03fc 03fd 03fe 03ff 0601\)$"
 	expect "$vm: OUT to every other port is dropped" "$s" "$p ports written: 65526, faults: 0$"
 	expect "$vm: 11 MSRs readable in 0x0-0x1fff, the rest #GP" "$s" "$p msrs readable: 11, #GP: 8181 \(range 0x0\)$"
 	expect "$vm: exactly the emulated and passed-through low MSRs" "$s" "$p rdmsr 0x0-0x1fff: readable 0x10 0x17 0x1b 0x3a 0x8b 0x174 0x175 0x176 0x1a0 0x277 0x6e0$"

@@ -255,6 +255,20 @@ static void test_each_refused_msr_noted_once(void **state)
 		assert_int_equal(injected_at(e), GP_INFO);
 }
 
+static void test_linux_boot_probes_refused_quietly(void **state)
+{
+	(void)state;
+	static const uint32_t probes[] = {0x4e, 0x34, 0x140, 0x64e, 0xc0011029};
+	for (unsigned i = 0; i < 5; i++)
+		rdmsr(0x1000, probes[i]);
+	poweroff(0x1000);
+	run();
+	for (unsigned e = 1; e <= 5; e++)
+		assert_int_equal(injected_at(e), GP_INFO);
+	assert_int_equal(part.vcpus[0].msr_refusals, 5); /* counted */
+	assert_int_equal(fake_console_writes(), 0);      /* not noted */
+}
+
 static void test_x2apic_and_tsc_deadline_through_msr_exits(void **state)
 {
 	(void)state;
@@ -789,6 +803,24 @@ static void expect_reboot(uint16_t port, uint8_t value)
 	assert_int_equal(fake_vmx_entry_count(), 1);
 }
 
+/* Hardware-reduced ACPI's sleep registers (guest_machine.h): writing
+ * SLP_EN with S5's sleep type is a power-off; any other write, or S5
+ * without SLP_EN, does nothing; the status register reads 0. */
+static void test_acpi_sleep_control_powers_off(void **state)
+{
+	(void)state;
+	setup(NULL);
+	part.vcpus[0].regs.rax = 0x12345678;
+	in(0x1000, 0x601, 1);
+	out(0x1001, 0x600, 1, 3 << 2 | 1 << 5); /* S3: not offered, ignored */
+	out(0x1002, 0x600, 1, 5 << 2);          /* S5 without SLP_EN */
+	out(0x1003, 0x600, 1, 5 << 2 | 1 << 5);
+	run(); /* the last step is the last entry: nothing resumes after it */
+	assert_int_equal(entry(1)->regs.rax, 0x12345600);
+	expect_end(PARTITION_STOPPED, "power-off");
+	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x1003);
+}
+
 static void test_reset_ports_end_the_partition(void **state)
 {
 	(void)state;
@@ -1206,6 +1238,7 @@ int main(void)
 	    T(test_wrmsr_joins_edx_eax),
 	    T(test_refused_msr_access_gets_gp),
 	    T(test_each_refused_msr_noted_once),
+	    T(test_linux_boot_probes_refused_quietly),
 	    T(test_x2apic_and_tsc_deadline_through_msr_exits),
 	    T(test_cr0_paging_with_lme_enters_long_mode),
 	    T(test_cr0_paging_off_leaves_long_mode),
@@ -1231,6 +1264,7 @@ int main(void)
 	    T(test_unclaimed_ports_read_all_ones),
 	    T(test_rtc_through_io),
 	    T(test_reset_ports_end_the_partition),
+	    T(test_acpi_sleep_control_powers_off),
 	    T(test_reset_lookalikes_do_not),
 	    T(test_kernel_panic_over_the_uart_stops_at_once),
 	    T(test_hypercall_exit_status),

@@ -19,7 +19,7 @@ EXIT_PATH_SRCS := hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	hypervisor/core/exit_mmio.c hypervisor/core/insn_decode.c hypervisor/core/guest_memory.c \
 	hypervisor/core/partition_devices.c hypervisor/core/partition_ipi.c hypervisor/core/partition_vcpus.c \
 	tests/fakes/fake_kick.c \
-	hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c \
+	hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c hypervisor/devices/pci_host.c \
 	hypervisor/devices/x2apic.c hypervisor/devices/uart16550.c hypervisor/vmx/msr_bitmap.c \
 	hypervisor/vmx/vmx_caps.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c \
 	hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c \
@@ -45,6 +45,7 @@ $(eval $(call unit_test,test_insn_decode,hypervisor/core/insn_decode.c))
 $(eval $(call unit_test,test_guest_memory,hypervisor/core/guest_memory.c))
 $(eval $(call unit_test,test_ioapic,hypervisor/devices/ioapic.c hypervisor/devices/x2apic.c))
 $(eval $(call unit_test,test_rtc,hypervisor/devices/rtc_cmos.c))
+$(eval $(call unit_test,test_pci_host,hypervisor/devices/pci_host.c))
 $(eval $(call unit_test,test_mmio,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_spec,guest-kernel/init/spec.c))
 $(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS)))
