@@ -93,3 +93,17 @@ $(GUEST_CTXCHECK_USER): $(CTXCHECK_USER_SRCS) $(wildcard guest-kernel/ctxcheck/*
 
 # The ESP image carries it as \solo\hostile.bin (the Makefile's --file).
 $(BUILD)/esp.img: $(GUEST_HOSTILE)
+
+# Debian's cloud kernel, fetched from the archive (not installed) by
+# guest-kernel/stock/, and the initramfs the tests boot it with: a stock
+# distribution kernel that knows ACPI and no MP table.
+STOCK_DIR := $(BUILD)/stock
+STOCK_KERNEL := $(STOCK_DIR)/vmlinuz
+STOCK_INITRAMFS := $(STOCK_DIR)/stock.cpio
+$(STOCK_KERNEL): guest-kernel/stock/fetch-kernel.sh | deps
+	$(Q)guest-kernel/stock/fetch-kernel.sh $(STOCK_DIR)
+$(STOCK_INITRAMFS): guest-kernel/stock/build-initramfs.sh guest-kernel/cpio-lib.sh \
+		$(wildcard /bin/busybox)
+	@mkdir -p $(@D)
+	@echo "  CPIO    $@"
+	$(Q)guest-kernel/stock/build-initramfs.sh $@

@@ -30,7 +30,8 @@ $(TEST_IMAGES)/.stamp: tests/emu/make-ctxcheck-image.sh $(GUEST_CTXCHECK_USER) $
 	@echo "  IMAGES  $(@D)"
 	$(Q)tests/emu/make-ctxcheck-image.sh $(@D) $(GUEST_CTXCHECK_USER) >/dev/null && touch $@
 
-test: deps all unit-tests $(GUEST_CTXCHECK) $(TEST_IMAGES)/.stamp
+test: deps all unit-tests $(GUEST_CTXCHECK) $(TEST_IMAGES)/.stamp $(STOCK_KERNEL) \
+		$(STOCK_INITRAMFS)
 	$(Q)tests/run.sh $(BUILD) $(UNIT_TESTS)
 
 # `make bench`: figures, not pass/fail (tests/bench/), one Bochs at a time.
