@@ -10,6 +10,7 @@
  * OUT is dropped. String I/O is refused until
  * a device needs it.
  */
+#include "arch/cpu.h"
 #include "core/exit_handlers.h"
 #include "core/partition.h"
 #include "devices/pci_host.h"
@@ -41,7 +42,7 @@ static uint32_t port_in(struct partition *p, uint16_t port, unsigned size)
 	if (is_uart_port(port) && size == 1)
 		return uart_read(&p->uart, port - UART_COM1_BASE);
 	if (is_rtc_port(port) && size == 1)
-		return rtc_read(&p->rtc, port);
+		return rtc_read(&p->rtc, port, cpu_rdtsc());
 	if (port == GUEST_SLEEP_STATUS_PORT && size == 1)
 		return 0; /* never asleep, never woken */
 	if (pci_host_claims(port, size))

@@ -299,8 +299,9 @@ void hv_main(uint64_t handoff_address)
 	bsp->state = PCPU_STARTED;
 
 	uint64_t hz = tsc_calibrate();
-	struct rtc_time wall_clock;
-	cmos_read_time(&wall_clock);
+	struct rtc_clock wall_clock = {.hz = hz};
+	cmos_read_time(&wall_clock.at);
+	wall_clock.tsc = cpu_rdtsc();
 	partition_devices_set_time(&wall_clock);
 	console_printf("solo: TSC %llu.%03llu MHz (measured against the PIT)\n",
 	               (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000));

@@ -68,11 +68,11 @@ struct partition {
 void partition_console_byte(void *partition, uint8_t byte);
 
 /* Sets up the partition's devices: COM1 wired to its I/O APIC, and the
- * RTC showing the wall-clock time solo read at boot. */
+ * RTC running from the wall-clock time solo read at boot. */
 void partition_devices_init(struct partition *p);
 
-/* The wall-clock time every partition's RTC starts from. */
-void partition_devices_set_time(const struct rtc_time *time);
+/* The wall-clock reading every partition's RTC runs from. */
+void partition_devices_set_time(const struct rtc_clock *time);
 
 /* Writes out a partial console line (at the partition's end). */
 void partition_console_flush(struct partition *p);

@@ -25,9 +25,9 @@ static void uart_interrupt(void *partition)
 		partition_route_interrupt(from, &message);
 }
 
-static struct rtc_time wall_clock;
+static struct rtc_clock wall_clock;
 
-void partition_devices_set_time(const struct rtc_time *time)
+void partition_devices_set_time(const struct rtc_clock *time)
 {
 	wall_clock = *time;
 }

@@ -745,14 +745,16 @@ static void test_rtc_through_io(void **state)
 	(void)state;
 	/* The partition's clock as partition_devices_init() sets it up,
 	 * from the wall-clock time solo read at boot. */
-	const struct rtc_time now = {.seconds = 0x07,
-	                             .minutes = 0x45,
-	                             .hours = 0x13,
-	                             .weekday = 0x02,
-	                             .day = 0x31,
-	                             .month = 0x12,
-	                             .year = 0x24,
-	                             .century = 0x20};
+	const struct rtc_clock now = {.at = {.seconds = 0x07,
+	                                     .minutes = 0x45,
+	                                     .hours = 0x13,
+	                                     .weekday = 0x03,
+	                                     .day = 0x31,
+	                                     .month = 0x12,
+	                                     .year = 0x24,
+	                                     .century = 0x20},
+	                              .tsc = fake_cpu.tsc,
+	                              .hz = TSC_HZ};
 	partition_devices_set_time(&now);
 	partition_devices_init(&part);
 	/* Linux's mach_get_cmos_time(): wait for UIP clear, then the
@@ -791,6 +793,35 @@ static void test_rtc_through_io(void **state)
 	const struct fake_port_access *log;
 	assert_int_equal(fake_port_log(&log), 0); /* the host's own RTC untouched */
 	expect_end(PARTITION_STOPPED, "power-off");
+}
+
+/* The clock runs: read through port I/O, a reading taken 3,600.5 s
+ * before now shows an hour (and the half second) later. */
+static void test_rtc_runs_through_io(void **state)
+{
+	(void)state;
+	fake_cpu.tsc = 5000 * TSC_HZ;
+	const struct rtc_clock then = {
+	    .at = {.seconds = 0x59, .minutes = 0x59, .hours = 0x23, .day = 0x31, .month = 0x12,
+	           .year = 0x24, .century = 0x20},
+	    .tsc = fake_cpu.tsc - 3600 * TSC_HZ - TSC_HZ / 2,
+	    .hz = TSC_HZ};
+	partition_devices_set_time(&then);
+	partition_devices_init(&part);
+	const uint8_t index[] = {0x00, 0x02, 0x04, 0x07, 0x08, 0x09, 0x32};
+	const uint8_t value[] = {0x59, 0x59, 0x00, 0x01, 0x01, 0x25, 0x20};
+	uint64_t rip = 0x1000;
+	for (unsigned i = 0; i < sizeof(index); i++) {
+		out(rip, 0x70, 1, index[i]);
+		in(rip + 1, 0x71, 1);
+		rip += 2;
+	}
+	poweroff(rip);
+	run();
+	for (unsigned i = 0; i < sizeof(index); i++)
+		if ((entry(2 * i + 2)->regs.rax & 0xff) != value[i])
+			fail_msg("CMOS 0x%02x read 0x%llx", index[i],
+			         (unsigned long long)entry(2 * i + 2)->regs.rax);
 }
 
 static void expect_reboot(uint16_t port, uint8_t value)
@@ -1263,6 +1294,7 @@ int main(void)
 	    T(test_uart_registers_through_io),
 	    T(test_unclaimed_ports_read_all_ones),
 	    T(test_rtc_through_io),
+	    T(test_rtc_runs_through_io),
 	    T(test_reset_ports_end_the_partition),
 	    T(test_acpi_sleep_control_powers_off),
 	    T(test_reset_lookalikes_do_not),

@@ -72,7 +72,8 @@ static const uint8_t apic_write[] = {0x89, 0xb7, 0x00,
 static struct partition part;
 static uint8_t *ram;
 
-static const struct rtc_time boot_time = {.seconds = 0x30, .hours = 0x12, .year = 0x25};
+static const struct rtc_clock boot_time = {
+    .at = {.seconds = 0x30, .hours = 0x12, .day = 1, .month = 1, .year = 0x25}, .hz = 1};
 
 /* A Linux partition at its 32-bit entry: paging off, flat CS, xAPIC
  * mode, devices wired as partition_devices_init() does. */
