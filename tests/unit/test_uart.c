@@ -4,7 +4,10 @@
  * registers Linux's 8250 driver polls, the FIFO bits it probes, the
  * loopback modem-status mapping its autoconfig test relies on, and the
  * transmitter-empty interrupt: its edges on the irq callback and its IIR
- * identification, including the sequence of Linux's THRE test.
+ * identification, including the sequence of Linux's THRE test; and the
+ * receiver: the FIFO's order and bound, data ready in LSR, the
+ * received-data interrupt and its priority over THRE, FIFO clearing and
+ * loopback.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -107,7 +110,7 @@ static void test_divisor_latch(void **state)
 	assert_int_equal(uart.divisor, 0x020c); /* kept */
 }
 
-static void test_lsr_always_ready(void **state)
+static void test_lsr_transmitter_always_ready(void **state)
 {
 	(void)state;
 	/* THRE | TEMT, no data ready, whatever happened before. */
@@ -347,6 +350,135 @@ static void test_no_interrupt_line(void **state)
 	assert_int_equal(sunk_count, 1);
 }
 
+static void receive_text(const char *text, unsigned expect_taken)
+{
+	assert_int_equal(uart_receive(&uart, (const uint8_t *)text, (unsigned)strlen(text)),
+	                 expect_taken);
+}
+
+static void test_received_bytes_in_order(void **state)
+{
+	(void)state;
+	assert_int_equal(uart_read(&uart, THR), 0); /* nothing yet */
+	receive_text("stop\n", 5);
+	assert_int_equal(uart_read(&uart, LSR), 0x61); /* data ready */
+	const char *want = "stop\n";
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(uart_read(&uart, THR), want[i]);
+	assert_int_equal(uart_read(&uart, LSR), 0x60);
+	assert_int_equal(uart_read(&uart, THR), 0);
+	assert_int_equal(uart.bytes_in, 5);
+	assert_int_equal(uart.bytes_read, 5);
+	/* DLAB hides the receive buffer behind the divisor latch. */
+	receive_text("a", 1);
+	uart_write(&uart, LCR, DLAB);
+	assert_int_equal(uart_read(&uart, THR), 1);
+	uart_write(&uart, LCR, 0x03);
+	assert_int_equal(uart_read(&uart, THR), 'a');
+	assert_int_equal(sunk_count, 0); /* input is not output */
+}
+
+static void test_fifo_holds_sixteen(void **state)
+{
+	(void)state;
+	receive_text("0123456789abcdefXYZ", 16);
+	receive_text("Q", 0);
+	for (unsigned i = 0; i < 10; i++)
+		assert_int_equal(uart_read(&uart, THR), '0' + i);
+	/* Room again, taken after what is still there: the ring wraps. */
+	receive_text("ghijklmnopqrstu", 10);
+	const char *want = "abcdefghijklmnop";
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(uart_read(&uart, THR), want[i]);
+	assert_int_equal(uart_read(&uart, LSR) & 1, 0);
+}
+
+static void test_received_data_interrupt(void **state)
+{
+	(void)state;
+	uart_write(&uart, FCR, 0x01);
+	uart_write(&uart, IER, 0x01);
+	assert_int_equal(edges, 0); /* enabled with nothing received */
+	receive_text("ab", 2);
+	assert_int_equal(edges, 1);
+	assert_ptr_equal(edge_owner, &owner_token);
+	assert_int_equal(uart_read(&uart, IIR), 0xc4);
+	assert_int_equal(uart_read(&uart, IIR), 0xc4); /* reading IIR does not clear it */
+	receive_text("c", 1);
+	assert_int_equal(edges, 1); /* still asserted: no new edge */
+	uart_read(&uart, THR);
+	uart_read(&uart, THR);
+	assert_int_equal(uart_read(&uart, IIR), 0xc4);
+	uart_read(&uart, THR);
+	assert_int_equal(uart_read(&uart, IIR), 0xc1);
+	receive_text("d", 1);
+	assert_int_equal(edges, 2);
+}
+
+static void test_data_before_thre(void **state)
+{
+	(void)state;
+	uart_write(&uart, IER, 0x02);
+	assert_int_equal(edges, 1); /* THRE */
+	uart_write(&uart, IER, 0x03);
+	receive_text("x", 1);
+	assert_int_equal(edges, 2);
+	assert_int_equal(uart_read(&uart, IIR), 0x04);
+	assert_int_equal(uart_read(&uart, THR), 'x');
+	assert_int_equal(uart_read(&uart, IIR), 0x02); /* THRE still asserted */
+	assert_int_equal(uart_read(&uart, IIR), 0x01);
+}
+
+static void test_enabling_with_data_waiting(void **state)
+{
+	(void)state;
+	receive_text("x", 1);
+	assert_int_equal(edges, 0);
+	uart_write(&uart, IER, 0x01);
+	assert_int_equal(edges, 1);
+	uart_write(&uart, IER, 0x01); /* already enabled: no edge */
+	assert_int_equal(edges, 1);
+	uart_write(&uart, IER, 0x00);
+	assert_int_equal(uart_read(&uart, IIR), 0x01);
+	uart_write(&uart, IER, 0x01);
+	assert_int_equal(edges, 2);
+}
+
+static void test_fcr_clears_the_receiver(void **state)
+{
+	(void)state;
+	receive_text("abc", 3);
+	uart_write(&uart, FCR, 0x01); /* enable only: kept */
+	assert_int_equal(uart_read(&uart, LSR) & 1, 1);
+	uart_write(&uart, FCR, 0x03);
+	assert_int_equal(uart_read(&uart, LSR) & 1, 0);
+	assert_int_equal(uart_read(&uart, THR), 0);
+	receive_text("d", 1);
+	assert_int_equal(uart_read(&uart, THR), 'd');
+}
+
+static void test_loopback_receives_its_own_output(void **state)
+{
+	(void)state;
+	uart_write(&uart, MCR, 0x10);
+	receive_text("line", 0); /* the line is cut off in loopback */
+	uart_write(&uart, THR, 'L');
+	assert_int_equal(uart_read(&uart, LSR), 0x61);
+	assert_int_equal(uart_read(&uart, THR), 'L');
+	uart_write(&uart, MCR, 0x00);
+	receive_text("line", 4);
+}
+
+static void test_receive_without_interrupt_line(void **state)
+{
+	(void)state;
+	uart_init(&uart, sink, NULL, &owner_token);
+	uart_write(&uart, IER, 0x01);
+	receive_text("ab", 2);
+	assert_int_equal(uart_read(&uart, IIR), 0x04);
+	assert_int_equal(edges, 0);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -354,7 +486,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_output_reaches_the_sink),
 	    T(test_divisor_latch),
-	    T(test_lsr_always_ready),
+	    T(test_lsr_transmitter_always_ready),
 	    T(test_iir_reflects_fifo_enable),
 	    T(test_modem_status_and_loopback),
 	    T(test_no_output_in_loopback),
@@ -368,6 +500,14 @@ int main(void)
 	    T(test_thre_identification_with_fifos),
 	    T(test_divisor_latch_does_not_enable_thri),
 	    T(test_no_interrupt_line),
+	    T(test_received_bytes_in_order),
+	    T(test_fifo_holds_sixteen),
+	    T(test_received_data_interrupt),
+	    T(test_data_before_thre),
+	    T(test_enabling_with_data_waiting),
+	    T(test_fcr_clears_the_receiver),
+	    T(test_loopback_receives_its_own_output),
+	    T(test_receive_without_interrupt_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
