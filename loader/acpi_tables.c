@@ -141,7 +141,7 @@ static void build_fadt(uint8_t *t, uint64_t dsdt)
 
 static uint32_t madt_size(unsigned vcpus)
 {
-	return MADT_HEADER_SIZE + 8 * vcpus + 12 + 10;
+	return MADT_HEADER_SIZE + 8 * vcpus + 12 + 10 * GUEST_ISA_IRQ_COUNT;
 }
 
 static void build_madt(uint8_t *t, unsigned vcpus)
@@ -165,24 +165,27 @@ static void build_madt(uint8_t *t, unsigned vcpus)
 	put32(e + 4, GUEST_IOAPIC_ADDRESS);
 	put32(e + 8, 0); /* GSI base: pin n is GSI n */
 	e += 12;
-	/* COM1's ISA IRQ to the pin of the same number, edge and high, as
-	 * ISA is: said outright rather than left to the bus default. */
-	e[0] = MADT_SOURCE_OVERRIDE;
-	e[1] = 10;
-	e[2] = 0; /* ISA */
-	e[3] = GUEST_COM1_IRQ;
-	put32(e + 4, GUEST_COM1_IRQ);
-	put16(e + 8, INTI_EDGE_HIGH);
+	/* Each serial line's ISA IRQ to the pin of the same number, edge and
+	 * high, as ISA is: said outright rather than left to the bus default. */
+	static const uint8_t irqs[GUEST_ISA_IRQ_COUNT] = GUEST_ISA_IRQS;
+	for (unsigned i = 0; i < GUEST_ISA_IRQ_COUNT; i++, e += 10) {
+		e[0] = MADT_SOURCE_OVERRIDE;
+		e[1] = 10;
+		e[2] = 0; /* ISA */
+		e[3] = irqs[i];
+		put32(e + 4, irqs[i]);
+		put16(e + 8, INTI_EDGE_HIGH);
+	}
 	seal(t);
 }
 
 /* A device with a _HID, a _UID and a resource template. */
-static void device(struct aml *a, const char *name, const char *eisaid, const uint8_t *resources,
-                   size_t n)
+static void device(struct aml *a, const char *name, const char *eisaid, unsigned uid,
+                   const uint8_t *resources, size_t n)
 {
 	aml_device(a, name);
 	aml_name_eisaid(a, "_HID", eisaid);
-	aml_name_integer(a, "_UID", 1);
+	aml_name_integer(a, "_UID", uid);
 	aml_name(a, "_CRS");
 	aml_buffer(a);
 	aml_bytes(a, resources, n);
@@ -190,23 +193,27 @@ static void device(struct aml *a, const char *name, const char *eisaid, const ui
 	aml_close(a); /* device */
 }
 
-/* COM1 (PNP0501) with its ports and IRQ; the CMOS clock (PNP0B00), whose
- * alarm interrupt solo does not raise, so none is declared; and the S5
- * sleep type. */
+/* A 16550's resources: IO (Decode16, port, port, 1, 8), IRQNoFlags ()
+ * {irq} and the end tag (checksum 0, "ignored"). */
+#define SERIAL_RESOURCES(port, irq)                                                                \
+	{                                                                                          \
+		0x47, 0x01, (port)&0xff, (port) >> 8, (port)&0xff, (port) >> 8, 0x01, 0x08, 0x22,  \
+		    (uint8_t)(1u << (irq)), 0x00, 0x79, 0x00                                       \
+	}
+
+/* COM1 and the control line (PNP0501) with their ports and IRQs; the CMOS
+ * clock (PNP0B00), whose alarm interrupt solo does not raise, so none is
+ * declared; and the S5 sleep type. */
 static bool build_dsdt_aml(struct aml *a)
 {
-	static const uint8_t com1[] = {/* IO (Decode16, 0x3F8, 0x3F8, 1, 8) */
-	                               0x47, 0x01, GUEST_COM1_PORT & 0xff, GUEST_COM1_PORT >> 8,
-	                               GUEST_COM1_PORT & 0xff, GUEST_COM1_PORT >> 8, 0x01, 0x08,
-	                               /* IRQNoFlags () {4} */
-	                               0x22, (uint8_t)(1u << GUEST_COM1_IRQ), 0x00,
-	                               /* end tag, checksum 0 ("ignored") */
-	                               0x79, 0x00};
+	static const uint8_t com1[] = SERIAL_RESOURCES(GUEST_COM1_PORT, GUEST_COM1_IRQ);
+	static const uint8_t com2[] = SERIAL_RESOURCES(GUEST_CONTROL_PORT, GUEST_CONTROL_IRQ);
 	static const uint8_t rtc[] = {/* IO (Decode16, 0x70, 0x70, 1, 2) */
 	                              0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02, 0x79, 0x00};
 	aml_scope(a, "\\_SB_");
-	device(a, "COM1", "PNP0501", com1, sizeof(com1));
-	device(a, "RTC_", "PNP0B00", rtc, sizeof(rtc));
+	device(a, "COM1", "PNP0501", 1, com1, sizeof(com1));
+	device(a, "COM2", "PNP0501", 2, com2, sizeof(com2));
+	device(a, "RTC_", "PNP0B00", 1, rtc, sizeof(rtc));
 	aml_close(a); /* \_SB */
 	/* SLP_TYPa, SLP_TYPb and two reserved: what the sleep control
 	 * register is written with to power off. */

@@ -18,6 +18,16 @@
 /* COM1, a 16550 whose ISA IRQ reaches the I/O APIC pin of that number. */
 #define GUEST_COM1_PORT 0x3f8
 #define GUEST_COM1_IRQ  4
+/* The control line: a second 16550 (COM2) on which solo asks the guest
+ * to shut down (docs/control-line.md). */
+#define GUEST_CONTROL_PORT 0x2f8
+#define GUEST_CONTROL_IRQ  3
+/* The ISA IRQs wired, each to the I/O APIC pin of its number. */
+#define GUEST_ISA_IRQS                                                                             \
+	{                                                                                          \
+		GUEST_COM1_IRQ, GUEST_CONTROL_IRQ                                                  \
+	}
+#define GUEST_ISA_IRQ_COUNT 2
 /* Hardware-reduced ACPI's sleep control and status registers, one byte
  * each in I/O space: writing SLP_EN with the SLP_TYP of S5 powers off. */
 #define GUEST_SLEEP_CONTROL_PORT 0x600

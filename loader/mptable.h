@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest_machine.h"
+
 /* Inside the BIOS area 0xF0000-0xFFFFF that Linux scans for "_MP_". */
 #define MPTABLE_DEFAULT_GPA 0xf0000ULL
 /* APIC IDs in processor entries are 8 bits; solo's config allows 64. */
@@ -22,7 +24,7 @@
 /* Bytes mptable_build() writes for n vCPUs: the floating pointer, the
  * configuration table header, n processor entries, the bus entry, the
  * I/O APIC entry and COM1's interrupt assignment. */
-#define MPTABLE_SIZE(n) (16u + 44u + 20u * (unsigned)(n) + 8u + 8u + 8u)
+#define MPTABLE_SIZE(n) (16u + 44u + 20u * (unsigned)(n) + 8u + 8u + 8u * GUEST_ISA_IRQ_COUNT)
 
 /* Writes the floating pointer at guest-physical gpa (16-byte aligned) and
  * the configuration table right after it, into ram (guest-physical 0 at

@@ -25,7 +25,7 @@ echo "stock: $(nproc) cpus online: $(cat /sys/devices/system/cpu/online)"
 grep -E 'LOC|ttyS' /proc/interrupts
 sleep 1
 echo "stock: slept 1 s"
-dmesg | grep -iE 'fatal|error|fail|pci: using|rtc_cmos|acpi: pm|madt' | head -30
+dmesg | grep -iE 'fatal|error|fail|pci: using|rtc_cmos|acpi: pm|madt|ttyS1' | head -30
 echo "stock: powering off"
 poweroff -f
 INIT

@@ -1,6 +1,7 @@
 /*
- * Port I/O. Every port exits (the I/O bitmaps are all ones). COM1 goes to
- * the partition's 16550 model, ports 0x70/0x71 to its CMOS clock; a reset
+ * Port I/O. Every port exits (the I/O bitmaps are all ones). COM1 and the
+ * control line (COM2) go to the partition's 16550 models, ports
+ * 0x70/0x71 to its CMOS clock; a reset
  * through the keyboard controller (0xfe to port 0x64) or the reset
  * control register (port 0xcf9, also ACPI's reset register) ends the
  * partition as a reboot request; writing SLP_EN with S5's sleep type to
@@ -32,6 +33,11 @@ static bool is_uart_port(uint16_t port)
 	return port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT;
 }
 
+static bool is_control_port(uint16_t port)
+{
+	return port >= GUEST_CONTROL_PORT && port < GUEST_CONTROL_PORT + UART_PORT_COUNT;
+}
+
 static bool is_rtc_port(uint16_t port)
 {
 	return port == RTC_PORT_INDEX || port == RTC_PORT_DATA;
@@ -41,6 +47,8 @@ static uint32_t port_in(struct partition *p, uint16_t port, unsigned size)
 {
 	if (is_uart_port(port) && size == 1)
 		return uart_read(&p->uart, port - UART_COM1_BASE);
+	if (is_control_port(port) && size == 1)
+		return uart_read(&p->control, port - GUEST_CONTROL_PORT);
 	if (is_rtc_port(port) && size == 1)
 		return rtc_read(&p->rtc, port, cpu_rdtsc());
 	if (port == GUEST_SLEEP_STATUS_PORT && size == 1)
@@ -56,6 +64,10 @@ static bool port_out(struct partition *p, uint16_t port, unsigned size, uint32_t
 	if (is_uart_port(port) && size == 1) {
 		uart_write(&p->uart, port - UART_COM1_BASE, (uint8_t)value);
 		return !p->ended; /* a kernel panic line ends it */
+	}
+	if (is_control_port(port) && size == 1) {
+		uart_write(&p->control, port - GUEST_CONTROL_PORT, (uint8_t)value);
+		return true;
 	}
 	if (is_rtc_port(port) && size == 1) {
 		rtc_write(&p->rtc, port, (uint8_t)value);

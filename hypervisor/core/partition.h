@@ -48,7 +48,8 @@ struct partition {
 	struct spinlock device_lock;
 	struct vcpu *device_vcpu; /* the vCPU driving them now, under the lock */
 
-	struct uart16550 uart; /* its COM1, on I/O APIC pin 4 */
+	struct uart16550 uart;    /* its COM1, on I/O APIC pin 4 */
+	struct uart16550 control; /* its control line (COM2), on pin 3 */
 	struct ioapic ioapic;
 	struct rtc_cmos rtc;
 	struct pci_host pci; /* a host bridge, nothing behind it */
@@ -73,6 +74,17 @@ void partition_devices_init(struct partition *p);
 
 /* The wall-clock reading every partition's RTC runs from. */
 void partition_devices_set_time(const struct rtc_clock *time);
+
+/* What solo writes on a partition's control line to ask it to shut down
+ * (docs/control-line.md). */
+#define PARTITION_STOP_REQUEST "stop\n"
+
+/* Asks the guest to shut down: the stop request on its control line,
+ * with its interrupt, unless one is still waiting there unread; `again`
+ * repeats it only if the last one was lost unread. Called on the
+ * partition's home CPU between slices. False when the line had no room
+ * for it (a guest in loopback mode, say). */
+bool partition_ask_to_stop(struct partition *p, bool again);
 
 /* Writes out a partial console line (at the partition's end). */
 void partition_console_flush(struct partition *p);

@@ -157,11 +157,16 @@ static void test_madt_lists_every_vcpu(void **state)
 		assert_int_equal(get32(e + 4), GUEST_IOAPIC_ADDRESS);
 		assert_int_equal(get32(e + 8), 0);
 		e += 12;
-		assert_int_equal(e[0], 2); /* COM1's IRQ, edge and high */
-		assert_int_equal(e[3], GUEST_COM1_IRQ);
-		assert_int_equal(get32(e + 4), GUEST_COM1_IRQ);
-		assert_int_equal(e[8] | e[9] << 8, 5);
-		assert_int_equal(e + 10 - t, length);
+		/* COM1's and the control line's IRQs, edge and high. */
+		const uint8_t irqs[] = {4, 3};
+		for (unsigned i = 0; i < sizeof(irqs); i++, e += 10) {
+			assert_int_equal(e[0], 2);
+			assert_int_equal(e[1], 10);
+			assert_int_equal(e[3], irqs[i]);
+			assert_int_equal(get32(e + 4), irqs[i]);
+			assert_int_equal(e[8] | e[9] << 8, 5);
+		}
+		assert_int_equal(e - t, length);
 	}
 }
 
@@ -182,8 +187,11 @@ static void test_dsdt_has_com1_rtc_and_s5(void **state)
 	assert_int_equal(d[8], 2); /* 64-bit integers */
 	uint32_t pnp0501 = aml_eisaid("PNP0501");
 	assert_non_null(find(d, length, &pnp0501, 4));
-	static const uint8_t io[] = {0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08};
+	static const uint8_t io[] = {0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x22, 0x10};
 	assert_non_null(find(d, length, io, sizeof(io)));
+	static const uint8_t com2[] = {0x47, 0x01, 0xf8, 0x02, 0xf8, 0x02, 0x01, 0x08, 0x22, 0x08};
+	assert_non_null(find(d, length, com2, sizeof(com2)));
+	assert_non_null(find(d, length, "COM2", 4));
 	uint32_t pnp0b00 = aml_eisaid("PNP0B00");
 	assert_non_null(find(d, length, &pnp0b00, 4));
 	assert_non_null(find(d, length, "_S5_", 4));

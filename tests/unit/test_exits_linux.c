@@ -726,7 +726,7 @@ static void test_unclaimed_ports_read_all_ones(void **state)
 	(void)state;
 	part.vcpus[0].regs.rax = 0x1234;
 	in(0x1000, 0x61, 1);
-	in(0x1001, 0x2f8, 1); /* COM2: no device */
+	in(0x1001, 0x3e8, 1); /* COM3: no device */
 	in(0x1002, 0xcfc, 4);
 	out(0x1003, 0x80, 1, 0x42);
 	poweroff(0x1004);
@@ -801,11 +801,15 @@ static void test_rtc_runs_through_io(void **state)
 {
 	(void)state;
 	fake_cpu.tsc = 5000 * TSC_HZ;
-	const struct rtc_clock then = {
-	    .at = {.seconds = 0x59, .minutes = 0x59, .hours = 0x23, .day = 0x31, .month = 0x12,
-	           .year = 0x24, .century = 0x20},
-	    .tsc = fake_cpu.tsc - 3600 * TSC_HZ - TSC_HZ / 2,
-	    .hz = TSC_HZ};
+	const struct rtc_clock then = {.at = {.seconds = 0x59,
+	                                      .minutes = 0x59,
+	                                      .hours = 0x23,
+	                                      .day = 0x31,
+	                                      .month = 0x12,
+	                                      .year = 0x24,
+	                                      .century = 0x20},
+	                               .tsc = fake_cpu.tsc - 3600 * TSC_HZ - TSC_HZ / 2,
+	                               .hz = TSC_HZ};
 	partition_devices_set_time(&then);
 	partition_devices_init(&part);
 	const uint8_t index[] = {0x00, 0x02, 0x04, 0x07, 0x08, 0x09, 0x32};

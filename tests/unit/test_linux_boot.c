@@ -430,9 +430,10 @@ static void test_vcpus(void **state)
 	assert_false(prepare(RAM_SIZE, NULL, 0, NULL, 65, &l));
 	assert_string_equal(err, "vcpus outside 1..64");
 	assert_true(prepare(RAM_SIZE, NULL, 0, NULL, 64, &l));
-	/* 64 processor entries, the bus, the I/O APIC and COM1's interrupt. */
-	assert_int_equal(get(ram, 0xf0010 + 34, 2), 67);
-	assert_int_equal(get(ram, 0xf0010 + 4, 2), 44 + 64 * 20 + 3 * 8);
+	/* 64 processor entries, the bus, the I/O APIC and the interrupts of
+	 * COM1 and the control line. */
+	assert_int_equal(get(ram, 0xf0010 + 34, 2), 68);
+	assert_int_equal(get(ram, 0xf0010 + 4, 2), 44 + 64 * 20 + 4 * 8);
 }
 
 static void test_failure_writes_nothing(void **state)

@@ -565,20 +565,28 @@ static void test_16_bit_code_refused(void **state)
 
 /* ---- COM1 -> I/O APIC pin 4 -> local APIC ---- */
 
-static void test_com1_interrupt_reaches_the_guest(void **state)
+/* The guest's first steps, at 0x100000-0x10000e: it enables its APIC and
+ * routes I/O APIC pin `pin` to `vector` (fixed, edge, unmasked). */
+static void route_pin(unsigned pin, uint8_t vector)
 {
-	(void)state;
-	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
-	/* The guest enables its APIC, routes pin 4 to vector 0x24 (fixed,
-	 * edge, unmasked) and enables the UART's THRE interrupt. */
 	struct fake_exit *s = MMIO(0x100000, XAPIC + 0xf0, QUAL_WRITE, 0x89, 0x0f);
 	s->load_rcx = true;
 	s->rcx = 0x1ff;
 	/* The entry's destination (its high half, kept by the low-half
 	 * write) is this vCPU's APIC ID, as Linux programs it. */
-	part.ioapic.redirection[4] = (uint64_t)APIC_ID << 56;
-	MMIO(0x100002, IOAPIC, QUAL_WRITE, 0xc7, 0x07, 0x18, 0, 0, 0);
-	MMIO(0x100008, IOAPIC + 0x10, QUAL_WRITE, 0xc7, 0x47, 0x10, 0x24, 0, 0, 0);
+	part.ioapic.redirection[pin] = (uint64_t)APIC_ID << 56;
+	/* mov dword [rdi], select; mov dword [rdi + 0x10], vector */
+	const uint8_t select[] = {0xc7, 0x07, (uint8_t)(0x10 + 2 * pin), 0, 0, 0};
+	const uint8_t window[] = {0xc7, 0x47, 0x10, vector, 0, 0, 0};
+	mmio(0x100002, IOAPIC, QUAL_WRITE, select, sizeof(select));
+	mmio(0x100008, IOAPIC + 0x10, QUAL_WRITE, window, sizeof(window));
+}
+
+static void test_com1_interrupt_reaches_the_guest(void **state)
+{
+	(void)state;
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
+	route_pin(4, 0x24);
 	out(0x10000f, 0x3f9, 0x02); /* IER = THRI: THRE asserts */
 	/* Taken at the next entry. The handler reads IIR, sends a byte
 	 * (another edge, held in IRR while 0x24 is in service) and EOIs;
@@ -631,12 +639,54 @@ static void test_com1_interrupt_masked_at_the_ioapic(void **state)
 		assert_int_equal(part.vcpus[0].apic.irr[w], 0);
 }
 
+/* solo's stop request, waiting on the control line when the guest's
+ * driver enables its interrupt: pin 3 delivers it, and the handler reads
+ * "stop\n" from COM2. A second request while the first is unread adds
+ * nothing. */
+static void test_control_line_stop_request(void **state)
+{
+	(void)state;
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
+	assert_true(partition_ask_to_stop(&part, false));
+	assert_true(partition_ask_to_stop(&part, true));
+	assert_int_equal(part.control.rx_count, 5);
+	route_pin(3, 0x23);
+	out(0x10000f, 0x2f9, 0x01); /* IER = received data */
+	in(0x300000, 0x2fa);
+	for (unsigned i = 0; i < 5; i++)
+		in(0x300001 + i, 0x2f8);
+	in(0x300006, 0x2fd);
+	MMIO(0x300007, XAPIC + 0xb0, QUAL_WRITE, 0xc7, 0x07, 0, 0, 0, 0);
+	poweroff(0x100010);
+	run();
+	assert_int_equal(injected_at(4), 0x80000023);
+	assert_int_equal(entry(5)->regs.rax & 0xff, 0x04); /* IIR: received data */
+	const char *want = "stop\n";
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal(entry(6 + i)->regs.rax & 0xff, (uint8_t)want[i]);
+	assert_int_equal(entry(11)->regs.rax & 0xff, 0x60); /* LSR: nothing more */
+	assert_int_equal(part.ioapic.delivered, 1);
+	assert_int_equal(part.uart.bytes_out, 0); /* COM1 untouched */
+	expect_end(PARTITION_STOPPED, "power-off");
+	/* Read: asking again repeats nothing. Lost (cleared unread): it
+	 * does; and a first ask always writes. */
+	assert_true(partition_ask_to_stop(&part, true));
+	assert_int_equal(part.control.rx_count, 0);
+	assert_true(partition_ask_to_stop(&part, false));
+	assert_int_equal(part.control.rx_count, 5);
+	uart_write(&part.control, 2, 0x03); /* FCR: clear the receive FIFO */
+	assert_true(partition_ask_to_stop(&part, true));
+	assert_int_equal(part.control.rx_count, 5);
+	assert_int_equal(part.control.bytes_in, 15);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_xapic_id_read_paging_off),
+	    T(test_control_line_stop_request),
 	    T(test_xapic_write_paging_off),
 	    T(test_code_segment_base_counts),
 	    T(test_xapic_read_through_4_level_paging),

@@ -86,7 +86,7 @@ struct walked {
 	int bsp_apic_id;
 	uint8_t apic_ids[256];
 	/* The last I/O APIC and I/O interrupt entries, as written. */
-	uint8_t ioapic[8], interrupt[8];
+	uint8_t ioapic[8], interrupt[8], first_interrupt[8];
 	/* Entry types in table order. */
 	uint8_t order[80];
 };
@@ -139,6 +139,8 @@ static struct walked walk(uint32_t mpf)
 			off += 8;
 			break;
 		case 3:
+			if (!w.interrupts)
+				memcpy(w.first_interrupt, e, 8);
 			memcpy(w.interrupt, e, 8);
 			w.interrupts++;
 			off += 8;
@@ -171,9 +173,9 @@ static void test_found_and_walked(void **state)
 		assert_int_equal(w.processors, n);
 		assert_int_equal(w.buses, 1);
 		assert_int_equal(w.ioapics, 1);
-		assert_int_equal(w.interrupts, 1);
+		assert_int_equal(w.interrupts, 2);
 		assert_int_equal(w.others, 0); /* no local interrupt entries */
-		assert_int_equal(get(ram + 0xf0010 + 34, 2), n + 3);
+		assert_int_equal(get(ram + 0xf0010 + 34, 2), n + 4);
 		/* Processors, then the bus, the I/O APIC and the interrupt
 		 * assignment that refers to both. */
 		for (unsigned i = 0; i < n; i++)
@@ -181,26 +183,30 @@ static void test_found_and_walked(void **state)
 		assert_int_equal(w.order[n], 1);
 		assert_int_equal(w.order[n + 1], 2);
 		assert_int_equal(w.order[n + 2], 3);
+		assert_int_equal(w.order[n + 3], 3);
 		/* I/O APIC: ID after the CPUs' (n), version 0x11, enabled, at
 		 * 0xfec00000 (MP spec 4.3.3). */
 		assert_int_equal(w.ioapic[1], n);
 		assert_int_equal(w.ioapic[2], 0x11);
 		assert_int_equal(w.ioapic[3], 0x01);
 		assert_int_equal(get(w.ioapic + 4, 4), 0xfec00000);
-		/* COM1: vectored (INT), bus-conforming polarity and trigger,
-		 * ISA bus 0 IRQ 4 -> that I/O APIC's pin 4 (MP spec 4.3.4). */
+		/* COM1 and then the control line: vectored (INT),
+		 * bus-conforming polarity and trigger, ISA bus 0 IRQ 4 -> that
+		 * I/O APIC's pin 4 (MP spec 4.3.4); the last is IRQ 3 -> pin 3. */
+		assert_int_equal(w.first_interrupt[5], 4);
+		assert_int_equal(w.first_interrupt[7], 4);
 		assert_int_equal(w.interrupt[1], 0);
 		assert_int_equal(get(w.interrupt + 2, 2), 0);
 		assert_int_equal(w.interrupt[4], 0);
-		assert_int_equal(w.interrupt[5], 4);
+		assert_int_equal(w.interrupt[5], 3);
 		assert_int_equal(w.interrupt[6], n);
-		assert_int_equal(w.interrupt[7], 4);
+		assert_int_equal(w.interrupt[7], 3);
 		assert_int_equal(w.bsp_count, 1);
 		assert_int_equal(w.bsp_apic_id, 0);
 		for (unsigned i = 0; i < n; i++)
 			assert_int_equal(w.apic_ids[i], i);
 		/* Exactly the documented size, nothing after it. */
-		assert_int_equal(MPTABLE_SIZE(n), 16 + 44 + 20 * n + 24);
+		assert_int_equal(MPTABLE_SIZE(n), 16 + 44 + 20 * n + 32);
 		assert_int_equal(get(ram + 0xf0010 + 4, 2) + 16, MPTABLE_SIZE(n));
 		assert_int_equal(ram[0xf0000 + MPTABLE_SIZE(n)], 0);
 	}
