@@ -311,6 +311,19 @@ static bool parse_vcpus(struct parser *p, struct span value)
 	return true;
 }
 
+static bool parse_stop_timeout(struct parser *p, struct span value)
+{
+	uint64_t n;
+	if (!parse_uint(value, CONFIG_STOP_TIMEOUT_MAX, &n))
+		return line_error(
+		    p, "stop_timeout must be a number of seconds from 0 to 3600, not ", value, "");
+	if (p->section == SECTION_VM)
+		p->vm->stop_timeout_s = (uint32_t)n;
+	else
+		p->container->stop_timeout_s = (uint32_t)n;
+	return true;
+}
+
 static bool parse_cpus(struct parser *p, struct span value)
 {
 	if (span_is(value, "shared"))
@@ -474,13 +487,13 @@ static const struct key container_keys[] = {
     {"image", false, parse_image},     {"memory", false, parse_memory},
     {"vcpus", false, parse_vcpus},     {"cpus", false, parse_cpus},
     {"restart", false, parse_restart}, {"env", true, parse_env},
-    {"command", false, parse_command},
+    {"command", false, parse_command}, {"stop_timeout", false, parse_stop_timeout},
 };
 
 static const struct key vm_keys[] = {
     {"kernel", false, parse_kernel},   {"initrd", false, parse_initrd},
     {"cmdline", false, parse_cmdline}, {"memory", false, parse_memory},
-    {"vcpus", false, parse_vcpus},
+    {"vcpus", false, parse_vcpus},     {"stop_timeout", false, parse_stop_timeout},
 };
 
 /* ---- lines -------------------------------------------------------------- */
@@ -516,6 +529,7 @@ static bool start_container(struct parser *p, struct span name)
 	c->vcpus = 1;
 	c->cpus = CONFIG_CPUS_SHARED;
 	c->restart = CONFIG_RESTART_NO;
+	c->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
 	p->container = c;
 	p->section = SECTION_CONTAINER;
 	return true;
@@ -529,6 +543,7 @@ static bool start_vm(struct parser *p, struct span name)
 	struct config_vm *vm = &out->vms[out->vm_count++];
 	span_copy(vm->name, name);
 	vm->vcpus = 1;
+	vm->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
 	p->vm = vm;
 	p->section = SECTION_VM;
 	return true;
@@ -719,7 +734,8 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 
 void config_container_vm(const struct config_container *c, struct config_vm *vm)
 {
-	*vm = (struct config_vm){.memory = c->memory, .vcpus = c->vcpus};
+	*vm = (struct config_vm){
+	    .memory = c->memory, .vcpus = c->vcpus, .stop_timeout_s = c->stop_timeout_s};
 	/* Sizes are checked at compile time below; names are at most
 	 * CONFIG_NAME_MAX, so every copy fits. */
 	memcpy(vm->name, c->name, sizeof(vm->name));
@@ -731,11 +747,25 @@ void config_container_vm(const struct config_container *c, struct config_vm *vm)
 	memcpy(vm->initrd, CONFIG_CONTAINER_INITRD_DIR, dir);
 	memcpy(vm->initrd + dir, c->name, name);
 	memcpy(vm->initrd + dir + name, ".cpio", sizeof(".cpio"));
-	memcpy(vm->cmdline, CONFIG_CONTAINER_CMDLINE, sizeof(CONFIG_CONTAINER_CMDLINE));
+	size_t at = sizeof(CONFIG_CONTAINER_CMDLINE) - 1;
+	memcpy(vm->cmdline, CONFIG_CONTAINER_CMDLINE, at);
+	memcpy(vm->cmdline + at, " SOLO_STOP_GRACE=", sizeof(" SOLO_STOP_GRACE=") - 1);
+	at += sizeof(" SOLO_STOP_GRACE=") - 1;
+	/* At most four digits (CONFIG_STOP_TIMEOUT_MAX). */
+	char digits[4];
+	unsigned n = 0, v = c->stop_timeout_s;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < sizeof(digits));
+	while (n)
+		vm->cmdline[at++] = digits[--n];
+	vm->cmdline[at] = '\0';
 }
 
 _Static_assert(sizeof(CONFIG_CONTAINER_INITRD_DIR) - 1 + CONFIG_NAME_MAX + sizeof(".cpio") <=
                    CONFIG_PATH_MAX + 1,
                "a container's initrd path fits a [vm] path");
-_Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) <= CONFIG_CMDLINE_MAX + 1,
+_Static_assert(CONFIG_STOP_TIMEOUT_MAX <= 9999, "a stop timeout has at most four digits");
+_Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) + sizeof(" SOLO_STOP_GRACE=9999") <=
+                   CONFIG_CMDLINE_MAX + 1,
                "the container command line fits");

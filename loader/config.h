@@ -22,6 +22,9 @@
  *   restart = on-failure:3                no (default), always, on-failure[:N]
  *   env = MODE=demo                       repeatable, up to 32, 255 each
  *   command = /bin/httpd -f -p 8080       up to 1023 characters
+ *   stop_timeout = 10                     seconds `stop` waits before it ends
+ *                                         the partition by force: 0..3600,
+ *                                         default 10 (also for [vm])
  *
  *   [vm linux]                            a plain Linux VM; names shared
  *                                         with containers, up to 16 VMs
@@ -61,6 +64,8 @@
 #define CONFIG_TIMESLICE_MIN_US     100
 #define CONFIG_TIMESLICE_MAX_US     1000000
 #define CONFIG_TIMESLICE_DEFAULT_US 10000
+#define CONFIG_STOP_TIMEOUT_MAX     3600
+#define CONFIG_STOP_TIMEOUT_DEFAULT 10 /* seconds, as `docker stop` */
 
 /* The self-test VMs the hypervisor can run, as bits of `selftest`. */
 #define CONFIG_SELFTEST_PROBE     (1u << 0)
@@ -91,6 +96,7 @@ struct config_container {
 	uint32_t env_count;
 	char env[CONFIG_MAX_ENV][CONFIG_ENV_MAX + 1]; /* "NAME=value" */
 	char command[CONFIG_COMMAND_MAX + 1];         /* "" when not given */
+	uint32_t stop_timeout_s;
 };
 
 /* A [vm] section: a Linux kernel booted as is, for tests and for users
@@ -102,6 +108,7 @@ struct config_vm {
 	char cmdline[CONFIG_CMDLINE_MAX + 1];
 	uint64_t memory; /* bytes */
 	uint32_t vcpus;
+	uint32_t stop_timeout_s;
 };
 
 struct appliance_config {
@@ -132,8 +139,10 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 #define CONFIG_CONTAINER_CMDLINE    "console=ttyS0,115200 quiet rdinit=/.solo/init"
 
 /* The [vm] a container boots as: kernel CONFIG_CONTAINER_KERNEL, initrd
- * CONFIG_CONTAINER_INITRD_DIR "NAME.cpio", CONFIG_CONTAINER_CMDLINE, and
- * the container's memory and vCPUs. */
+ * CONFIG_CONTAINER_INITRD_DIR "NAME.cpio", CONFIG_CONTAINER_CMDLINE with
+ * SOLO_STOP_GRACE=N (the guest init's grace before SIGKILL: the
+ * container's stop_timeout), and the container's memory, vCPUs and
+ * stop timeout. */
 void config_container_vm(const struct config_container *c, struct config_vm *vm);
 
 #endif

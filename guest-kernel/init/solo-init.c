@@ -5,7 +5,8 @@
  * /tmp), reads the spec the host tool wrote (/.solo/spec, see spec.h),
  * starts the container's command as a child with the spec's environment,
  * directory and ids, reaps every process that ends (orphans are
- * reparented to PID 1), turns a SIGTERM (a stop request) into SIGTERM for
+ * reparented to PID 1), turns a stop request (a SIGTERM, or "stop" on
+ * solo's control line, /dev/ttyS1: docs/control-line.md) into SIGTERM for
  * the command and SIGKILL after a grace period, and when the command ends
  * reports its status: to solo by the exit hypercall when running under
  * solo, else as a console line before powering off. Its own failures end
@@ -42,6 +43,8 @@
 /* docker's PATH for images that set none. */
 #define DEFAULT_PATH       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define DEFAULT_STOP_GRACE 10 /* seconds, as `docker stop` */
+#define CONTROL_LINE       "/dev/ttyS1"
+#define CONTROL_LINE_MAX   32 /* longer lines are not requests: dropped */
 
 /* The statuses `docker run` uses for failures before the command runs. */
 enum {
@@ -264,6 +267,60 @@ static _Noreturn void run_command(const struct spec *spec, const sigset_t *mask)
 	_exit(err == ENOENT || err == ENOTDIR ? STATUS_NOT_FOUND : STATUS_CANNOT_EXEC);
 }
 
+/*
+ * solo's control line, COM2: raw, and with O_ASYNC so that input arrives
+ * as SIGIO in the same sigtimedwait() loop as the other signals (SIGIO
+ * must be blocked first). -1 where there is none: not under solo.
+ */
+static int open_control_line(void)
+{
+	int fd = open(CONTROL_LINE, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	struct termios t;
+
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		t.c_cflag |= CLOCAL | CREAD;
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	if (fcntl(fd, F_SETOWN, getpid()) != 0 || fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct control_input {
+	char line[CONTROL_LINE_MAX + 1];
+	size_t len;
+	bool overlong;
+};
+
+/* Reads what the control line holds; true if a whole "stop" line came. */
+static bool control_stop_requested(int fd, struct control_input *in)
+{
+	bool stop = false;
+	char buf[64];
+	ssize_t n;
+
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				in->line[in->len] = '\0';
+				stop |= !in->overlong && strcmp(in->line, "stop") == 0;
+				in->len = 0;
+				in->overlong = false;
+			} else if (in->len < CONTROL_LINE_MAX) {
+				in->line[in->len++] = buf[i];
+			} else {
+				in->overlong = true;
+			}
+		}
+	}
+	return stop;
+}
+
 /* Signals are taken with sigtimedwait(), but a handler must exist: the
  * kernel drops signals to PID 1 that have the default action. */
 static void on_signal(int sig)
@@ -273,14 +330,16 @@ static void on_signal(int sig)
 
 /*
  * Reaps every child until MAIN ends and returns its wait status. A
- * SIGTERM starts a stop: SIGTERM to MAIN, SIGKILL GRACE seconds later.
- * SIGCHLD and SIGTERM are blocked by the caller, so one that arrives
+ * SIGTERM or a stop request on the control line (CONTROL, -1 for none)
+ * starts a stop: SIGTERM to MAIN, SIGKILL GRACE seconds later. SIGCHLD,
+ * SIGTERM and SIGIO are blocked by the caller, so one that arrives
  * between the reaping and the wait stays pending instead of being lost.
  */
-static int supervise(pid_t main_pid, const sigset_t *wanted, unsigned grace)
+static int supervise(pid_t main_pid, const sigset_t *wanted, unsigned grace, int control)
 {
 	bool stopping = false, killed = false;
 	struct timespec deadline = {0, 0};
+	struct control_input input = {.len = 0};
 
 	for (;;) {
 		int status;
@@ -310,7 +369,13 @@ static int supervise(pid_t main_pid, const sigset_t *wanted, unsigned grace)
 		}
 
 		int sig = sigtimedwait(wanted, NULL, timeout);
-		if (sig == SIGTERM && !stopping) {
+		bool asked = sig == SIGTERM;
+		if (sig == SIGIO && control_stop_requested(control, &input) && !stopping) {
+			asked = true;
+			say("stop requested by solo: SIGTERM to the command, SIGKILL in %u s",
+			    grace);
+		}
+		if (asked && !stopping) {
 			stopping = true;
 			clock_gettime(CLOCK_MONOTONIC, &deadline);
 			deadline.tv_sec += grace;
@@ -352,9 +417,12 @@ int main(void)
 	sigemptyset(&wanted);
 	sigaddset(&wanted, SIGCHLD);
 	sigaddset(&wanted, SIGTERM);
+	sigaddset(&wanted, SIGIO);
 	sigprocmask(SIG_BLOCK, &wanted, &old_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGIO, &sa, NULL);
+	int control = open_control_line();
 
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -364,7 +432,7 @@ int main(void)
 	if (pid == 0)
 		run_command(&spec, &old_mask);
 
-	int status = supervise(pid, &wanted, grace);
+	int status = supervise(pid, &wanted, grace, control);
 	if (WIFSIGNALED(status))
 		container_end(name, 128 + WTERMSIG(status), WTERMSIG(status));
 	container_end(name, WEXITSTATUS(status), 0);

@@ -17,18 +17,21 @@ struct verb_entry {
 };
 
 static const struct verb_entry verbs[] = {
-    {"list", CONSOLE_LIST, false},      {"log", CONSOLE_LOG, true},
-    {"stop", CONSOLE_STOP, true},       {"start", CONSOLE_START, true},
-    {"restart", CONSOLE_RESTART, true}, {"stats", CONSOLE_STATS, false},
-    {"help", CONSOLE_HELP, false},
+    {"list", CONSOLE_LIST, false},         {"log", CONSOLE_LOG, true},
+    {"stop", CONSOLE_STOP, true},          {"start", CONSOLE_START, true},
+    {"restart", CONSOLE_RESTART, true},    {"stats", CONSOLE_STATS, false},
+    {"help", CONSOLE_HELP, false},         {"kill", CONSOLE_KILL, true},
+    {"shutdown", CONSOLE_SHUTDOWN, false},
 };
 
 const char *const console_command_help[] = {
     "list           partitions: state, CPU, RAM, exits, restarts, uptime",
     "log NAME       the last lines NAME printed (kept until it is started again)",
-    "stop NAME      end NAME for good (no restart)",
+    "stop NAME      ask NAME to shut down, by force after its stop_timeout (no restart)",
+    "kill NAME      end NAME at once (no restart)",
     "start NAME     start a partition that has ended",
     "restart NAME   stop NAME, then start it afresh",
+    "shutdown       stop every partition, then halt the machine",
     "stats          free memory, solo's memory per partition, exits by reason",
     "help           this text",
     0,

@@ -24,6 +24,8 @@ enum console_verb {
 	CONSOLE_RESTART,
 	CONSOLE_STATS,
 	CONSOLE_HELP,
+	CONSOLE_KILL,
+	CONSOLE_SHUTDOWN,
 };
 
 struct console_command {

@@ -51,12 +51,26 @@ struct partition_slot {
 	enum slot_state state; /* written by the CPU of its vCPU 0 only */
 	uint64_t wake_tsc;
 	bool stopped_by_console; /* this run's ending: no restart */
+	/* A stop asks the guest to shut down (its control line) and waits
+	 * stop_timeout_s (plus STOP_FORCE_MARGIN_S for the guest to report)
+	 * before it ends the partition by force. Home CPU only. */
+	uint32_t stop_timeout_s;
+	bool stopping;
+	uint64_t stop_asked_tsc, stop_deadline_tsc, stop_resend_tsc;
+	/* How the last stop went, for the console's shutdown summary. */
+	volatile enum { STOP_NONE, STOP_GRACEFUL, STOP_FORCED } stop_outcome;
 	/* Set by the management console on the boot CPU, acted on (and
 	 * cleared) by the slot's own CPU between slices: only that CPU may
-	 * touch the partition's VMCS. */
+	 * touch the partition's VMCS. kill_requested ends it at once. */
 	volatile int stop_requested;
 	volatile int start_requested;
+	volatile int kill_requested;
 };
+
+/* Seconds past a slot's stop_timeout before solo ends it by force: the
+ * guest init ends the command at stop_timeout and needs a moment to
+ * report its exit status. */
+#define STOP_FORCE_MARGIN_S 2
 
 /* Allocates the partition's RAM, EPT and MSR bitmap and lays out the
  * kernel, initrd, command line, boot parameters and MP table in it. On

@@ -19,13 +19,15 @@
 #include "core/partition_ipi.h"
 #include "core/pcpu.h"
 #include "core/placement.h"
+#include "core/scheduler.h"
 #include "core/vcpu_run.h"
 #include "lib/console.h"
 #include "mm/page_alloc.h"
 
 _Static_assert(CONSOLE_COMMAND_NAME_MAX < PARTITION_NAME_LEN, "a name must fit a partition");
 
-#define LOG_SHOWN_BYTES 1024 /* the tail `log` prints: a screenful */
+#define LOG_SHOWN_BYTES   1024            /* the tail `log` prints: a screenful */
+#define CONSOLE_MAX_SLOTS PCPU_MAX_QUEUED /* main.c holds no more partitions */
 
 static struct partition_slot *slots;
 static unsigned slot_count;
@@ -33,12 +35,16 @@ static uint64_t baseline;
 static uint64_t hz;
 static struct console_line input;
 static int all_ended_reported;
+/* A shutdown under way: when it began, and which slots it stopped. */
+static bool shutting_down;
+static uint64_t shutdown_tsc;
+static bool stopped_by_shutdown[CONSOLE_MAX_SLOTS];
 
 void console_attach(struct partition_slot *s, unsigned count, uint64_t baseline_pages,
                     uint64_t tsc_hz)
 {
 	slots = s;
-	slot_count = count;
+	slot_count = count < CONSOLE_MAX_SLOTS ? count : CONSOLE_MAX_SLOTS;
 	baseline = baseline_pages;
 	hz = tsc_hz;
 }
@@ -145,8 +151,8 @@ static void stats(void)
 	               (unsigned long long)all, format_exit_counts(total, counts, sizeof(counts)));
 }
 
-/* Stop and start are requests the slot's own CPU acts on between slices;
- * the outcome ("[name] stopped: by the console", "starting on cpuN")
+/* Stop, kill and start are requests the slot's own CPU acts on between
+ * slices; the outcome ("[name] asked to shut down", "[name] stopped: ...")
  * comes from there. */
 static void request(const struct console_command *c, struct partition_slot *s)
 {
@@ -154,8 +160,19 @@ static void request(const struct console_command *c, struct partition_slot *s)
 		console_printf("solo: [%s] has no CPU to run on\n", s->spec.name);
 		return;
 	}
-	if (c->verb == CONSOLE_STOP && s->state == SLOT_DONE) {
+	if (shutting_down) {
+		console_printf("solo: error: the machine is shutting down\n");
+		return;
+	}
+	if ((c->verb == CONSOLE_STOP || c->verb == CONSOLE_KILL) && s->state == SLOT_DONE) {
 		console_printf("solo: [%s] is not running\n", s->spec.name);
+		return;
+	}
+	if (c->verb == CONSOLE_KILL) {
+		s->kill_requested = 1;
+		cpu_kick(s->spec.cpus[0]);
+		all_ended_reported = 0;
+		console_printf("solo: [%s] kill requested\n", s->spec.name);
 		return;
 	}
 	if (c->verb == CONSOLE_START && s->state != SLOT_DONE) {
@@ -175,6 +192,51 @@ static void request(const struct console_command *c, struct partition_slot *s)
 	                                          : "restart");
 }
 
+/* Every partition is asked to shut down at once, each by its own CPU;
+ * console_poll halts the machine when all have ended. */
+static void shutdown(void)
+{
+	unsigned asked = 0;
+	shutting_down = true;
+	shutdown_tsc = cpu_rdtsc();
+	for (unsigned i = 0; i < slot_count; i++) {
+		struct partition_slot *s = &slots[i];
+		s->start_requested = 0;
+		if (s->spec.cpus[0] == PLACEMENT_NONE || s->state == SLOT_DONE)
+			continue;
+		stopped_by_shutdown[i] = true;
+		s->stop_requested = 1;
+		cpu_kick(s->spec.cpus[0]);
+		asked++;
+	}
+	all_ended_reported = 0;
+	console_printf("solo: shutdown: stopping %u partition%s\n", asked, asked == 1 ? "" : "s");
+}
+
+/* The end of a shutdown: one summary line, then every CPU halts. */
+static __attribute__((noreturn)) void finish_shutdown(void)
+{
+	unsigned stopped = 0, forced = 0;
+	for (unsigned i = 0; i < slot_count; i++) {
+		if (!stopped_by_shutdown[i])
+			continue;
+		stopped++;
+		forced += slots[i].stop_outcome == STOP_FORCED;
+	}
+	uint64_t took = cpu_rdtsc() - shutdown_tsc;
+	console_printf(
+	    "solo: shutdown: %u partition%s stopped (%u when asked, %u by force) in %llu "
+	    "ms; free pages: %llu (%llu before); halting\n",
+	    stopped, stopped == 1 ? "" : "s", stopped - forced, forced,
+	    (unsigned long long)(hz ? took * 1000 / hz : 0),
+	    (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
+	scheduler_halt_all();
+	for (unsigned i = 0; i < pcpu_count; i++)
+		if (&pcpus[i] != this_cpu())
+			cpu_kick(i);
+	cpu_halt_forever();
+}
+
 static void run(const char *line)
 {
 	struct console_command c;
@@ -188,6 +250,11 @@ static void run(const char *line)
 		list();
 	} else if (c.verb == CONSOLE_STATS) {
 		stats();
+	} else if (c.verb == CONSOLE_SHUTDOWN) {
+		if (shutting_down)
+			console_printf("solo: error: the machine is shutting down\n");
+		else
+			shutdown();
 	} else if (c.verb == CONSOLE_HELP) {
 		for (const char *const *h = console_command_help; *h; h++)
 			console_printf("solo: %s\n", *h);
@@ -228,6 +295,8 @@ void console_poll(void)
 			               CONSOLE_INPUT_MAX);
 	}
 	if (!all_ended_reported && all_ended()) {
+		if (shutting_down)
+			finish_shutdown();
 		all_ended_reported = 1;
 		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
 		               (unsigned long long)page_alloc_free_pages(),

@@ -30,6 +30,7 @@
 #define MISC_ACTIVITY_HLT (1ULL << 6)
 
 static uint32_t slice_us = SCHED_SLICE_US;
+static volatile int halting;
 
 void scheduler_set_timeslice(uint32_t microseconds)
 {
@@ -84,6 +85,16 @@ static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 	struct partition *p = slot->partition;
 	char policy[24];
 	linux_partition_report(p, tsc_hz);
+	if (slot->stopping) {
+		slot->stopping = false;
+		if (slot->stop_outcome != STOP_FORCED) {
+			uint64_t took = cpu_rdtsc() - slot->stop_asked_tsc;
+			console_printf("solo: [%s] shut down when asked, in %llu ms\n",
+			               slot->spec.name,
+			               (unsigned long long)(tsc_hz ? took * 1000 / tsc_hz : 0));
+			slot->stop_outcome = STOP_GRACEFUL;
+		}
+	}
 	bool failed = ended_in_failure(p);
 	partition_destroy(p);
 	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);
@@ -120,12 +131,53 @@ static bool recreate(struct partition_slot *s, const char *failure)
 	return false;
 }
 
+/* A running partition is asked to shut down, and given its stop timeout
+ * (plus the margin) before stop_running ends it by force. With no
+ * timeout, or no room on its control line, it ends now. */
+static void ask_to_stop(struct partition_slot *s, uint64_t now, uint64_t tsc_hz)
+{
+	struct partition *p = s->partition;
+	s->stopped_by_console = true;
+	s->stop_outcome = STOP_NONE;
+	if (s->stop_timeout_s && partition_ask_to_stop(p, false)) {
+		uint32_t wait = s->stop_timeout_s + STOP_FORCE_MARGIN_S;
+		s->stopping = true;
+		s->stop_asked_tsc = now;
+		s->stop_resend_tsc = now + tsc_hz;
+		s->stop_deadline_tsc = now + wait * tsc_hz;
+		console_printf(
+		    "solo: [%s] asked to shut down; ended by force in %u s if it has not\n",
+		    s->spec.name, wait);
+		return;
+	}
+	partition_end(p, PARTITION_STOPPED, "by the console");
+	kick_all(p);
+}
+
+/* A stop under way: each second the request again if it was lost (a
+ * guest that had not opened its control line yet drops what came
+ * before), and the end by force at the deadline. */
+static void tend_stop(struct partition_slot *s, uint64_t now, uint64_t tsc_hz)
+{
+	struct partition *p = s->partition;
+	if (now >= s->stop_deadline_tsc) {
+		s->stop_outcome = STOP_FORCED;
+		partition_end(p, PARTITION_STOPPED,
+		              "by the console, by force: no shutdown within %u s",
+		              s->stop_timeout_s + STOP_FORCE_MARGIN_S);
+		kick_all(p);
+	} else if (now >= s->stop_resend_tsc) {
+		partition_ask_to_stop(p, true);
+		s->stop_resend_tsc = now + tsc_hz;
+	}
+}
+
 /* Carries out what the management console asked of the partitions this
- * CPU is home to: a stop ends the partition where it stands (no
- * restart), a start builds an ended one afresh. run_queue_done drops
- * before a start request is cleared, so the console never sees every CPU
- * idle in between. */
-static void take_requests(struct pcpu *cpu)
+ * CPU is home to: a stop asks a running partition to shut down (no
+ * restart after it), a kill ends it where it stands, a start builds an
+ * ended one afresh. run_queue_done drops before a start request is
+ * cleared, so the console never sees every CPU idle in between. */
+static void take_requests(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
 {
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
 		struct run_entry *e = &cpu->run_queue[i];
@@ -133,11 +185,26 @@ static void take_requests(struct pcpu *cpu)
 		struct partition *p = s->partition;
 		if (!is_home(e))
 			continue;
-		if (s->stop_requested) {
-			if (s->state == SLOT_RUNNABLE) {
+		bool running = s->state == SLOT_RUNNABLE && !p->ended;
+		if (s->kill_requested) {
+			s->kill_requested = 0;
+			if (running) {
 				s->stopped_by_console = true;
-				partition_end(p, PARTITION_STOPPED, "by the console");
+				s->stop_outcome = STOP_FORCED;
+				partition_end(p, PARTITION_STOPPED, "killed by the console");
 				kick_all(p);
+				running = false;
+			} else if (s->state != SLOT_DONE && s->state != SLOT_RUNNABLE) {
+				s->stop_requested = 1; /* nothing runs: the same as a stop */
+			}
+		}
+		if (s->stop_requested) {
+			if (running) {
+				if (!s->stopping)
+					ask_to_stop(s, now, tsc_hz);
+			} else if (s->state == SLOT_RUNNABLE) {
+				/* Ending already: it leaves without a restart. */
+				s->stopped_by_console = true;
 			} else if (s->state != SLOT_DONE) {
 				/* Not started yet, or waiting out a backoff: there
 				 * is no vCPU to stop, only memory to give back. */
@@ -154,12 +221,14 @@ static void take_requests(struct pcpu *cpu)
 			cpu->run_queue_done = 0;
 			/* A restart's stop takes effect once every vCPU has
 			 * left: the start waits for that. */
-			bool ending = s->state == SLOT_RUNNABLE && p->ended;
+			bool ending = s->state == SLOT_RUNNABLE && (p->ended || s->stopping);
 			if (s->state == SLOT_DONE)
 				recreate(s, "not started");
 			if (!ending)
 				s->start_requested = 0;
 		}
+		if (s->stopping && s->state == SLOT_RUNNABLE && !p->ended)
+			tend_stop(s, now, tsc_hz);
 	}
 }
 
@@ -213,6 +282,8 @@ static uint64_t next_wake(const struct pcpu *cpu)
 			t = e->slot->wake_tsc;
 		else if (run_state(v) == VCPU_STATE_HALTED && v->halt_deadline)
 			t = v->halt_deadline;
+		if (is_home(e) && e->slot->stopping && e->slot->stop_resend_tsc < t)
+			t = e->slot->stop_resend_tsc;
 		if (t < earliest)
 			earliest = t;
 	}
@@ -343,15 +414,22 @@ static bool start(struct pcpu *cpu, struct run_entry *e, const struct vmx_bitmap
 	return true;
 }
 
+void scheduler_halt_all(void)
+{
+	__atomic_store_n(&halting, 1, __ATOMIC_SEQ_CST);
+}
+
 void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
+	if (__atomic_load_n(&halting, __ATOMIC_SEQ_CST))
+		cpu_halt_forever();
 	uint64_t slice = tsc_hz / 1000000 * slice_us;
 	/* The console's CPU looks at the serial port every slice; the others
 	 * only need to see its requests. */
 	uint64_t poll = cpu->between_slices ? slice : tsc_hz / 1000000 * SCHED_REQUEST_POLL_US;
 	if (cpu->between_slices)
 		cpu->between_slices();
-	take_requests(cpu);
+	take_requests(cpu, cpu_rdtsc(), tsc_hz);
 	tend(cpu, cpu_rdtsc(), tsc_hz);
 	unsigned active = count_active(cpu);
 	if (!active) {

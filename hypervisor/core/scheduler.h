@@ -34,4 +34,8 @@ __attribute__((noreturn)) void scheduler_run(struct pcpu *cpu, const struct vmx_
  * endings, then one vCPU's slice or an idle wait (host tests drive it). */
 void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz);
 
+/* The end of a shutdown: every CPU halts at its next step (the caller
+ * kicks them out of their waits). */
+void scheduler_halt_all(void);
+
 #endif

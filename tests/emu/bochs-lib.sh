@@ -113,6 +113,27 @@ bochs_free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])'
 }
 
+# bochs_console_appliance BUILD_DIR WORK_DIR CONF CPUS CLIENT TIMEOUT [SOLO_BUILD_ARG...]
+# Builds CONF's ESP with `solo build` (and any further arguments) and
+# boots it on CPUS CPUs with COM1 on a socket while CLIENT types on the
+# console (bochs_session). Prints the check line for the client's run and
+# sets checks_failed when it failed; exits the scenario when the build
+# fails.
+bochs_console_appliance() {
+	_ca_build=$1 _ca_work=$2 _ca_conf=$3 _ca_cpus=$4 _ca_client=$5 _ca_timeout=$6
+	shift 6
+	"$_ca_build/solo" build "$_ca_conf" -o "$_ca_work/esp.img" "$@" >"$_ca_work/build.log" 2>&1 ||
+		{ echo "check: FAIL solo build of $(basename "$_ca_conf") ($(tail -1 "$_ca_work/build.log"))"; exit 1; }
+	_ca_port=$(bochs_free_port)
+	bochs_write_config "$_ca_work" "$_ca_work/esp.img" "$_ca_cpus" "socket:$_ca_port"
+	if bochs_session "$_ca_work" "$_ca_port" "$_ca_client" "$_ca_timeout"; then
+		echo "check: PASS the scripted session ran to its end"
+	else
+		echo "check: FAIL the scripted session: $(tail -1 "$_ca_work/client.log")"
+		checks_failed=1
+	fi
+}
+
 # bochs_session DIR PORT CLIENT [ARG...]
 # Runs Bochs (configured with "socket:PORT") while the Python program
 # CLIENT types on its console, as `CLIENT PORT DIR/serial.txt ARG...`

@@ -12,16 +12,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bochs-lib.sh"
 . "$here/check-lib.sh"
 
-"$build/solo" build "$here/console-appliance.conf" -o "$work/esp.img" >"$work/build.log" 2>&1 ||
-	{ echo "check: FAIL solo build of console-appliance.conf ($(tail -1 "$work/build.log"))"; exit 1; }
-port=$(bochs_free_port)
-bochs_write_config "$work" "$work/esp.img" 2 "socket:$port"
-client=0
-bochs_session "$work" "$port" "$here/console-client.py" 600 || client=$?
+bochs_console_appliance "$build" "$work" "$here/console-appliance.conf" 2 \
+	"$here/console-client.py" 600
 s="$work/serial.txt"
-
-[ "$client" -eq 0 ] && echo "check: PASS the scripted session ran to its end" ||
-	{ echo "check: FAIL the scripted session: $(tail -1 "$work/client.log")"; checks_failed=1; }
 expect "console ready at the start" "$s" '^solo: console ready \(type help\)$'
 expect "commands are echoed" "$s" '^solo> list$'
 expect "help lists restart" "$s" '^solo: restart NAME '

@@ -528,6 +528,20 @@ static void test_vm_and_container_names_shared(void **state)
 	expect_error(text, "line 51: more than 16 vms");
 }
 
+static void test_stop_timeout(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n"
+	          "[vm v]\nkernel=/k\nmemory=1M\nstop_timeout=30\n");
+	assert_int_equal(cfg.containers[0].stop_timeout_s, 10);
+	assert_int_equal(cfg.vms[0].stop_timeout_s, 30);
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\nstop_timeout=3601\n",
+	             "line 6: stop_timeout must be a number of seconds from 0 to 3600, not '3601'");
+	expect_error("[appliance]\nname=a\n[vm v]\nkernel=/k\nmemory=1M\nstop_timeout=10s\n",
+	             "line 6: stop_timeout must be a number of seconds from 0 to 3600, not '10s'");
+	expect_error("[appliance]\nname=a\nstop_timeout=5\n", "line 3: unknown key 'stop_timeout'");
+}
+
 static void test_container_as_vm(void **state)
 {
 	(void)state;
@@ -539,9 +553,26 @@ static void test_container_as_vm(void **state)
 	assert_string_equal(vm.name, "web-1");
 	assert_string_equal(vm.kernel, "\\solo\\bzImage");
 	assert_string_equal(vm.initrd, "\\solo\\containers\\web-1.cpio");
-	assert_string_equal(vm.cmdline, "console=ttyS0,115200 quiet rdinit=/.solo/init");
+	assert_string_equal(vm.cmdline,
+	                    "console=ttyS0,115200 quiet rdinit=/.solo/init SOLO_STOP_GRACE=10");
 	assert_int_equal(vm.memory, 48ULL << 20);
 	assert_int_equal(vm.vcpus, 2);
+	assert_int_equal(vm.stop_timeout_s, 10);
+	/* The stop timeout reaches the guest init as its grace period. */
+	const unsigned timeouts[] = {0, 7, 3600};
+	for (unsigned i = 0; i < 3; i++) {
+		char text[160], want[32];
+		snprintf(text, sizeof(text),
+		         "[appliance]\nname = a\n[container c]\nimage = oci:x\nmemory = 1M\n"
+		         "stop_timeout = %u\n",
+		         timeouts[i]);
+		expect_ok(text);
+		config_container_vm(&cfg.containers[0], &vm);
+		snprintf(want, sizeof(want), " SOLO_STOP_GRACE=%u", timeouts[i]);
+		assert_non_null(strstr(vm.cmdline, want));
+		assert_string_equal(strstr(vm.cmdline, want), want);
+		assert_int_equal(vm.stop_timeout_s, timeouts[i]);
+	}
 	/* The longest name still fits the path. */
 	expect_ok("[appliance]\nname = a\n"
 	          "[container abcdefghijklmnopqrstuvwxyz01234]\nimage = oci:x\nmemory = 1M\n");
@@ -571,6 +602,7 @@ int main(void)
 	    cmocka_unit_test(test_vm_errors),
 	    cmocka_unit_test(test_vm_and_container_names_shared),
 	    cmocka_unit_test(test_container_as_vm),
+	    cmocka_unit_test(test_stop_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,10 @@ static void test_verbs_without_name(void **state)
 	assert_int_equal(c.verb, CONSOLE_STATS);
 	assert_null(console_command_parse("help", &c));
 	assert_int_equal(c.verb, CONSOLE_HELP);
+	assert_null(console_command_parse("shutdown", &c));
+	assert_int_equal(c.verb, CONSOLE_SHUTDOWN);
+	assert_string_equal(c.name, "");
+	assert_string_equal(console_command_parse("shutdown now", &c), "too many arguments");
 }
 
 static void test_verbs_with_name(void **state)
@@ -42,6 +46,10 @@ static void test_verbs_with_name(void **state)
 	assert_null(console_command_parse("restart sleeper ", &c));
 	assert_int_equal(c.verb, CONSOLE_RESTART);
 	assert_string_equal(c.name, "sleeper");
+	assert_null(console_command_parse("kill web", &c));
+	assert_int_equal(c.verb, CONSOLE_KILL);
+	assert_string_equal(c.name, "web");
+	assert_string_equal(console_command_parse("kill", &c), "missing partition name");
 }
 
 static void test_errors(void **state)

@@ -7,7 +7,8 @@
  * halted vCPU left alone until its deadline or an interrupt, an SMP
  * partition started by SIPI, ended by one vCPU on another CPU and taken
  * down once both have left, restarts after the backoff, and the console's
- * stop, start and restart.
+ * stop (asking the guest, again each second, by force at the timeout),
+ * kill, start and restart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,7 +43,7 @@
 
 /* ---- scripted vCPUs ---------------------------------------------------- */
 
-enum act { RUN, HALT, HALT_NO_TIMER, SIPI_TO_1, IPI_TO_1, CRASH };
+enum act { RUN, HALT, HALT_NO_TIMER, SIPI_TO_1, IPI_TO_1, CRASH, POWER_OFF };
 
 #define SCRIPT_MAX 16
 static struct partition parts[2];
@@ -53,6 +54,8 @@ static unsigned script_pos[2][PARTITION_MAX_VCPUS];
 static char ran[512];
 static uint64_t last_slice; /* ticks from the start of the last slice to its end */
 static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
+static unsigned asked_to_stop;
+static bool control_line_full;
 
 static enum vcpu_stop act_out(struct vcpu *v, enum act a)
 {
@@ -76,6 +79,9 @@ static enum vcpu_stop act_out(struct vcpu *v, enum act a)
 		return VCPU_PREEMPTED;
 	case CRASH:
 		partition_end(v->partition, PARTITION_CRASHED, "triple fault");
+		return VCPU_ENDED;
+	case POWER_OFF:
+		partition_end(v->partition, PARTITION_STOPPED, "power-off");
 		return VCPU_ENDED;
 	}
 	return VCPU_PREEMPTED;
@@ -137,6 +143,14 @@ void partition_destroy(struct partition *p)
 		assert_int_equal(p->vcpus[i].vmcs, 0); /* each CPU freed its own */
 }
 
+bool partition_ask_to_stop(struct partition *p, bool again)
+{
+	assert_false(p->ended);
+	assert_int_equal(again, asked_to_stop > 0);
+	asked_to_stop++;
+	return !control_line_full;
+}
+
 void vmcs_destroy(struct vcpu *v)
 {
 	vmcs_freed += v->vmcs != 0;
@@ -174,6 +188,8 @@ static int setup(void **state)
 	memset(script_pos, 0, sizeof(script_pos));
 	ran[0] = 0;
 	creates = create_failures = starts = reports = destroys = vmcs_freed = 0;
+	asked_to_stop = 0;
+	control_line_full = false;
 	for (unsigned c = 0; c < 2; c++)
 		cpus[c].index = c;
 	return 0;
@@ -434,6 +450,104 @@ static void test_stop_before_it_ran(void **state)
 	assert_true(fake_console_contains("[a] stopped by the console before it ran\n"));
 }
 
+/* A running partition with a stop timeout of 10 s, stop asked for. */
+static void stop_with_timeout(enum config_restart mode)
+{
+	add(0, "g", mode, 1, ON_CPU0);
+	slots[0].stop_timeout_s = 10;
+	steps(0, 2);
+	slots[0].stop_requested = 1;
+	step(0);
+	assert_false(slots[0].stop_requested);
+}
+
+static void test_stop_asks_and_the_guest_shuts_down(void **state)
+{
+	(void)state;
+	stop_with_timeout(CONFIG_RESTART_ALWAYS);
+	assert_int_equal(asked_to_stop, 1);
+	assert_true(fake_console_contains("[g] asked to shut down; ended by force in 12 s"));
+	assert_false(parts[0].ended);
+	steps(0, 3);
+	assert_int_equal(asked_to_stop, 1); /* not again within the second */
+	fake_cpu.tsc += 1000 * MS;
+	step(0);
+	assert_int_equal(asked_to_stop, 2); /* once a second */
+	/* The guest powers off in its next slice. */
+	script[0][0][script_pos[0][0]] = POWER_OFF;
+	steps(0, 3);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_true(fake_console_contains("[g] stopped: power-off\n"));
+	assert_true(fake_console_contains("[g] shut down when asked, in 100"));
+	assert_false(fake_console_contains("restarting")); /* a stop, whatever the policy */
+	assert_int_equal(slots[0].stop_outcome, STOP_GRACEFUL);
+	assert_false(slots[0].stopping);
+}
+
+static void test_stop_ends_by_force_after_the_timeout(void **state)
+{
+	(void)state;
+	stop_with_timeout(CONFIG_RESTART_NO);
+	fake_cpu.tsc += 11999 * MS;
+	step(0);
+	assert_false(parts[0].ended);
+	/* A second stop while stopping changes nothing. */
+	slots[0].stop_requested = 1;
+	step(0);
+	assert_false(parts[0].ended);
+	fake_cpu.tsc += 1 * MS;
+	steps(0, 2);
+	assert_true(parts[0].ended);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_true(fake_console_contains(
+	    "[g] stopped: by the console, by force: no shutdown within 12 s\n"));
+	assert_false(fake_console_contains("shut down when asked"));
+	assert_int_equal(slots[0].stop_outcome, STOP_FORCED);
+}
+
+static void test_kill_ends_a_stopping_partition_at_once(void **state)
+{
+	(void)state;
+	stop_with_timeout(CONFIG_RESTART_ALWAYS);
+	slots[0].kill_requested = 1;
+	steps(0, 2);
+	assert_false(slots[0].kill_requested);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_true(fake_console_contains("[g] stopped: killed by the console\n"));
+	assert_int_equal(slots[0].stop_outcome, STOP_FORCED);
+	assert_false(fake_console_contains("restarting"));
+}
+
+static void test_stop_without_timeout_or_line_ends_at_once(void **state)
+{
+	(void)state;
+	add(0, "g", CONFIG_RESTART_NO, 1, ON_CPU0);
+	slots[0].stop_timeout_s = 10;
+	control_line_full = true; /* the request cannot be written */
+	steps(0, 2);
+	slots[0].stop_requested = 1;
+	step(0);
+	assert_int_equal(asked_to_stop, 1);
+	assert_true(parts[0].ended);
+	assert_true(fake_console_contains("[g] stopped: by the console\n"));
+}
+
+static void test_restart_waits_for_the_shutdown(void **state)
+{
+	(void)state;
+	stop_with_timeout(CONFIG_RESTART_NO);
+	slots[0].start_requested = 1;
+	steps(0, 3);
+	assert_int_equal(creates, 1);
+	assert_true(slots[0].start_requested); /* still asked for */
+	script[0][0][script_pos[0][0]] = POWER_OFF;
+	steps(0, 4);
+	assert_int_equal(creates, 2);
+	assert_false(slots[0].start_requested);
+	assert_int_equal(parts[0].state, PARTITION_RUNNING);
+	assert_true(fake_console_contains("[g] shut down when asked"));
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -450,6 +564,11 @@ int main(void)
 	    T(test_console_stop_reaches_every_cpu_and_start_rebuilds),
 	    T(test_console_restart_waits_for_the_vcpus_to_leave),
 	    T(test_stop_before_it_ran),
+	    T(test_stop_asks_and_the_guest_shuts_down),
+	    T(test_stop_ends_by_force_after_the_timeout),
+	    T(test_kill_ends_a_stopping_partition_at_once),
+	    T(test_stop_without_timeout_or_line_ends_at_once),
+	    T(test_restart_waits_for_the_shutdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
