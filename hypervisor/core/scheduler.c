@@ -77,6 +77,28 @@ static void leave(struct vcpu *v)
 	vcpu_kick(&p->vcpus[0]);
 }
 
+/* How a stop the guest was asked for ended. Its init kills the command
+ * when stop_timeout is over, so an end that late was forced, whoever
+ * reported it; solo's own forced end says so in its reason. */
+static void report_stop(struct partition_slot *slot, uint64_t tsc_hz)
+{
+	slot->stopping = false;
+	if (slot->stop_outcome == STOP_FORCED)
+		return;
+	uint64_t took = cpu_rdtsc() - slot->stop_asked_tsc;
+	unsigned long long ms = tsc_hz ? took * 1000 / tsc_hz : 0;
+	if (took < slot->stop_timeout_s * tsc_hz) {
+		slot->stop_outcome = STOP_GRACEFUL;
+		console_printf("solo: [%s] shut down when asked, in %llu ms\n", slot->spec.name,
+		               ms);
+		return;
+	}
+	slot->stop_outcome = STOP_FORCED;
+	console_printf("solo: [%s] did not shut down within its stop_timeout of %u s: ended by "
+	               "force, in %llu ms\n",
+	               slot->spec.name, slot->stop_timeout_s, ms);
+}
+
 /* The partition ended and all its vCPUs have left: report, free, and
  * decide about a restart (none when the console stopped it). */
 static void retire(struct partition_slot *slot, uint64_t tsc_hz)
@@ -85,16 +107,8 @@ static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 	struct partition *p = slot->partition;
 	char policy[24];
 	linux_partition_report(p, tsc_hz);
-	if (slot->stopping) {
-		slot->stopping = false;
-		if (slot->stop_outcome != STOP_FORCED) {
-			uint64_t took = cpu_rdtsc() - slot->stop_asked_tsc;
-			console_printf("solo: [%s] shut down when asked, in %llu ms\n",
-			               slot->spec.name,
-			               (unsigned long long)(tsc_hz ? took * 1000 / tsc_hz : 0));
-			slot->stop_outcome = STOP_GRACEFUL;
-		}
-	}
+	if (slot->stopping)
+		report_stop(slot, tsc_hz);
 	bool failed = ended_in_failure(p);
 	partition_destroy(p);
 	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);

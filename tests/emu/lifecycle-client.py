@@ -32,7 +32,7 @@ for ready in ["polite: ready", "stubborn: ready", r"clock: \d+"]:
 after(r"^\[clock\] stopped: exited with status 0$")
 command("help", r"^solo: help ")
 command("stop polite", r"^solo: \[polite\] shut down when asked, in \d+ ms$")
-command("stop stubborn", r"^solo: \[stubborn\] shut down when asked, in \d+ ms$")
+command("stop stubborn", r"^solo: \[stubborn\] did not shut down within its stop_timeout")
 command("stop spinner", r"^\[spinner\] stopped: by the console, by force")
 command("start clock", r"^\[clock\] stopped: exited with status 0$")
 command("start stubborn", r"^\[stubborn\] stubborn: ready$")

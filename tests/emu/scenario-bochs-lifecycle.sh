@@ -26,14 +26,16 @@ expect_order "polite: the guest init hears the request" "$s" \
 expect_order "polite: its trap runs" "$s" '^\[polite\] solo-init: stop requested' \
 	'^\[polite\] polite: got SIGTERM$'
 expect_order "polite: its own exit status" "$s" '^\[polite\] polite: got SIGTERM$' \
-	'^\[polite\] stopped: exited with status 3$'
+	'^\[polite\] stopped: exited with status 0$'
 expect_order "polite: stop says it shut down when asked" "$s" \
-	'^\[polite\] stopped: exited with status 3$' '^solo: \[polite\] shut down when asked, in [0-9]+ ms$'
+	'^\[polite\] stopped: exited with status 0$' '^solo: \[polite\] shut down when asked, in [0-9]+ ms$'
 # Ignoring SIGTERM, it is killed by its init at its 1 s stop timeout.
 expect_order "stubborn: killed by its init after 1 s" "$s" \
 	'^solo: \[stubborn\] asked to shut down; ended by force in 3 s' \
 	'^\[stubborn\] solo-init: stop: grace period of 1 s over, killing the command$'
 expect "stubborn: its init reports the kill" "$s" '^\[stubborn\] stopped: killed by signal 9$'
+expect "stubborn: stop says it was forced" "$s" \
+	'^solo: \[stubborn\] did not shut down within its stop_timeout of 1 s: ended by force, in [0-9]+ ms$'
 expect_count "stubborn: its init heard one request" "$s" 1 \
 	'^\[stubborn\] solo-init: stop requested by solo: SIGTERM to the command, SIGKILL in 1 s$'
 # Never listening, it is ended by solo.

@@ -532,6 +532,21 @@ static void test_stop_without_timeout_or_line_ends_at_once(void **state)
 	assert_true(fake_console_contains("[g] stopped: by the console\n"));
 }
 
+static void test_an_end_past_the_timeout_is_forced(void **state)
+{
+	(void)state;
+	stop_with_timeout(CONFIG_RESTART_NO);
+	/* Its init killed the command at 10 s and reported that. */
+	fake_cpu.tsc += 10000 * MS;
+	script[0][0][script_pos[0][0]] = POWER_OFF;
+	steps(0, 4);
+	assert_int_equal(slots[0].state, SLOT_DONE);
+	assert_true(fake_console_contains(
+	    "[g] did not shut down within its stop_timeout of 10 s: ended by force, in 100"));
+	assert_false(fake_console_contains("shut down when asked"));
+	assert_int_equal(slots[0].stop_outcome, STOP_FORCED);
+}
+
 static void test_restart_waits_for_the_shutdown(void **state)
 {
 	(void)state;
@@ -569,6 +584,7 @@ int main(void)
 	    T(test_kill_ends_a_stopping_partition_at_once),
 	    T(test_stop_without_timeout_or_line_ends_at_once),
 	    T(test_restart_waits_for_the_shutdown),
+	    T(test_an_end_past_the_timeout_is_forced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
