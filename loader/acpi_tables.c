@@ -201,9 +201,39 @@ static void device(struct aml *a, const char *name, const char *eisaid, unsigned
 		    (uint8_t)(1u << (irq)), 0x00, 0x79, 0x00                                       \
 	}
 
+/* The power button (PNP0C0C) and the generic event device (ACPI0013)
+ * that presses it: its one interrupt's event method notifies the button
+ * (0x80: pressed), whatever the event number. */
+_Static_assert(GUEST_GED_GSI < GUEST_IOAPIC_PINS, "the event device's GSI is an I/O APIC pin");
+
+static void power_button(struct aml *a)
+{
+	static const uint8_t ged_interrupt[] = {
+	    /* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {5} */
+	    0x89, 0x06, 0x00, 0x03, 0x01, GUEST_GED_GSI, 0x00, 0x00, 0x00,
+	    /* end tag */
+	    0x79, 0x00};
+	aml_device(a, "PWRB");
+	aml_name_eisaid(a, "_HID", "PNP0C0C");
+	aml_name_integer(a, "_UID", 1);
+	aml_close(a);
+	aml_device(a, "GED0");
+	aml_name_string(a, "_HID", "ACPI0013");
+	aml_name_integer(a, "_UID", 1);
+	aml_name(a, "_CRS");
+	aml_buffer(a);
+	aml_bytes(a, ged_interrupt, sizeof(ged_interrupt));
+	aml_close(a); /* buffer */
+	aml_method(a, "_EVT", 1);
+	aml_notify(a, "PWRB", 0x80);
+	aml_close(a); /* method */
+	aml_close(a); /* device */
+}
+
 /* COM1 and the control line (PNP0501) with their ports and IRQs; the CMOS
  * clock (PNP0B00), whose alarm interrupt solo does not raise, so none is
- * declared; and the S5 sleep type. */
+ * declared; the power button and its event device; and the S5 sleep
+ * type. */
 static bool build_dsdt_aml(struct aml *a)
 {
 	static const uint8_t com1[] = SERIAL_RESOURCES(GUEST_COM1_PORT, GUEST_COM1_IRQ);
@@ -214,6 +244,7 @@ static bool build_dsdt_aml(struct aml *a)
 	device(a, "COM1", "PNP0501", 1, com1, sizeof(com1));
 	device(a, "COM2", "PNP0501", 2, com2, sizeof(com2));
 	device(a, "RTC_", "PNP0B00", 1, rtc, sizeof(rtc));
+	power_button(a);
 	aml_close(a); /* \_SB */
 	/* SLP_TYPa, SLP_TYPb and two reserved: what the sleep control
 	 * register is written with to power off. */

@@ -22,7 +22,9 @@
 #define BUFFER_OP       0x11
 #define PACKAGE_OP      0x12
 #define EXT_OP_PREFIX   0x5b
+#define METHOD_OP       0x14
 #define DEVICE_OP       0x82
+#define NOTIFY_OP       0x86
 #define ROOT_CHAR       0x5c
 #define PKGLENGTH_MAX   4
 #define BUFFER_SIZE_MAX 3 /* WordPrefix and a 16-bit size */
@@ -91,6 +93,21 @@ void aml_device(struct aml *a, const char *name)
 	emit_byte(a, DEVICE_OP);
 	open_container(a, false);
 	emit_name(a, name);
+}
+
+void aml_method(struct aml *a, const char *name, unsigned args)
+{
+	emit_byte(a, METHOD_OP);
+	open_container(a, false);
+	emit_name(a, name);
+	emit_byte(a, (uint8_t)(args & 7)); /* MethodFlags: not serialized */
+}
+
+void aml_notify(struct aml *a, const char *target, uint64_t value)
+{
+	emit_byte(a, NOTIFY_OP);
+	emit_name(a, target);
+	aml_integer(a, value);
 }
 
 void aml_buffer(struct aml *a)

@@ -1,7 +1,7 @@
 /*
  * Just enough of an AML encoder (ACPI 6.4, chapter 20) to write solo's
- * DSDT: scopes, devices, named integers, strings, EISA IDs, buffers of
- * resource descriptors and packages of integers. It writes into a fixed
+ * DSDT: scopes, devices, methods, named integers, strings, EISA IDs,
+ * buffers of resource descriptors, packages of integers and Notify. It writes into a fixed
  * buffer; a write past its end sets `overflow` and is dropped, so the
  * caller checks once at the end. Containers (scope, device, buffer,
  * package) are opened and closed in pairs: the package length of each is
@@ -35,7 +35,9 @@ void aml_init(struct aml *a, uint8_t *buf, size_t size);
 void aml_scope(struct aml *a, const char *name);
 /* Device (name) { ... } */
 void aml_device(struct aml *a, const char *name);
-/* Closes the innermost open scope, device, buffer or package. */
+/* Method (name, args) { ... }, not serialized. */
+void aml_method(struct aml *a, const char *name, unsigned args);
+/* Closes the innermost open scope, device, method, buffer or package. */
 void aml_close(struct aml *a);
 
 /* Name (name, ...) with an integer, a string or an EISA ID ("PNP0501") as
@@ -52,6 +54,10 @@ void aml_bytes(struct aml *a, const void *bytes, size_t n);
 /* Package () { ... } of integers (aml_integer). */
 void aml_package(struct aml *a, unsigned elements);
 void aml_integer(struct aml *a, uint64_t value);
+
+/* Notify (target, value): target a name such as "PWRB", found by the
+ * namespace's search rules from where the Notify runs. */
+void aml_notify(struct aml *a, const char *target, uint64_t value);
 
 /* The EISA ID encoding of a seven-character ID such as "PNP0501":
  * three letters compressed into 15 bits, then four hex digits. */

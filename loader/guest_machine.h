@@ -22,6 +22,10 @@
  * to shut down (docs/control-line.md). */
 #define GUEST_CONTROL_PORT 0x2f8
 #define GUEST_CONTROL_IRQ  3
+/* A generic event device's interrupt (GSI 5, edge, active high): solo
+ * raises it to press the power button (ACPI's PNP0C0C) when it asks for a
+ * shutdown, for guests that listen there rather than on the control line. */
+#define GUEST_GED_GSI 5
 /* The ISA IRQs wired, each to the I/O APIC pin of its number. */
 #define GUEST_ISA_IRQS                                                                             \
 	{                                                                                          \

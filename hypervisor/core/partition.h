@@ -80,8 +80,9 @@ void partition_devices_set_time(const struct rtc_clock *time);
 #define PARTITION_STOP_REQUEST "stop\n"
 
 /* Asks the guest to shut down: the stop request on its control line,
- * with its interrupt, unless one is still waiting there unread; `again`
- * repeats it only if the last one was lost unread. Called on the
+ * with its interrupt, unless one is still waiting there unread, and a
+ * press of its ACPI power button; `again` repeats the request only if
+ * the last one was lost unread, and not the press. Called on the
  * partition's home CPU between slices. False when the line had no room
  * for it (a guest in loopback mode, say). */
 bool partition_ask_to_stop(struct partition *p, bool again);

@@ -1,8 +1,8 @@
 /*
  * A partition's devices and their wiring: COM1's interrupt goes to pin 4
- * of the partition's I/O APIC (as on a PC) and the control line's (COM2)
- * to pin 3; the I/O APIC sends each to the local APIC its redirection
- * entry names. The MP table and the ACPI tables the
+ * of the partition's I/O APIC (as on a PC), the control line's (COM2) to
+ * pin 3 and the power button's event device to pin 5; the I/O APIC sends
+ * each to the local APIC its redirection entry names. The MP table and the ACPI tables the
  * guest reads are built from the same machine description
  * (loader/guest_machine.h), which the device models must match.
  */
@@ -57,6 +57,11 @@ bool partition_ask_to_stop(struct partition *p, bool again)
 	unsigned taken = line->rx_count || (again && !lost)
 	                     ? n
 	                     : uart_receive(line, (const uint8_t *)request, n);
+	/* The power button is pressed once, for guests that listen there
+	 * (ACPI kernels with a user space that handles it; for the others
+	 * the pin stays masked and nothing happens). */
+	if (!again)
+		raise(p, GUEST_GED_GSI);
 	spin_unlock(&p->device_lock);
 	return taken == n;
 }

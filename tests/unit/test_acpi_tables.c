@@ -192,6 +192,12 @@ static void test_dsdt_has_com1_rtc_and_s5(void **state)
 	static const uint8_t com2[] = {0x47, 0x01, 0xf8, 0x02, 0xf8, 0x02, 0x01, 0x08, 0x22, 0x08};
 	assert_non_null(find(d, length, com2, sizeof(com2)));
 	assert_non_null(find(d, length, "COM2", 4));
+	/* The power button and the event device that presses it on GSI 5. */
+	uint32_t pnp0c0c = aml_eisaid("PNP0C0C");
+	assert_non_null(find(d, length, &pnp0c0c, 4));
+	assert_non_null(find(d, length, "ACPI0013", 9));
+	static const uint8_t ged[] = {0x89, 0x06, 0x00, 0x03, 0x01, 0x05, 0x00, 0x00, 0x00};
+	assert_non_null(find(d, length, ged, sizeof(ged)));
 	uint32_t pnp0b00 = aml_eisaid("PNP0B00");
 	assert_non_null(find(d, length, &pnp0b00, 4));
 	assert_non_null(find(d, length, "_S5_", 4));
@@ -271,6 +277,8 @@ static void test_iasl_decodes_every_table(void **state)
 	disassemble("facp", "Hardware Reduced (V5) : 1");
 	disassemble("apic", "Local Apic ID : 01");
 	disassemble("dsdt", "EisaId (\"PNP0501\")");
+	disassemble("dsdt", "Notify (PWRB, 0x80)");
+	disassemble("dsdt", "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, )");
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
 	assert_int_equal(system(cmd), 0);

@@ -74,6 +74,19 @@ static void test_scope_device_and_names(void **state)
 	expect_bytes(want, sizeof(want));
 }
 
+static void test_method_and_notify(void **state)
+{
+	(void)state;
+	aml_method(&a, "_EVT", 1);
+	aml_notify(&a, "PWRB", 0x80);
+	aml_close(&a);
+	/* MethodOp, PkgLength 13, the name, one argument and not
+	 * serialized; NotifyOp, the target, ByteConst 0x80. */
+	static const uint8_t want[] = {0x14, 13,  '_', 'E', 'V', 'T',  0x01,
+	                               0x86, 'P', 'W', 'R', 'B', 0x0a, 0x80};
+	expect_bytes(want, sizeof(want));
+}
+
 static void test_short_names_are_padded(void **state)
 {
 	(void)state;
@@ -160,6 +173,7 @@ int main(void)
 	    T(test_integers_use_the_shortest_form),
 	    T(test_scope_device_and_names),
 	    T(test_short_names_are_padded),
+	    T(test_method_and_notify),
 	    T(test_buffer_and_package),
 	    T(test_package_length_forms),
 	    T(test_overflow_and_unbalanced),

@@ -680,6 +680,23 @@ static void test_control_line_stop_request(void **state)
 	assert_int_equal(part.control.bytes_in, 15);
 }
 
+/* The power button: a first request raises GSI 5, which the guest routed
+ * (edge, as its _CRS says); asking again does not press it again. */
+static void test_stop_request_presses_the_power_button(void **state)
+{
+	(void)state;
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_IF);
+	route_pin(5, 0x35);
+	poweroff(0x10000f);
+	run();
+	assert_int_equal(part.ioapic.delivered, 0);
+	assert_true(partition_ask_to_stop(&part, false));
+	assert_int_equal(part.ioapic.delivered, 1);
+	assert_true(x2apic_pending_vector(&part.vcpus[0].apic) == 0x35);
+	assert_true(partition_ask_to_stop(&part, true));
+	assert_int_equal(part.ioapic.delivered, 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -687,6 +704,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_xapic_id_read_paging_off),
 	    T(test_control_line_stop_request),
+	    T(test_stop_request_presses_the_power_button),
 	    T(test_xapic_write_paging_off),
 	    T(test_code_segment_base_counts),
 	    T(test_xapic_read_through_4_level_paging),
