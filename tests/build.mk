@@ -36,10 +36,11 @@ test: deps all unit-tests $(GUEST_CTXCHECK) $(TEST_IMAGES)/.stamp $(STOCK_KERNEL
 
 # `make bench`: figures, not pass/fail (tests/bench/), one Bochs at a time.
 .PHONY: bench
-bench: deps all
+bench: deps all $(STOCK_KERNEL) $(STOCK_INITRAMFS)
 	$(Q)tests/bench/bench-linux.sh $(BUILD)
 	$(Q)tests/bench/bench-idle.sh $(BUILD)
 	$(Q)tests/bench/bench-capacity.sh $(BUILD)
+	$(Q)tests/bench/bench-stock.sh $(BUILD)
 
 # `make soak`: issue 14's three-container appliance booted 20 times in
 # Bochs with two CPUs (tests/soak/soak.sh; SOAK_RUNS=N for another count).
