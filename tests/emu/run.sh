@@ -4,8 +4,12 @@
 #  - QEMU with KVM when this host exposes VMX to guests (an Intel host with
 #    nested virtualisation): fast, the production-like path;
 #  - otherwise Bochs, which emulates VMX in software on any host.
-# Bochs runs until the hypervisor prints its end marker ("solo: ready" or
-# "solo: stopped"), then stops; SOLO_RUN_FOREVER=1 keeps it running.
+# Under Bochs on a terminal, the terminal is the serial console both ways
+# (console-bridge.py; Ctrl-] or Ctrl-C leaves and stops Bochs). Without a
+# terminal (scripts) or with SOLO_RUN_CONSOLE=file, the console goes to a
+# file shown as it grows, and Bochs runs until the hypervisor prints its
+# end marker ("solo: all partitions have ended" or "solo: stopped");
+# SOLO_RUN_FOREVER=1 keeps it running.
 #   run.sh IMAGE
 set -eu
 image=$(realpath "$1")
@@ -22,6 +26,20 @@ echo "run: no VMX for guests on this host; using Bochs (emulated VT-x, about a m
 . "$here/bochs-lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/solo-run.XXXXXX")
 cp "$image" "$work/esp.img"
+
+if [ -t 0 ] && [ -t 1 ] && [ "${SOLO_RUN_CONSOLE:-terminal}" != file ]; then
+	port=$(bochs_free_port)
+	bochs_write_config "$work" "$work/esp.img" 2 "socket:$port"
+	echo "run: this terminal is the serial console (type help; Ctrl-] or Ctrl-C leaves)"
+	bochs_start "$work"
+	status=0
+	python3 -B "$here/console-bridge.py" "$port" "$work/serial.log" 60 || status=1
+	bochs_stop "$work"
+	tr -d '\r' <"$work/serial.log" >"$work/serial.txt"
+	echo "run: Bochs stopped; serial log: $work/serial.txt"
+	exit $status
+fi
+
 bochs_write_config "$work" "$work/esp.img" 2
 : >"$work/serial.log"
 marker='^solo: (all partitions have ended|stopped)'
