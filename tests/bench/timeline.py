@@ -8,7 +8,8 @@ at TSC C") place every phase on one axis: firmware and boot stage (power-on
 to the hypervisor's start), the hypervisor's own start-up (to the first
 partition), then per partition its kernel boot (start to first output)
 and its run (first output to end). Restarted partitions get one bar per
-run.
+run. The axis is marked in instructions (TSC ticks) and, when the log
+has solo's "solo: TSC N MHz" line, in seconds at that rate.
 usage: timeline.py SERIAL_LOG OUT.svg
 """
 import re
@@ -18,15 +19,45 @@ import sys
 def parse(path):
     text = open(path, encoding="utf-8", errors="replace").read()
     start = re.search(r"^solo: hypervisor starting at TSC (\d+)", text, re.M)
+    rate = re.search(r"^solo: TSC ([0-9.]+) MHz", text, re.M)
     runs = [(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
             for m in re.finditer(r"^solo: \[([^\]]+)\] timeline: started at TSC (\d+), "
                                  r"first output at TSC (\d+), ended at TSC (\d+)", text, re.M)]
-    return (int(start.group(1)) if start else None), runs
+    return ((int(start.group(1)) if start else None), runs,
+            (float(rate.group(1)) if rate else None))
+
+
+def tick_step(end, most=10):
+    """A round step (1, 2 or 5 times a power of ten) giving at most `most`
+    intervals up to `end`."""
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if end / (step * m) <= most:
+                return step * m
+        step *= 10
+
+
+def axis(left, scale, end, y, mhz):
+    """The time axis under the bars: a tick and a label in millions of
+    instructions at each step, and the same moment in seconds below."""
+    step = tick_step(end)
+    parts = [f'<line x1="{left}" y1="{y}" x2="{left + end * scale:.1f}" y2="{y}" stroke="#333"/>']
+    t = 0
+    while t <= end:
+        x = left + t * scale
+        parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 5}" stroke="#333"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 17}" text-anchor="middle">{t / 1e6:g} M</text>')
+        if mhz:
+            parts.append(f'<text x="{x:.1f}" y="{y + 31}" text-anchor="middle" fill="#555">'
+                         f'{t / (mhz * 1e6):.2f} s</text>')
+        t += step
+    return parts
 
 
 def main():
     log, out = sys.argv[1], sys.argv[2]
-    hv_start, runs = parse(log)
+    hv_start, runs, mhz = parse(log)
     if hv_start is None or not runs:
         sys.exit("timeline: no timeline lines in " + log)
     first_partition = min(r[1] for r in runs)
@@ -38,11 +69,12 @@ def main():
     for name, s, f, e in runs:
         first = f if f else e
         bars.append((name, s, first, "#e0a030", (first, e, "#5aa05a")))
-    height = top + row * len(bars) + 60
+    height = top + row * len(bars) + 100
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
            f'<text x="10" y="20" font-size="14">solo boot timeline, in Bochs instructions '
-           f'(one CPU; total {end / 1e6:.0f} M)</text>']
+           f'(one CPU; total {end / 1e6:.0f} M'
+           + (f', seconds at the measured TSC rate of {mhz:g} MHz' if mhz else '') + ')</text>']
     for i, (label, a, b, colour, tail) in enumerate(bars):
         y = top + i * row
         svg.append(f'<text x="10" y="{y + 14}">{label}</text>')
@@ -52,7 +84,12 @@ def main():
             ta, tb, tc = tail
             svg.append(f'<rect x="{left + ta * scale:.1f}" y="{y + 3}" '
                        f'width="{max((tb - ta) * scale, 1):.1f}" height="14" fill="{tc}"/>')
-    y = top + len(bars) * row + 20
+    y = top + len(bars) * row + 6
+    svg.extend(axis(left, scale, end, y, mhz))
+    svg.append(f'<text x="10" y="{y + 17}">instructions</text>')
+    if mhz:
+        svg.append(f'<text x="10" y="{y + 31}" fill="#555">seconds</text>')
+    y += 46
     for j, (colour, label) in enumerate([("#999999", "firmware"), ("#4a7bb7", "hypervisor"),
                                          ("#e0a030", "kernel boot to first output"),
                                          ("#5aa05a", "running")]):
