@@ -15,7 +15,9 @@
  *                                         100us..1000ms, default 10ms
  *
  *   [container web]                       same charset as name, up to 64
- *   image = oci:images/web:latest         required, up to 255 characters
+ *   image = oci:images/web:latest         required, up to 255 characters: a
+ *                                         registry reference, oci: or
+ *                                         docker-archive: (docs/solo-tool.md)
  *   memory = 64M                          required, K/M/G suffix, 1M..64G
  *   vcpus = 1                             1..64, default 1
  *   cpus = shared                         shared (default) or pinned

@@ -9,6 +9,7 @@
  * that names it.
  */
 #include "oci_image.h"
+#include "registry_ref.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -221,14 +222,11 @@ out:
 	return ok;
 }
 
+_Static_assert(OCI_DIGEST_MAX == REGISTRY_DIGEST_LEN, "one digest form");
+
 static bool is_sha256_digest(const char *d)
 {
-	if (strncmp(d, "sha256:", 7) != 0 || strlen(d) != OCI_DIGEST_MAX)
-		return false;
-	for (const char *p = d + 7; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
+	return registry_digest_valid(d);
 }
 
 static void sha256_digest(const void *data, size_t size, char out[OCI_DIGEST_MAX + 1])

@@ -35,34 +35,39 @@ struct build_opts {
 	const char *kernel, *init, *boot, *hypervisor;
 	size_t extra_count;
 	struct esp_file extra[BUILD_MAX_EXTRA];
+	struct solo_pull pull;
 };
 
 static void usage(FILE *f)
 {
-	fputs("Usage: solo build APPLIANCE.conf -o IMAGE [OPTION]...\n"
-	      "Build each container's initramfs from its OCI image and write a bootable\n"
-	      "FAT ESP disk image holding the boot stage, the hypervisor, the guest kernel,\n"
-	      "the initramfs images and the config.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -o, --output IMAGE          the disk image to write (required)\n"
-	      "      --kernel PATH           guest kernel (default: BUILD/guest/bzImage)\n"
-	      "      --init PATH             guest init (default: BUILD/guest/solo-init)\n"
-	      "      --boot PATH             boot stage (default: BUILD/boot/BOOTX64.EFI)\n"
-	      "      --hypervisor PATH       hypervisor (default: BUILD/hypervisor/solo.elf)\n"
-	      "      --file ESP_PATH=FILE    also copy FILE to ESP_PATH, e.g. a [vm]'s initrd\n"
-	      "                              ('\\solo\\x' or '/solo/x'); repeatable\n"
-	      "  -h, --help                  show this help and exit\n"
-	      "\n"
-	      "BUILD is the folder holding this solo binary. Image paths in the config\n"
-	      "(image = oci:DIR[:TAG] or docker-archive:FILE) are relative to the config\n"
-	      "file's folder. A failed build leaves no image behind.\n"
-	      "\n"
-	      "Exit status:\n"
-	      "  0  the image was written\n"
-	      "  1  bad config, image or file (one line on stderr)\n"
-	      "  2  wrong command line\n",
-	      f);
+	fputs(
+	    "Usage: solo build APPLIANCE.conf -o IMAGE [OPTION]...\n"
+	    "Build each container's initramfs from its OCI image and write a bootable\n"
+	    "FAT ESP disk image holding the boot stage, the hypervisor, the guest kernel,\n"
+	    "the initramfs images and the config.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -o, --output IMAGE          the disk image to write (required)\n"
+	    "      --kernel PATH           guest kernel (default: BUILD/guest/bzImage)\n"
+	    "      --init PATH             guest init (default: BUILD/guest/solo-init)\n"
+	    "      --boot PATH             boot stage (default: BUILD/boot/BOOTX64.EFI)\n"
+	    "      --hypervisor PATH       hypervisor (default: BUILD/hypervisor/solo.elf)\n"
+	    "      --file ESP_PATH=FILE    also copy FILE to ESP_PATH, e.g. a [vm]'s initrd\n"
+	    "                              ('\\solo\\x' or '/solo/x'); repeatable\n" SOLO_PULL_HELP
+	    "  -h, --help                  show this help and exit\n"
+	    "\n"
+	    "BUILD is the folder holding this solo binary. An image is a registry\n"
+	    "reference ([REGISTRY/]REPO[:TAG][@sha256:DIGEST], Docker Hub by default),\n"
+	    "pulled into the cache ('solo cache dir'), or oci:DIR[:TAG] or\n"
+	    "docker-archive:FILE, paths relative to the config file's folder. Registry\n"
+	    "credentials come from auth.json (as podman's) or SOLO_REGISTRY_USER and\n"
+	    "SOLO_REGISTRY_PASSWORD. A failed build leaves no image behind.\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  the image was written\n"
+	    "  1  bad config, image or file (one line on stderr)\n"
+	    "  2  wrong command line\n",
+	    f);
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -100,6 +105,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 	    {"boot", required_argument, NULL, OPT_BOOT},
 	    {"hypervisor", required_argument, NULL, OPT_HYPERVISOR},
 	    {"file", required_argument, NULL, OPT_FILE},
+	    {"no-cache", no_argument, NULL, SOLO_OPT_NO_CACHE},
+	    {"insecure-registry", required_argument, NULL, SOLO_OPT_INSECURE_REGISTRY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -107,8 +114,15 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 
 	opterr = 0;
 	optind = 1;
+	solo_pull_options_init(&o->pull);
 	while ((c = getopt_long(argc, argv, ":o:h", longs, NULL)) != -1) {
+		const char *why;
 		switch (c) {
+		case SOLO_OPT_NO_CACHE:
+		case SOLO_OPT_INSECURE_REGISTRY:
+			if (!solo_pull_option(&o->pull, c, optarg, &why))
+				return usage_error(why, NULL);
+			break;
 		case 'o':
 			o->out = optarg;
 			break;
@@ -432,8 +446,13 @@ int solo_build_main(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < b.cfg.container_count; i++) {
 		struct config_container c = b.cfg.containers[i];
+		char image[sizeof(c.image)];
 
 		if (!resolve_image(&c, conf_dir, err, sizeof(err)))
+			return container_fail(&b, c.name, err);
+		memcpy(image, c.image, sizeof(image));
+		if (!solo_pull_image(&o.pull, image, stdout, c.image, sizeof(c.image), err,
+		                     sizeof(err)))
 			return container_fail(&b, c.name, err);
 		if (snprintf(b.cpio[i], sizeof(b.cpio[i]), "%s/%s.cpio", b.workdir, c.name) >=
 		    (int)sizeof(b.cpio[i]))

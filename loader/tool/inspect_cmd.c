@@ -22,11 +22,12 @@ static void usage(FILE *f)
 	      "Cmd), environment, working folder, user, layers and image ID. The image is\n"
 	      "verified and flattened as 'solo build' does.\n"
 	      "\n"
-	      "IMAGE is oci:DIR[:TAG] (an OCI image layout, tag 'latest' by default) or\n"
-	      "docker-archive:FILE (as 'docker save' writes).\n"
+	      "IMAGE is a registry reference ([REGISTRY/]REPO[:TAG][@sha256:DIGEST], as\n"
+	      "for 'solo build', pulled into the cache), oci:DIR[:TAG] (an OCI image\n"
+	      "layout, tag 'latest' by default) or docker-archive:FILE (as 'docker save'\n"
+	      "writes).\n"
 	      "\n"
-	      "Options:\n"
-	      "  -h, --help   show this help and exit\n"
+	      "Options:\n" SOLO_PULL_HELP "  -h, --help                  show this help and exit\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  the image is valid and runnable\n"
@@ -81,7 +82,13 @@ static void print_list(const char *label, char **items)
 
 int solo_inspect_main(int argc, char **argv)
 {
-	static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option longs[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"no-cache", no_argument, NULL, SOLO_OPT_NO_CACHE},
+	    {"insecure-registry", required_argument, NULL, SOLO_OPT_INSECURE_REGISTRY},
+	    {NULL, 0, NULL, 0}};
+	static struct solo_pull pull;
+	char image[4200];
 	struct config_container c = {.name = "inspect", .vcpus = 1};
 	struct container_spec spec = {0};
 	struct oci_image img;
@@ -92,10 +99,18 @@ int solo_inspect_main(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	solo_pull_options_init(&pull);
 	while ((opt = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		const char *bad;
 		if (opt == 'h') {
 			usage(stdout);
 			return SOLO_EXIT_OK;
+		}
+		if (opt == SOLO_OPT_NO_CACHE || opt == SOLO_OPT_INSECURE_REGISTRY) {
+			if (solo_pull_option(&pull, opt, optarg, &bad))
+				continue;
+			fprintf(stderr, "solo inspect: %s\n", bad);
+			return SOLO_EXIT_USAGE;
 		}
 		fprintf(stderr, "solo inspect: unknown option %s\nTry 'solo inspect --help'.\n",
 		        argv[optind - 1]);
@@ -106,7 +121,11 @@ int solo_inspect_main(int argc, char **argv)
 		        optind == argc ? "missing IMAGE" : "one IMAGE only");
 		return SOLO_EXIT_USAGE;
 	}
-	if (!oci_image_open(argv[optind], &img, err, sizeof(err))) {
+	if (!solo_pull_image(&pull, argv[optind], stderr, image, sizeof(image), err, sizeof(err))) {
+		fprintf(stderr, "solo inspect: %s\n", err);
+		return SOLO_EXIT_FAIL;
+	}
+	if (!oci_image_open(image, &img, err, sizeof(err))) {
 		fprintf(stderr, "solo inspect: %s\n", err);
 		return SOLO_EXIT_FAIL;
 	}

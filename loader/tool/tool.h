@@ -7,6 +7,12 @@
 #ifndef SOLO_TOOL_TOOL_H
 #define SOLO_TOOL_TOOL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "registry_pull.h"
+
 #define SOLO_EXIT_OK    0
 #define SOLO_EXIT_FAIL  1
 #define SOLO_EXIT_USAGE 2
@@ -14,6 +20,25 @@
 /* argv[0] is the subcommand's name. */
 int solo_build_main(int argc, char **argv);
 int solo_inspect_main(int argc, char **argv);
+int solo_cache_main(int argc, char **argv);
+
+/* Registry pulls, shared by build and inspect (pull.c). */
+enum { SOLO_OPT_NO_CACHE = 1000, SOLO_OPT_INSECURE_REGISTRY };
+#define SOLO_PULL_HELP                                                                             \
+	"      --no-cache              fetch every blob again from its registry\n"                 \
+	"      --insecure-registry HOST  reach HOST[:PORT] over plain HTTP (a local test\n"        \
+	"                              registry only); repeatable\n"
+struct solo_pull {
+	struct pull_options options;
+	char cache_dir[4096];
+};
+void solo_pull_options_init(struct solo_pull *p);
+/* Takes --no-cache or --insecure-registry VALUE; false with *why. */
+bool solo_pull_option(struct solo_pull *p, int option, const char *value, const char **why);
+/* A registry reference is pulled (one line on log: what and from where)
+ * and becomes "oci:LAYOUT" in out; other images are copied as they are. */
+bool solo_pull_image(struct solo_pull *p, const char *image, FILE *log, char *out, size_t outlen,
+                     char *err, size_t errlen);
 
 /* "1.4 MiB", "812 KiB": sizes as people read them, in buf. */
 const char *solo_size_text(unsigned long long bytes, char *buf, unsigned long len);
