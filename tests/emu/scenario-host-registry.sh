@@ -1,8 +1,8 @@
 #!/bin/sh
-# Registry references in `solo build` (no emulator): Debian's
-# docker-registry on localhost (plain HTTP, --insecure-registry), the
-# example images pushed into it with skopeo; an appliance built from
-# references, the same initramfs as from the OCI layouts, a second build
+# Registry references in `solo build`: Debian's docker-registry on
+# localhost (plain HTTP, --insecure-registry), the example images pushed
+# into it with skopeo; an appliance built from references and booted in
+# Bochs, the same initramfs as from the OCI layouts, a second build
 # served from the cache (no blob requested: the registry's access log),
 # a pinned digest, --no-cache, the registry stopped (the cache used, with
 # a warning) and `solo cache prune`. Then tests/emu/fake-registry.py for
@@ -15,6 +15,7 @@ set -u
 build=$(cd "$1" && pwd) work=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/check-lib.sh"
+. "$here/bochs-lib.sh"
 work=$(cd "$work" && pwd)
 images=$build/example-images
 export SOLO_CACHE_DIR="$work/cache"
@@ -112,6 +113,16 @@ else
 	echo "check: FAIL the same initramfs as from the OCI layouts"
 	checks_failed=1
 fi
+
+# It boots: both containers run from the pulled images.
+mkdir -p "$work/boot"
+cp "$work/pulled.img" "$work/boot/esp.img"
+bochs_write_config "$work/boot" "$work/boot/esp.img" 1
+bochs_boot "$work/boot" 600 '^solo: all partitions have ended|^solo: stopped|exception' || true
+expect "booted: the pulled hello runs" "$work/boot/serial.txt" \
+	'^\[c1\] hello from c1: GREETING=image-default, sum 1\.\.100 = 5050$'
+expect "booted: its exit status" "$work/boot/serial.txt" '^\[c1\] stopped: exited with status 0$'
+expect "booted: the pulled counter's exit status" "$work/boot/serial.txt" '^\[c2\] stopped: exited with status 3$'
 
 before=$(blob_requests)
 solo_build pulled --insecure-registry "$reg"
