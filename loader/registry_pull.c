@@ -46,6 +46,7 @@ struct response {
 	char content_type[256];
 	const char *label; /* progress: what is coming, NULL for quiet */
 	double last_shown, started;
+	bool shown_done;
 };
 
 struct puller {
@@ -164,9 +165,11 @@ static int on_progress(void *user, curl_off_t total, curl_off_t done, curl_off_t
 	(void)un;
 	struct response *r = user;
 	double t = now();
-	if (!r->label || total < PROGRESS_MIN_BYTES || (t - r->last_shown < 0.25 && done < total))
+	if (!r->label || total < PROGRESS_MIN_BYTES || r->shown_done ||
+	    (t - r->last_shown < 0.25 && done < total))
 		return 0;
 	r->last_shown = t;
+	r->shown_done = done >= total;
 	double mib = 1024.0 * 1024.0, rate = t > r->started ? (double)done / (t - r->started) : 0;
 	fprintf(stderr, "\r  %.19s  %6.1f / %.1f MiB  %5.1f MiB/s%s", r->label, (double)done / mib,
 	        (double)total / mib, rate / mib, done >= total ? "\n" : "");

@@ -152,6 +152,15 @@ refused notag "a tag that does not exist" "^solo build: container 'c1': image $r
 solo_build pulled
 refused pulled "TLS to a plain-HTTP registry" "TLS with $reg: .*\\(for a test registry: --insecure-registry $reg\\)$"
 
+# Progress: on a terminal a layer of 1 MiB or more shows bytes and rate;
+# not otherwise (the builds above wrote to files).
+script -qec "'$build/solo' inspect --no-cache --insecure-registry '$reg' '$reg/hello'" \
+	"$work/terminal.txt" >/dev/null 2>&1
+tr '\r' '\n' <"$work/terminal.txt" >"$work/progress.txt"
+expect "on a terminal, a large layer's progress" "$work/progress.txt" \
+	'^  851f23d9e25e3861ab7 +1\.0 / 1\.0 MiB +[0-9.]+ MiB/s$'
+expect_not "not on a file" "$work/pulled.err" 'MiB/s'
+
 kill "$registry_pid"
 wait "$registry_pid" 2>/dev/null
 solo_build pulled --insecure-registry "$reg"
