@@ -42,6 +42,16 @@ void pages_free_all(void);
 bool files_read(EFI_HANDLE image, const char *context, const CHAR16 *path, UINTN max_size,
                 struct boot_file *file);
 
+/* verify.c: verified launch. verify_begin reads and checks the manifest
+ * (when this boot stage holds its digest); files_read then checks each
+ * file with verify_file; verify_appliance checks the config's name;
+ * verify_commit records the build counter once every file has passed.
+ * Each failure prints its line. */
+bool verify_begin(EFI_HANDLE image);
+bool verify_file(const char *context, const CHAR16 *path, const void *data, UINTN size);
+bool verify_appliance(const char *name);
+void verify_commit(void);
+
 /* A file handed over under a name of its own (an ESP path). */
 struct boot_named_file {
 	char name[HANDOFF_FILE_NAME_LEN];

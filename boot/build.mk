@@ -21,7 +21,8 @@ EFI_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-Iboot -Iloader -Ihypervisor/arch/x86/include -Ihypervisor/include -Ihypervisor -MMD -MP
 
 BOOT_SRCS := $(wildcard boot/*.c)
-BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c $(LOADER_LINUX_SRCS) \
+BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c loader/manifest.c loader/sha256.c \
+	$(LOADER_LINUX_SRCS) \
 	hypervisor/vmx/vmx_caps.c hypervisor/mm/page_table.c hypervisor/mm/host_paging.c
 BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(BOOT_SRCS:.c=.o) $(BOOT_SHARED_SRCS:.c=.o)))
 
@@ -49,6 +50,10 @@ $(BUILD)/boot/BOOTX64.so: $(BOOT_OBJS) boot/build.mk
 	@echo "  EFILD   $@"
 	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) -L$(EFI_LIB) \
 		$(EFI_CRT0) $(BOOT_OBJS) -lefi -lgnuefi -o $@
+	@# A shared object links with symbols left undefined; an EFI application
+	@# has nothing to resolve them, so a call to one jumps nowhere.
+	$(Q)undefined=$$(nm -u $@); [ -z "$$undefined" ] || \
+		{ echo "boot stage: undefined symbols: $$undefined" >&2; rm -f $@; exit 1; }
 
 $(BUILD)/boot/BOOTX64.EFI: $(BUILD)/boot/BOOTX64.so
 	@echo "  EFIAPP  $@"

@@ -3,7 +3,8 @@
  * (LoadedImage -> DeviceHandle -> SimpleFileSystem), so the ESP that holds
  * BOOTX64.EFI is the one that holds solo's files too. File contents go
  * into MEMORY_MAP_TYPE_MODULE pages, which the hypervisor receives as they
- * are through the handoff block. Error lines name the file by its path,
+ * are through the handoff block, each checked against the manifest first
+ * in a verified build (verify.c). Error lines name the file by its path,
  * after an optional context ("vm 'linux': kernel ") saying why it was
  * wanted.
  */
@@ -100,7 +101,8 @@ bool files_read(EFI_HANDLE image, const char *context, const CHAR16 *path, UINTN
 	EFI_PHYSICAL_ADDRESS base;
 	if (!pages_alloc(MEMORY_MAP_TYPE_MODULE, (UINTN)size, &base))
 		goto close_file;
-	if (!read_all(file, context, path, (UINT8 *)(UINTN)base, size))
+	if (!read_all(file, context, path, (UINT8 *)(UINTN)base, size) ||
+	    !verify_file(context, path, (const void *)(UINTN)base, (UINTN)size))
 		goto close_file; /* the pages go with the other allocations */
 	*out = (struct boot_file){.base = base, .size = (UINTN)size};
 	ok = true;

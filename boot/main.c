@@ -57,7 +57,8 @@ static bool read_vm_files(EFI_HANDLE image, const struct boot_file *config_file,
 		console_error(L"cannot allocate memory to check %s", BOOT_CONFIG_PATH);
 		return false;
 	}
-	bool ok = check_config(config_file, config) && vm_files_read(image, config, files);
+	bool ok = check_config(config_file, config) && verify_appliance(config->name) &&
+	          vm_files_read(image, config, files);
 	FreePool(config);
 	return ok;
 }
@@ -84,6 +85,8 @@ static void print_cpus(const struct handoff *h)
 static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct boot_file config_file, elf_file;
+	if (!verify_begin(image))
+		return EFI_SECURITY_VIOLATION;
 	if (!files_read(image, "", BOOT_CONFIG_PATH, CONFIG_FILE_MAX, &config_file) ||
 	    !files_read(image, "", BOOT_HYPERVISOR_PATH, HYPERVISOR_FILE_MAX, &elf_file))
 		return EFI_LOAD_ERROR;
@@ -94,6 +97,9 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	static struct vm_files vm_files; /* 14 KiB: kept off the firmware's stack */
 	if (!read_vm_files(image, &config_file, &vm_files) || !check_hypervisor(&elf_file, &info))
 		return EFI_LOAD_ERROR;
+	/* Every file checked: this build is accepted, whether or not this
+	 * machine can run it. */
+	verify_commit();
 
 	if (!vmx_check())
 		return EFI_UNSUPPORTED;

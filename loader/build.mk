@@ -20,7 +20,7 @@ LOADER_REGISTRY_SRCS := loader/registry_auth.c loader/registry_pull.c
 # It sits at the top of the build tree, so it finds the boot stage,
 # hypervisor, guest kernel and guest init beside itself.
 SOLO_TOOL_SRCS := $(wildcard loader/tool/*.c) $(LOADER_CONFIG_SRCS) $(LOADER_IMAGE_SRCS) \
-	$(LOADER_REGISTRY_SRCS)
+	$(LOADER_REGISTRY_SRCS) loader/manifest.c loader/sha256.c
 $(BUILD)/solo: $(SOLO_TOOL_SRCS) $(wildcard loader/tool/*.h) $(wildcard loader/*.h)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"

@@ -23,11 +23,13 @@
 #include "config.h"
 #include "container_build.h"
 #include "esp_image.h"
+#include "manifest.h"
 #include "tool.h"
 
 /* Files the ESP holds besides the containers' initramfs images. */
 #define BUILD_MAX_EXTRA 32
-#define BUILD_MAX_FILES (5 + CONFIG_MAX_CONTAINERS + BUILD_MAX_EXTRA)
+#define BUILD_MAX_FILES (6 + CONFIG_MAX_CONTAINERS + BUILD_MAX_EXTRA)
+_Static_assert(BUILD_MAX_FILES - 1 <= MANIFEST_MAX_FILES, "the manifest lists every file");
 
 struct build_opts {
 	const char *conf;
@@ -36,38 +38,47 @@ struct build_opts {
 	size_t extra_count;
 	struct esp_file extra[BUILD_MAX_EXTRA];
 	struct solo_pull pull;
+	bool unverified;
+	uint64_t counter;                 /* 0: the time of the build */
+	const char *sign_key, *sign_cert; /* sign the boot stage (sbsign) */
 };
 
 static void usage(FILE *f)
 {
-	fputs(
-	    "Usage: solo build APPLIANCE.conf -o IMAGE [OPTION]...\n"
-	    "Build each container's initramfs from its OCI image and write a bootable\n"
-	    "FAT ESP disk image holding the boot stage, the hypervisor, the guest kernel,\n"
-	    "the initramfs images and the config.\n"
-	    "\n"
-	    "Options:\n"
-	    "  -o, --output IMAGE          the disk image to write (required)\n"
-	    "      --kernel PATH           guest kernel (default: BUILD/guest/bzImage)\n"
-	    "      --init PATH             guest init (default: BUILD/guest/solo-init)\n"
-	    "      --boot PATH             boot stage (default: BUILD/boot/BOOTX64.EFI)\n"
-	    "      --hypervisor PATH       hypervisor (default: BUILD/hypervisor/solo.elf)\n"
-	    "      --file ESP_PATH=FILE    also copy FILE to ESP_PATH, e.g. a [vm]'s initrd\n"
-	    "                              ('\\solo\\x' or '/solo/x'); repeatable\n" SOLO_PULL_HELP
-	    "  -h, --help                  show this help and exit\n"
-	    "\n"
-	    "BUILD is the folder holding this solo binary. An image is a registry\n"
-	    "reference ([REGISTRY/]REPO[:TAG][@sha256:DIGEST], Docker Hub by default),\n"
-	    "pulled into the cache ('solo cache dir'), or oci:DIR[:TAG] or\n"
-	    "docker-archive:FILE, paths relative to the config file's folder. Registry\n"
-	    "credentials come from auth.json (as podman's) or SOLO_REGISTRY_USER and\n"
-	    "SOLO_REGISTRY_PASSWORD. A failed build leaves no image behind.\n"
-	    "\n"
-	    "Exit status:\n"
-	    "  0  the image was written\n"
-	    "  1  bad config, image or file (one line on stderr)\n"
-	    "  2  wrong command line\n",
-	    f);
+	fputs("Usage: solo build APPLIANCE.conf -o IMAGE [OPTION]...\n"
+	      "Build each container's initramfs from its OCI image and write a bootable\n"
+	      "FAT ESP disk image holding the boot stage, the hypervisor, the guest kernel,\n"
+	      "the initramfs images and the config.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output IMAGE          the disk image to write (required)\n"
+	      "      --kernel PATH           guest kernel (default: BUILD/guest/bzImage)\n"
+	      "      --init PATH             guest init (default: BUILD/guest/solo-init)\n"
+	      "      --boot PATH             boot stage (default: BUILD/boot/BOOTX64.EFI)\n"
+	      "      --hypervisor PATH       hypervisor (default: BUILD/hypervisor/solo.elf)\n"
+	      "      --file ESP_PATH=FILE    also copy FILE to ESP_PATH, e.g. a [vm]'s initrd\n"
+	      "                              ('\\solo\\x' or '/solo/x'); repeatable\n"
+	      "      --counter N             the build counter in the manifest (default: the\n"
+	      "                              time, in seconds since 1970); a machine refuses\n"
+	      "                              a build older than the newest it booted\n"
+	      "      --unverified            no manifest: the boot stage checks nothing\n"
+	      "                              (development)\n"
+	      "      --sign KEY --cert CERT  sign the boot stage for UEFI Secure Boot with\n"
+	      "                              sbsign (PEM key and certificate)\n" SOLO_PULL_HELP
+	      "  -h, --help                  show this help and exit\n"
+	      "\n"
+	      "BUILD is the folder holding this solo binary. An image is a registry\n"
+	      "reference ([REGISTRY/]REPO[:TAG][@sha256:DIGEST], Docker Hub by default),\n"
+	      "pulled into the cache ('solo cache dir'), or oci:DIR[:TAG] or\n"
+	      "docker-archive:FILE, paths relative to the config file's folder. Registry\n"
+	      "credentials come from auth.json (as podman's) or SOLO_REGISTRY_USER and\n"
+	      "SOLO_REGISTRY_PASSWORD. A failed build leaves no image behind.\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  the image was written\n"
+	      "  1  bad config, image or file (one line on stderr)\n"
+	      "  2  wrong command line\n",
+	      f);
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -97,7 +108,17 @@ static const char *beside_self(const char *rest)
 
 static int parse_args(int argc, char **argv, struct build_opts *o)
 {
-	enum { OPT_KERNEL = 256, OPT_INIT, OPT_BOOT, OPT_HYPERVISOR, OPT_FILE };
+	enum {
+		OPT_KERNEL = 256,
+		OPT_INIT,
+		OPT_BOOT,
+		OPT_HYPERVISOR,
+		OPT_FILE,
+		OPT_COUNTER,
+		OPT_UNVERIFIED,
+		OPT_SIGN,
+		OPT_CERT
+	};
 	static const struct option longs[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"kernel", required_argument, NULL, OPT_KERNEL},
@@ -106,6 +127,10 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 	    {"hypervisor", required_argument, NULL, OPT_HYPERVISOR},
 	    {"file", required_argument, NULL, OPT_FILE},
 	    {"no-cache", no_argument, NULL, SOLO_OPT_NO_CACHE},
+	    {"counter", required_argument, NULL, OPT_COUNTER},
+	    {"unverified", no_argument, NULL, OPT_UNVERIFIED},
+	    {"sign", required_argument, NULL, OPT_SIGN},
+	    {"cert", required_argument, NULL, OPT_CERT},
 	    {"insecure-registry", required_argument, NULL, SOLO_OPT_INSECURE_REGISTRY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -118,6 +143,26 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 	while ((c = getopt_long(argc, argv, ":o:h", longs, NULL)) != -1) {
 		const char *why;
 		switch (c) {
+		case OPT_COUNTER: {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (!*optarg || *end || errno || n == 0 || n > INT64_MAX ||
+			    optarg[0] == '-')
+				return usage_error("--counter wants a number from 1 to 2^63-1, got",
+				                   optarg);
+			o->counter = n;
+			break;
+		}
+		case OPT_UNVERIFIED:
+			o->unverified = true;
+			break;
+		case OPT_SIGN:
+			o->sign_key = optarg;
+			break;
+		case OPT_CERT:
+			o->sign_cert = optarg;
+			break;
 		case SOLO_OPT_NO_CACHE:
 		case SOLO_OPT_INSECURE_REGISTRY:
 			if (!solo_pull_option(&o->pull, c, optarg, &why))
@@ -169,6 +214,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 	o->conf = argv[optind];
 	if (!o->out)
 		return usage_error("missing -o IMAGE", NULL);
+	if (!o->sign_key != !o->sign_cert)
+		return usage_error("--sign and --cert go together", NULL);
 	if (!o->kernel)
 		o->kernel = beside_self("guest/bzImage");
 	if (!o->init)
@@ -331,6 +378,7 @@ struct build {
 	size_t init_size;
 	char workdir[PATH_MAX];
 	char cpio[CONFIG_MAX_CONTAINERS][PATH_MAX];
+	char manifest[PATH_MAX + 32], boot_copy[PATH_MAX + 32], boot_signed[PATH_MAX + 32];
 	struct esp_file files[BUILD_MAX_FILES];
 	size_t file_count;
 };
@@ -340,6 +388,12 @@ static void build_cleanup(struct build *b)
 	for (size_t i = 0; i < CONFIG_MAX_CONTAINERS; i++)
 		if (b->cpio[i][0])
 			unlink(b->cpio[i]);
+	if (b->manifest[0])
+		unlink(b->manifest);
+	if (b->boot_copy[0])
+		unlink(b->boot_copy);
+	if (b->boot_signed[0])
+		unlink(b->boot_signed);
 	if (b->workdir[0])
 		rmdir(b->workdir);
 	free(b->conf_text);
@@ -461,6 +515,35 @@ int solo_build_main(int argc, char **argv)
 		                               err, sizeof(err)))
 			return container_fail(&b, c.name, err);
 		b.files[4 + i].host = b.cpio[i];
+	}
+	if (!o.unverified) {
+		uint64_t counter = o.counter ? o.counter : (uint64_t)time(NULL);
+		snprintf(b.manifest, sizeof(b.manifest), "%s/manifest", b.workdir);
+		snprintf(b.boot_copy, sizeof(b.boot_copy), "%s/BOOTX64.EFI", b.workdir);
+		if (!solo_manifest_build(b.files, b.file_count, b.cfg.name, counter, b.manifest,
+		                         b.boot_copy, err, sizeof(err)))
+			return fail(&b, "%s%s", err, "");
+		if (!add_file(b.files, &b.file_count, MANIFEST_PATH, b.manifest, err, sizeof(err)))
+			return fail(&b, "%s%s", err, "");
+		b.files[0].host = b.boot_copy;
+		printf("solo build: manifest of %zu files, build counter %llu\n", b.file_count - 2,
+		       (unsigned long long)counter);
+	}
+	if (o.sign_key) {
+		snprintf(b.boot_signed, sizeof(b.boot_signed), "%s/BOOTX64.signed.EFI", b.workdir);
+		char *sbsign[] = {"sbsign",
+		                  "--key",
+		                  (char *)o.sign_key,
+		                  "--cert",
+		                  (char *)o.sign_cert,
+		                  "--output",
+		                  b.boot_signed,
+		                  (char *)b.files[0].host,
+		                  NULL};
+		if (!solo_run_tool(sbsign, "sbsigntool", err, sizeof(err)))
+			return fail(&b, "signing the boot stage: %s%s", err, "");
+		b.files[0].host = b.boot_signed;
+		printf("solo build: boot stage signed with %s\n", o.sign_cert);
 	}
 	if (!esp_image_write(o.out, b.files, b.file_count, &image_size, err, sizeof(err)))
 		return fail(&b, "%s: %s", o.out, err);

@@ -19,9 +19,7 @@
 
 extern char **environ;
 
-/* Runs argv (a program looked up in PATH) with stdout discarded and
- * stderr caught; on failure puts the tool's first error line in err. */
-static bool run(char *const argv[], char *err, size_t errlen)
+bool solo_run_tool(char *const argv[], const char *package, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	int pipefd[2];
@@ -45,8 +43,8 @@ static bool run(char *const argv[], char *err, size_t errlen)
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
-		snprintf(err, errlen, "cannot run %s: %s (install dosfstools and mtools)", argv[0],
-		         strerror(rc));
+		snprintf(err, errlen, "cannot run %s: %s (install %s)", argv[0], strerror(rc),
+		         package);
 		return false;
 	}
 	/* Read to the end so a chatty tool never blocks on a full pipe. */
@@ -69,8 +67,12 @@ static bool run(char *const argv[], char *err, size_t errlen)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
-	out[strcspn(out, "\n")] = '\0';
-	snprintf(err, errlen, "%s failed: %s", argv[0], out[0] ? out : "no message");
+	/* The last line says why (tools warn first, e.g. sbsign). */
+	while (got && out[got - 1] == '\n')
+		out[--got] = '\0';
+	char *last = strrchr(out, '\n');
+	last = last ? last + 1 : out;
+	snprintf(err, errlen, "%s failed: %s", argv[0], last[0] ? last : "no message");
 	return false;
 }
 
@@ -136,7 +138,7 @@ static bool make_parents(const char *img, const char *path, char made[][CONFIG_P
 		}
 		mtools_path(dir, target, sizeof(target));
 		char *argv[] = {"mmd", "-i", (char *)img, target, NULL};
-		if (!run(argv, err, errlen))
+		if (!solo_run_tool(argv, "dosfstools and mtools", err, errlen))
 			return false;
 		snprintf(made[(*nmade)++], CONFIG_PATH_MAX + 1, "%s", dir);
 	}
@@ -151,14 +153,14 @@ static bool fill(const char *tmp, const struct esp_file *files, size_t count, ch
 	char target[CONFIG_PATH_MAX + 3];
 	char *mkfs[] = {"mkfs.vfat", "-F", "16", "-n", "SOLO", (char *)tmp, NULL};
 
-	if (!run(mkfs, err, errlen))
+	if (!solo_run_tool(mkfs, "dosfstools and mtools", err, errlen))
 		return false;
 	for (size_t i = 0; i < count; i++) {
 		if (!make_parents(tmp, files[i].path, made, &nmade, 64, err, errlen))
 			return false;
 		mtools_path(files[i].path, target, sizeof(target));
 		char *argv[] = {"mcopy", "-i", (char *)tmp, (char *)files[i].host, target, NULL};
-		if (!run(argv, err, errlen))
+		if (!solo_run_tool(argv, "dosfstools and mtools", err, errlen))
 			return false;
 	}
 	return true;

@@ -33,6 +33,11 @@ struct esp_file {
 bool esp_image_write(const char *out, const struct esp_file *files, size_t count,
                      uint64_t *size_out, char *err, size_t errlen);
 
+/* Runs argv (a program looked up in PATH) with stdout discarded and
+ * stderr caught; on failure puts the tool's last error line in err (or,
+ * when it cannot start, says to install `package`). */
+bool solo_run_tool(char *const argv[], const char *package, char *err, size_t errlen);
+
 /* Normalizes an ESP path given with '/' or '\' separators into dst, with
  * config.h's rules (absolute, no empty, "." or ".." parts, FAT-safe
  * characters). Returns false when it breaks them. */

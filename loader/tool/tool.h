@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "registry_pull.h"
@@ -21,6 +22,14 @@
 int solo_build_main(int argc, char **argv);
 int solo_inspect_main(int argc, char **argv);
 int solo_cache_main(int argc, char **argv);
+
+/* manifest_build.c: writes the manifest of files[1..count) (files[0] is
+ * the boot stage) to manifest_path, and a copy of the boot stage with
+ * the manifest's digest in its anchor to boot_copy. */
+struct esp_file;
+bool solo_manifest_build(const struct esp_file *files, size_t count, const char *appliance,
+                         uint64_t counter, const char *manifest_path, const char *boot_copy,
+                         char *err, size_t errlen);
 
 /* Registry pulls, shared by build and inspect (pull.c). */
 enum { SOLO_OPT_NO_CACHE = 1000, SOLO_OPT_INSECURE_REGISTRY };
