@@ -51,6 +51,8 @@ bool verify_begin(EFI_HANDLE image);
 bool verify_file(const char *context, const CHAR16 *path, const void *data, UINTN size);
 bool verify_appliance(const char *name);
 void verify_commit(void);
+/* The manifest as read, to hand over; false in an unverified build. */
+bool verify_manifest(struct boot_file *out);
 
 /* A file handed over under a name of its own (an ESP path). */
 struct boot_named_file {

@@ -127,6 +127,9 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	h->trampoline_page = trampoline;
 	h->acpi_rsdp = acpi_find_rsdp();
 	add_file(h, HANDOFF_FILE_CONFIG, &config_file);
+	struct boot_file manifest_file;
+	if (verify_manifest(&manifest_file))
+		add_file(h, HANDOFF_FILE_MANIFEST, &manifest_file);
 	add_file(h, "hypervisor", &elf_file);
 	for (unsigned i = 0; i < vm_files.count; i++)
 		add_file(h, vm_files.files[i].name, &vm_files.files[i].file);

@@ -25,7 +25,8 @@ static EFI_GUID counter_vendor = {
 #define COUNTER_VARIABLE L"SoloBuildCounter"
 
 static struct manifest *manifest; /* NULL: nothing to check against */
-static UINT64 recorded;           /* the variable's value, 0 when unset */
+static struct boot_file manifest_file;
+static UINT64 recorded; /* the variable's value, 0 when unset */
 
 static bool anchor_is_empty(const uint8_t digest[32])
 {
@@ -88,6 +89,7 @@ bool verify_begin(EFI_HANDLE image)
 		return false;
 	}
 	manifest = m;
+	manifest_file = file;
 	console_info(L"verified build %ld of appliance '%a': %d files in the manifest", m->counter,
 	             m->appliance, m->count);
 	return true;
@@ -136,4 +138,11 @@ void verify_commit(void)
 		console_info(L"cannot record build %ld as the newest booted: %r", value, status);
 	else
 		console_info(L"recorded build %ld as the newest this machine has booted", value);
+}
+
+bool verify_manifest(struct boot_file *out)
+{
+	if (manifest)
+		*out = manifest_file;
+	return manifest != 0;
 }

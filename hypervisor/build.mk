@@ -4,7 +4,8 @@
 NEWLIB_DIR := $(BUILD)/newlib/install/x86_64-elf
 NEWLIB_LIBC := $(NEWLIB_DIR)/lib/libc.a
 
-HV_SRCS := $(shell find hypervisor -name '*.c' -o -name '*.S' | sort) $(LOADER_CONFIG_SRCS) $(LOADER_LINUX_SRCS)
+HV_SRCS := $(shell find hypervisor -name '*.c' -o -name '*.S' | sort) $(LOADER_CONFIG_SRCS) $(LOADER_LINUX_SRCS) \
+	loader/manifest.c loader/sha256.c
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 # -mgeneral-regs-only: solo never touches the guest's FPU/SSE/AVX state,

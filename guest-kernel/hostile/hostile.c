@@ -49,11 +49,13 @@
 #define ICR_ALL_BUT_SELF 0xc0000u
 #define IPI_VECTOR       0x30
 
-#define HYPERCALL_VERSION  0
-#define HYPERCALL_EXIT     1
-#define HYPERCALL_POWEROFF 2
-#define EINVAL_RESULT      0xffffffeau /* -22 in EAX */
-#define ENOSYS_RESULT      0xffffffdau /* -38 in EAX */
+#define HYPERCALL_VERSION     0
+#define HYPERCALL_EXIT        1
+#define HYPERCALL_POWEROFF    2
+#define HYPERCALL_MEASUREMENT 3
+#define ENOENT_RESULT         0xfffffffeu /* -2 in EAX */
+#define EINVAL_RESULT         0xffffffeau /* -22 in EAX */
+#define ENOSYS_RESULT         0xffffffdau /* -38 in EAX */
 
 /* What head.S's fault_common pushed: PUSHAD, then the stub's vector and
  * error code, then the CPU's EIP, CS, EFLAGS (no privilege change). */
@@ -325,7 +327,11 @@ static void garbage_hypercalls(void)
 {
 	unsigned wrong = 0;
 	wrong += hypercall_check("version", HYPERCALL_VERSION, 0, 0, 1);
-	wrong += hypercall_check("3", 3, 0xdeadbeef, 0xdeadbeef, ENOSYS_RESULT);
+	wrong += hypercall_check("4", 4, 0xdeadbeef, 0xdeadbeef, ENOSYS_RESULT);
+	wrong += hypercall_check("measurement(4)", HYPERCALL_MEASUREMENT, 4, 0, EINVAL_RESULT);
+	wrong += hypercall_check("measurement(0xdeadbeef)", HYPERCALL_MEASUREMENT, 0xdeadbeef, 0,
+	                         EINVAL_RESULT);
+	wrong += hypercall_check("measurement(initrd)", HYPERCALL_MEASUREMENT, 1, 0, ENOENT_RESULT);
 	wrong += hypercall_check("0xffffffff", 0xffffffffu, 0, 0, ENOSYS_RESULT);
 	wrong += hypercall_check("0x7fffffff", 0x7fffffffu, 1, 2, ENOSYS_RESULT);
 	wrong += hypercall_check("exit(1000)", HYPERCALL_EXIT, 1000, 0, EINVAL_RESULT);
@@ -333,6 +339,21 @@ static void garbage_hypercalls(void)
 	wrong += hypercall_check("exit(0, signal 65)", HYPERCALL_EXIT, 0, 65, EINVAL_RESULT);
 	wrong += hypercall_check("exit(0, signal 0x80000000)", HYPERCALL_EXIT, 0, 0x80000000u,
 	                         EINVAL_RESULT);
+	/* Its own kernel's digest: in 32-bit code only the low half of each
+	 * of RBX, RCX, RDX, RSI (digest bytes 4-7, 12-15, 20-23, 28-31). */
+	uint32_t r[5];
+	__asm__ volatile("vmcall"
+	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]), "=S"(r[4])
+	                 : "a"(HYPERCALL_MEASUREMENT), "b"(0), "c"(0)
+	                 : "memory");
+	puts_serial("hostile: measurement kernel -> ");
+	put_signed(r[0]);
+	puts_serial(", low words");
+	for (int i = 1; i <= 4; i++) {
+		puts_serial(" ");
+		put_hex(r[i]);
+	}
+	puts_serial("\n");
 	puts_serial("hostile: hypercalls answered wrongly: ");
 	put_dec(wrong);
 	puts_serial("\n");

@@ -21,7 +21,7 @@ static const struct verb_entry verbs[] = {
     {"stop", CONSOLE_STOP, true},          {"start", CONSOLE_START, true},
     {"restart", CONSOLE_RESTART, true},    {"stats", CONSOLE_STATS, false},
     {"help", CONSOLE_HELP, false},         {"kill", CONSOLE_KILL, true},
-    {"shutdown", CONSOLE_SHUTDOWN, false},
+    {"shutdown", CONSOLE_SHUTDOWN, false}, {"attest", CONSOLE_ATTEST, true},
 };
 
 const char *const console_command_help[] = {
@@ -33,6 +33,7 @@ const char *const console_command_help[] = {
     "restart NAME   stop NAME, then start it afresh",
     "shutdown       stop every partition, then halt the machine",
     "stats          free memory, solo's memory per partition, exits by reason",
+    "attest NAME    the SHA-256 of what NAME boots: kernel, initrd, cmdline, config",
     "help           this text",
     0,
 };

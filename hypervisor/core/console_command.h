@@ -26,6 +26,7 @@ enum console_verb {
 	CONSOLE_HELP,
 	CONSOLE_KILL,
 	CONSOLE_SHUTDOWN,
+	CONSOLE_ATTEST,
 };
 
 struct console_command {

@@ -5,6 +5,7 @@
  */
 #include "core/exit_handlers.h"
 #include "core/hypercall.h"
+#include "core/measurements.h"
 #include "core/partition.h"
 
 enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
@@ -26,11 +27,32 @@ enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 		p->exit_status = signal ? 128 + (int)signal : (int)status;
 		if (signal)
 			partition_end(p, PARTITION_STOPPED, "killed by signal %llu",
-				      (unsigned long long)signal);
+			              (unsigned long long)signal);
 		else
 			partition_end(p, PARTITION_STOPPED, "exited with status %llu",
-				      (unsigned long long)status);
+			              (unsigned long long)status);
 		return EXIT_ACTION_STOP;
+	}
+	case HYPERCALL_MEASUREMENT: {
+		uint64_t which = vcpu->regs.rbx;
+		const struct partition_measurements *m = p->measurements;
+		if (which >= MEASUREMENT_COUNT) {
+			vcpu->regs.rax = (uint64_t)HYPERCALL_EINVAL;
+			return EXIT_ACTION_RESUME;
+		}
+		if (!m || !m->known[which]) {
+			vcpu->regs.rax = (uint64_t)HYPERCALL_ENOENT;
+			return EXIT_ACTION_RESUME;
+		}
+		uint64_t words[4] = {0};
+		for (unsigned i = 0; i < 32; i++)
+			words[i / 8] = words[i / 8] << 8 | m->digest[which][i];
+		vcpu->regs.rbx = words[0];
+		vcpu->regs.rcx = words[1];
+		vcpu->regs.rdx = words[2];
+		vcpu->regs.rsi = words[3];
+		vcpu->regs.rax = HYPERCALL_OK;
+		return EXIT_ACTION_RESUME;
 	}
 	case HYPERCALL_POWEROFF:
 		partition_end(p, PARTITION_STOPPED, "power-off");

@@ -11,11 +11,16 @@
 
 enum hypercall_number {
 	HYPERCALL_ABI_VERSION = 0, /* returns SOLO_HYPERCALL_ABI_VERSION */
-	HYPERCALL_EXIT = 1,	   /* RBX: exit status 0-255, RCX: signal (0: none) */
-	HYPERCALL_POWEROFF = 2,	   /* ends the partition cleanly */
+	HYPERCALL_EXIT = 1,        /* RBX: exit status 0-255, RCX: signal (0: none) */
+	HYPERCALL_POWEROFF = 2,    /* ends the partition cleanly */
+	/* RBX: which (0 kernel, 1 initrd, 2 cmdline, 3 config); the SHA-256
+	 * comes back in RBX, RCX, RDX, RSI, bytes 0-7, 8-15, 16-23, 24-31,
+	 * each big-endian (its first byte the register's top byte). */
+	HYPERCALL_MEASUREMENT = 3,
 };
 
-#define HYPERCALL_OK 0
+#define HYPERCALL_OK     0
+#define HYPERCALL_ENOENT (-2LL)  /* nothing to give: no initrd, an unverified build */
 #define HYPERCALL_EINVAL (-22LL) /* a bad argument */
 #define HYPERCALL_ENOSYS (-38LL) /* unknown call number, as Linux's ENOSYS */
 

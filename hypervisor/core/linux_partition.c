@@ -75,6 +75,7 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", spec->name);
+	p->measurements = spec->measurements;
 	partition_devices_init(p);
 	if (spec->vcpus < 1 || spec->vcpus > PARTITION_MAX_VCPUS)
 		return FAIL("%u vCPUs asked, at most %u per partition", spec->vcpus,

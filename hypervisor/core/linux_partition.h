@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/measurements.h"
 #include "core/partition.h"
 #include "core/restart_policy.h"
 
@@ -30,6 +31,7 @@ struct linux_partition_spec {
 	/* The CPU each vCPU is placed on; cpus[0], where vCPU 0 runs, is the
 	 * partition's home (PLACEMENT_NONE if it has none). */
 	unsigned cpus[PARTITION_MAX_VCPUS];
+	const struct partition_measurements *measurements; /* what it boots */
 };
 
 enum slot_state {
@@ -55,6 +57,7 @@ struct partition_slot {
 	 * stop_timeout_s (plus STOP_FORCE_MARGIN_S for the guest to report)
 	 * before it ends the partition by force. Home CPU only. */
 	uint32_t stop_timeout_s;
+	struct partition_measurements measurements;
 	bool stopping;
 	uint64_t stop_asked_tsc, stop_deadline_tsc, stop_resend_tsc;
 	/* How the last stop went, for the console's shutdown summary. */

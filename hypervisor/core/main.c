@@ -37,6 +37,8 @@ extern char __image_start[], __image_end[];
 void hv_main(uint64_t handoff_address);
 
 static struct appliance_config config;
+static struct manifest manifest;
+static bool have_manifest; /* a verified build's manifest */
 
 static __attribute__((noreturn)) void stop(const char *what, const char *why)
 {
@@ -108,6 +110,15 @@ static void read_config(const struct handoff *h)
 	scheduler_set_timeslice(config.timeslice_us);
 	if (config.timeslice_us != CONFIG_TIMESLICE_DEFAULT_US)
 		console_printf("solo: time slices of %u us\n", config.timeslice_us);
+	/* The boot stage checked it against its anchor and every file
+	 * against it: here it only names the digests partitions boot. */
+	const struct handoff_file *m = handoff_find_file(h, HANDOFF_FILE_MANIFEST);
+	have_manifest =
+	    m && manifest_parse(hpa_to_ptr(m->base), m->size, &manifest, err, sizeof(err));
+	if (m && !have_manifest)
+		console_printf("solo: manifest not read (%s): partitions' kernels and initrds go "
+		               "unmeasured\n",
+		               err);
 }
 
 static struct vmx_bitmaps allocate_bitmaps(void)
@@ -164,6 +175,8 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	    .partition = p,
 	    .state = SLOT_CREATED,
 	};
+	measurements_take(&slot->measurements, have_manifest ? &manifest : 0, vm);
+	slot->spec.measurements = &slot->measurements;
 	if (!linux_partition_create(p, &slot->spec, err, sizeof(err))) {
 		console_printf("solo: [%s] not started: %s\n", vm->name, err);
 		return false;

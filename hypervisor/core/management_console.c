@@ -151,6 +151,22 @@ static void stats(void)
 	               (unsigned long long)all, format_exit_counts(total, counts, sizeof(counts)));
 }
 
+/* What the partition boots, as SHA-256 digests (docs/verified-launch.md). */
+static void attest(const struct partition_slot *s)
+{
+	const struct partition_measurements *m = &s->measurements;
+	for (unsigned i = 0; i < MEASUREMENT_COUNT; i++) {
+		char hex[65];
+		for (unsigned j = 0; j < 32; j++)
+			snprintf(hex + 2 * j, 3, "%02x", m->digest[i][j]);
+		const char *what = i == MEASUREMENT_INITRD && !s->spec.initrd ? "none"
+		                   : m->known[i]                              ? hex
+		                                 : "not measured (an unverified build)";
+		console_printf("solo: [%s] %-8s %s%s\n", s->spec.name, measurement_name(i),
+		               m->known[i] ? "sha256:" : "", what);
+	}
+}
+
 /* Stop, kill and start are requests the slot's own CPU acts on between
  * slices; the outcome ("[name] asked to shut down", "[name] stopped: ...")
  * comes from there. */
@@ -264,6 +280,8 @@ static void run(const char *line)
 			console_printf("solo: error: no partition named '%s'\n", c.name);
 		else if (c.verb == CONSOLE_LOG)
 			show_log(s);
+		else if (c.verb == CONSOLE_ATTEST)
+			attest(s);
 		else
 			request(&c, s);
 	}

@@ -61,6 +61,7 @@ struct partition {
 	uint64_t started_tsc;
 	uint64_t first_output_tsc; /* its first console line; 0 before */
 	uint64_t entry_gpa;
+	const struct partition_measurements *measurements; /* NULL: none */
 };
 
 /* One byte of the partition's console output: lines go to the physical

@@ -23,7 +23,8 @@ def after(regex, at=0):
 after(r"^solo: console ready \(type help\)$")
 after(r"^\[hello\] stopped: exited with status 0$")
 after(r"^\[ticker\] tick$")
-for command in ["help", "list", "stats", "log hello", "frobnicate", "stop", "log nobody"]:
+for command in ["help", "list", "stats", "log hello", "attest hello", "frobnicate", "stop",
+                "log nobody"]:
     at = c.mark()
     c.type_line(command)
     after(r"^solo> " + re.escape(command) + r"$", at)

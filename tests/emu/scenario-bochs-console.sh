@@ -25,6 +25,18 @@ expect "stats: free pages" "$s" '^solo: free pages: [0-9]+ \([0-9]+ before any p
 expect "stats: solo's memory for the ticker" "$s" "^solo: \\[ticker\\] solo's memory for it: [1-9][0-9]* KiB$"
 expect "stats: exits by reason" "$s" '^solo: exits, all partitions \(current or last run\): [1-9][0-9]*: .*CPUID'
 expect "log shows an ended partition's output" "$s" '^solo: \[hello\] log: hello from hello: GREETING=image-default'
+# attest: the kernel's and initrd's digests are the manifest's, the
+# command line's and the config's computed.
+manifest_digest() {
+	MTOOLS_SKIP_CHECK=1 mtype -i "$work/esp.img" ::/solo/manifest | tr -d '\r' |
+		P=$1 awk '$1 == "file" && $4 == ENVIRON["P"] { print $2 }'
+}
+expect "attest: the kernel, as the manifest has it" "$s" \
+	"^solo: \[hello\] kernel +sha256:$(manifest_digest '\solo\bzImage')\$"
+expect "attest: the initrd, as the manifest has it" "$s" \
+	"^solo: \[hello\] initrd +sha256:$(manifest_digest '\solo\containers\hello.cpio')\$"
+expect "attest: the command line and the config section" "$s" \
+	'^solo: \[hello\] config +sha256:[0-9a-f]{64}$'
 expect "unknown command refused" "$s" '^solo: error: unknown command \(type help\)$'
 expect "missing name refused" "$s" '^solo: error: missing partition name$'
 expect "unknown partition refused" "$s" "^solo: error: no partition named 'nobody'$"

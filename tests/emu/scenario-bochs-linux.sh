@@ -81,6 +81,11 @@ expect_order "memory is counted after the last restart decision" "$s" '^solo: \[
 #   fault, and none lands in the sender's own IRR. All 59 reach nobody but
 #   one: the x2APIC broadcast SIPI reaches the sender itself, which runs
 #   and so ignores it.
+# What the hostile guests should read as their kernel's measurement: the
+# low 32 bits of each 8-byte, big-endian part of hostile.bin's SHA-256.
+digest=$(sha256sum "$build/guest/hostile.bin" | cut -c1-64)
+hostile_words=$(for i in 9 25 41 57; do printf '0x%x ' "0x$(echo "$digest" | cut -c$i-$((i + 7)))"; done)
+hostile_words=${hostile_words% }
 for vm in hostile-mem hostile-triple hostile-calls; do
 	p="^\[$vm\] hostile:"
 	expect "$vm: starts with its command line" "$s" "$p started, boot_params at 0x7000, cmdline \"hostile="
@@ -92,6 +97,8 @@ for vm in hostile-mem hostile-triple hostile-calls; do
 	expect "$vm: exactly the emulated and passed-through low MSRs" "$s" "$p rdmsr 0x0-0x1fff: readable 0x10 0x17 0x1b 0x3a 0x8b 0x174 0x175 0x176 0x1a0 0x277 0x6e0$"
 	expect "$vm: 8 MSRs readable in 0xc0000000-0xc0001fff, the rest #GP" "$s" "$p msrs readable: 8, #GP: 8184 \(range 0xc0000000\)$"
 	expect "$vm: garbage hypercalls get error codes" "$s" "$p hypercalls answered wrongly: 0$"
+	expect "$vm: its kernel's measurement is its file's SHA-256 (the low words a 32-bit guest sees)" \
+		"$s" "$p measurement kernel -> 0, low words $hostile_words\$"
 	expect "$vm: invalid CR0/CR4/XCR0 writes all #GP" "$s" "$p bad control writes refused: 7 of 7$"
 	expect "$vm: xAPIC IPIs to foreign APIC IDs dropped" "$s" "$p xapic ipis sent: 29, faults: 0$"
 	expect "$vm: x2APIC IPIs to foreign APIC IDs dropped" "$s" "$p x2apic ipis sent: 30, faults: 0$"

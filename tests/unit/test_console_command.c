@@ -50,6 +50,9 @@ static void test_verbs_with_name(void **state)
 	assert_int_equal(c.verb, CONSOLE_KILL);
 	assert_string_equal(c.name, "web");
 	assert_string_equal(console_command_parse("kill", &c), "missing partition name");
+	assert_null(console_command_parse("attest web", &c));
+	assert_int_equal(c.verb, CONSOLE_ATTEST);
+	assert_string_equal(c.name, "web");
 }
 
 static void test_errors(void **state)

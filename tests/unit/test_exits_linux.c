@@ -20,6 +20,7 @@
 #include "core/exit_handlers.h"
 #include "core/guest_msr.h"
 #include "core/hypercall.h"
+#include "core/measurements.h"
 #include "core/partition.h"
 #include "core/vcpu_events.h"
 #include "core/vcpu_run.h"
@@ -931,7 +932,7 @@ static void test_hypercall_bad_arguments(void **state)
 	vmcall(0x1000, HYPERCALL_EXIT, 256, 0);
 	vmcall(0x1003, HYPERCALL_EXIT, 0, 65);
 	vmcall(0x1006, HYPERCALL_EXIT, ~0ULL, ~0ULL);
-	vmcall(0x1009, 3, 0, 0);
+	vmcall(0x1009, 4, 0, 0);
 	vmcall(0x100c, 0xffffffff00000002ULL, 0, 0); /* only EAX numbers the call */
 	run();
 	/* -EINVAL, and the guest runs on past the VMCALL. */
@@ -942,6 +943,44 @@ static void test_hypercall_bad_arguments(void **state)
 	}
 	assert_int_equal(entry(4)->regs.rax, (uint64_t)-38);
 	assert_false(part.has_exit_status);
+	expect_end(PARTITION_STOPPED, "power-off");
+}
+
+/* The measurements, 8 bytes per register, big-endian; an unknown one
+ * and a partition without any give ENOENT, a bad index EINVAL. */
+static void test_hypercall_measurement(void **state)
+{
+	(void)state;
+	static struct partition_measurements m;
+	for (unsigned i = 0; i < 32; i++)
+		m.digest[MEASUREMENT_CONFIG][i] = (uint8_t)(0xa0 + i);
+	m.known[MEASUREMENT_CONFIG] = true;
+	part.measurements = &m;
+	vmcall(0x1000, HYPERCALL_MEASUREMENT, MEASUREMENT_CONFIG, 0);
+	vmcall(0x1003, HYPERCALL_MEASUREMENT, MEASUREMENT_KERNEL, 0);
+	vmcall(0x1006, HYPERCALL_MEASUREMENT, MEASUREMENT_COUNT, 0);
+	vmcall(0x1009, HYPERCALL_MEASUREMENT, ~0ULL, 0);
+	poweroff(0x100c);
+	run();
+	assert_int_equal(entry(1)->regs.rax, 0);
+	assert_int_equal(entry(1)->regs.rbx, 0xa0a1a2a3a4a5a6a7ULL);
+	assert_int_equal(entry(1)->regs.rcx, 0xa8a9aaabacadaeafULL);
+	assert_int_equal(entry(1)->regs.rdx, 0xb0b1b2b3b4b5b6b7ULL);
+	assert_int_equal(entry(1)->regs.rsi, 0xb8b9babbbcbdbebfULL);
+	assert_int_equal(entry(2)->regs.rax, (uint64_t)-2);
+	assert_int_equal(entry(3)->regs.rax, (uint64_t)-22);
+	assert_int_equal(entry(4)->regs.rax, (uint64_t)-22);
+	expect_end(PARTITION_STOPPED, "power-off");
+	part.measurements = NULL;
+}
+
+static void test_hypercall_measurement_without_any(void **state)
+{
+	(void)state;
+	vmcall(0x1000, HYPERCALL_MEASUREMENT, MEASUREMENT_CMDLINE, 0);
+	poweroff(0x1003);
+	run();
+	assert_int_equal(entry(1)->regs.rax, (uint64_t)-2);
 	expect_end(PARTITION_STOPPED, "power-off");
 }
 
@@ -1299,6 +1338,8 @@ int main(void)
 	    T(test_unclaimed_ports_read_all_ones),
 	    T(test_rtc_through_io),
 	    T(test_rtc_runs_through_io),
+	    T(test_hypercall_measurement),
+	    T(test_hypercall_measurement_without_any),
 	    T(test_reset_ports_end_the_partition),
 	    T(test_acpi_sleep_control_powers_off),
 	    T(test_reset_lookalikes_do_not),

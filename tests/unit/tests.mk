@@ -54,6 +54,7 @@ $(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS)))
 $(eval $(call unit_test,test_registry_ref,loader/registry_ref.c))
 $(eval $(call unit_test,test_sha256,loader/sha256.c,-lcrypto))
 $(eval $(call unit_test,test_manifest,loader/manifest.c loader/sha256.c))
+$(eval $(call unit_test,test_measurements,hypervisor/core/measurements.c loader/manifest.c loader/sha256.c,-lcrypto))
 $(eval $(call unit_test,test_registry_auth,loader/registry_auth.c,-ljansson -lcrypto))
 $(eval $(call unit_test,test_oci_image,$(LOADER_IMAGE_SRCS),$(LOADER_IMAGE_LIBS)))
 $(BUILD)/tests/test_oci_image: $(BUILD)/tests/oci-images/.stamp

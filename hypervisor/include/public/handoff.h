@@ -44,6 +44,8 @@ struct handoff_memory_range {
 
 /* The name the appliance config is handed over under. */
 #define HANDOFF_FILE_CONFIG "config"
+/* The manifest every file was verified against (verified builds only). */
+#define HANDOFF_FILE_MANIFEST "manifest"
 
 /* A file the boot stage read from the ESP, e.g. HANDOFF_FILE_CONFIG.
  * Kernels and initrds named by [vm] sections are handed over under their
