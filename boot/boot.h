@@ -54,6 +54,13 @@ void verify_commit(void);
 /* The manifest as read, to hand over; false in an unverified build. */
 bool verify_manifest(struct boot_file *out);
 
+/* measure.c: measured launch. measure_begin finds the TPM 2.0 (or says
+ * there is none); files_read extends PCR 12 with each file it accepts
+ * (measure_file); measure_report prints the PCR's value. */
+void measure_begin(void);
+bool measure_file(const char *context, const CHAR16 *path, const void *data, UINTN size);
+void measure_report(void);
+
 /* A file handed over under a name of its own (an ESP path). */
 struct boot_named_file {
 	char name[HANDOFF_FILE_NAME_LEN];

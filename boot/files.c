@@ -102,7 +102,8 @@ bool files_read(EFI_HANDLE image, const char *context, const CHAR16 *path, UINTN
 	if (!pages_alloc(MEMORY_MAP_TYPE_MODULE, (UINTN)size, &base))
 		goto close_file;
 	if (!read_all(file, context, path, (UINT8 *)(UINTN)base, size) ||
-	    !verify_file(context, path, (const void *)(UINTN)base, (UINTN)size))
+	    !verify_file(context, path, (const void *)(UINTN)base, (UINTN)size) ||
+	    !measure_file(context, path, (const void *)(UINTN)base, (UINTN)size))
 		goto close_file; /* the pages go with the other allocations */
 	*out = (struct boot_file){.base = base, .size = (UINTN)size};
 	ok = true;

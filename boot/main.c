@@ -85,6 +85,7 @@ static void print_cpus(const struct handoff *h)
 static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct boot_file config_file, elf_file;
+	measure_begin();
 	if (!verify_begin(image))
 		return EFI_SECURITY_VIOLATION;
 	if (!files_read(image, "", BOOT_CONFIG_PATH, CONFIG_FILE_MAX, &config_file) ||
@@ -100,6 +101,7 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	/* Every file checked: this build is accepted, whether or not this
 	 * machine can run it. */
 	verify_commit();
+	measure_report();
 
 	if (!vmx_check())
 		return EFI_UNSUPPORTED;

@@ -8,7 +8,7 @@ packages="make gcc binutils gnu-efi newlib-source mtools dosfstools ovmf bochs b
 qemu-system-x86 libcmocka-dev xz-utils syslinux syslinux-common
 linux-source-6.1 flex bison bc libelf-dev lz4 busybox-static cpio libc6-dev
 libarchive-dev libjansson-dev libssl-dev libcurl4-openssl-dev umoci skopeo acpica-tools
-docker-registry curl sbsigntool openssl $*"
+docker-registry curl sbsigntool openssl swtpm $*"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -228,7 +228,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o)
 }
 
 /* The whole file in malloc'd memory, or NULL with errno set. */
-static char *slurp(const char *path, size_t *size)
+char *solo_slurp(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -445,7 +445,7 @@ int solo_build_main(int argc, char **argv)
 	if (rc != SOLO_EXIT_OK)
 		return rc < 0 ? SOLO_EXIT_OK : rc;
 
-	b.conf_text = slurp(o.conf, &conf_size);
+	b.conf_text = solo_slurp(o.conf, &conf_size);
 	if (!b.conf_text)
 		return fail(&b, "%s: %s", o.conf, strerror(errno));
 	if (!config_parse(b.conf_text, conf_size, &b.cfg, err, sizeof(err)))
@@ -489,7 +489,7 @@ int solo_build_main(int argc, char **argv)
 		}
 	}
 
-	b.init = slurp(o.init, &b.init_size);
+	b.init = solo_slurp(o.init, &b.init_size);
 	if (!b.init)
 		return fail(&b, "guest init %s: %s", o.init, strerror(errno));
 	snprintf(b.workdir, sizeof(b.workdir), "%s/solo-build-XXXXXX",

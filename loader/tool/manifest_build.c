@@ -15,8 +15,7 @@
 #include "tool.h"
 
 /* SHA-256 and size of a host file, read in pieces. */
-static bool hash_file(const char *path, uint8_t digest[32], uint64_t *size, char *err,
-                      size_t errlen)
+bool solo_hash_file(const char *path, uint8_t digest[32], uint64_t *size, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -98,7 +97,7 @@ bool solo_manifest_build(const struct esp_file *files, size_t count, const char 
 	for (size_t i = 1; ok && i < count; i++) {
 		uint8_t d[32];
 		uint64_t size;
-		ok = hash_file(files[i].host, d, &size, err, errlen);
+		ok = solo_hash_file(files[i].host, d, &size, err, errlen);
 		if (!ok)
 			break;
 		fputs("file ", f);
@@ -112,6 +111,6 @@ bool solo_manifest_build(const struct esp_file *files, size_t count, const char 
 	}
 	uint8_t digest[32];
 	uint64_t size;
-	return ok && hash_file(manifest_path, digest, &size, err, errlen) &&
+	return ok && solo_hash_file(manifest_path, digest, &size, err, errlen) &&
 	       patch_boot_stage(files[0].host, boot_copy, digest, err, errlen);
 }

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	      "  build APPLIANCE.conf -o IMAGE   write a bootable ESP disk image\n"
 	      "  inspect IMAGE                   show what a container image would run\n"
 	      "  cache prune | dir               empty the registry cache, or show where it is\n"
+	      "  pcr IMAGE                       the PCR 12 value IMAGE's measured launch gives\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help   show this help and exit\n"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
 		return solo_inspect_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cache") == 0)
 		return solo_cache_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "pcr") == 0)
+		return solo_pcr_main(argc - 1, argv + 1);
 	fprintf(stderr, "solo: unknown command '%s'; run 'solo --help'\n", argv[1]);
 	return SOLO_EXIT_USAGE;
 }

@@ -22,6 +22,14 @@
 int solo_build_main(int argc, char **argv);
 int solo_inspect_main(int argc, char **argv);
 int solo_cache_main(int argc, char **argv);
+int solo_pcr_main(int argc, char **argv);
+
+/* The SHA-256 and size of a host file; false with the cause in err. */
+bool solo_hash_file(const char *path, uint8_t digest[32], uint64_t *size, char *err, size_t errlen);
+
+/* A whole file in a fresh buffer (NUL after its size bytes); NULL with
+ * errno set. */
+char *solo_slurp(const char *path, size_t *size);
 
 /* manifest_build.c: writes the manifest of files[1..count) (files[0] is
  * the boot stage) to manifest_path, and a copy of the boot stage with

@@ -7,7 +7,9 @@
 # refuse to boot with one line naming the file and the cause; an older
 # build counter than the machine booted is refused (OVMF's variables
 # kept in a flash image across boots); a build with --unverified boots
-# and says so once.
+# and says so once. Measured launch: without a TPM one line says so; with
+# swtpm's TPM 2.0 every file is extended into PCR 12, and the value the
+# boot stage reads back is the one `solo pcr` computes from the image.
 #   scenario-qemu-verified-launch.sh BUILD_DIR WORK_DIR
 set -u
 build=$(cd "$1" && pwd) work=$2
@@ -70,6 +72,8 @@ expect "verified: the manifest is read and matches" "$work/good.txt" \
 expect_order "verified: every file passes, then no VT-x here" "$work/good.txt" \
 	"^solo-boot: vm 'linux': kernel " '^solo-boot: error: cannot start: no usable VT-x'
 expect_not "verified: no file refused" "$work/good.txt" 'digest mismatch|manifest says|not in the manifest'
+expect "no TPM: one line says the launch is not measured" "$work/good.txt" \
+	'^solo-boot: no TPM 2.0 \(EFI_TCG2_PROTOCOL\): the launch is not measured$'
 
 cp "$work/good.img" "$work/config.img"
 mtype -i "$work/config.img" ::/solo/appliance.conf | sed 's/memory = 64M/memory = 65M/' >"$work/changed.conf"
@@ -165,6 +169,28 @@ else
 fi
 expect "signing with a missing key: one line" "$work/badkey.build" \
 	'^solo build: signing the boot stage: sbsign failed: .*'
+
+# Measured launch with swtpm's TPM 2.0 behind QEMU's TPM TIS device.
+mkdir -p "$work/tpm"
+swtpm socket --tpm2 --tpmstate dir="$work/tpm" --ctrl type=unixio,path="$work/tpm/sock" \
+	>"$work/swtpm.log" 2>&1 &
+swtpm_pid=$!
+for _ in $(seq 50); do [ -S "$work/tpm/sock" ] && break; sleep 0.1; done
+cp "$work/good.img" "$work/measured.img"
+cp "$vars4m" "$work/tpm-vars.fd"
+boot measured -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code4m" \
+	-drive "if=pflash,format=raw,unit=1,file=$work/tpm-vars.fd" \
+	-chardev "socket,id=chrtpm,path=$work/tpm/sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \
+	-device tpm-tis,tpmdev=tpm0
+kill "$swtpm_pid" 2>/dev/null
+"$build/solo" pcr "$work/measured.img" >"$work/pcr.txt" 2>&1
+expected=$(sed -n 's/^PCR 12 (sha256): \([0-9a-f]*\)$/\1/p' "$work/pcr.txt")
+expect "solo pcr lists the files in the boot stage's order" "$work/pcr.txt" \
+	'^event 5: \\solo\\test.cpio$'
+expect "measured: every file extended into PCR 12" "$work/measured.txt" \
+	'^solo-boot: TPM 2.0: measuring every file into PCR 12$'
+expect "measured: PCR 12 is the value solo pcr computes" "$work/measured.txt" \
+	"^solo-boot: TPM 2.0: PCR 12 \\(sha256\\) is ${expected:-none}\$"
 
 esp dev --unverified
 boot dev
