@@ -51,6 +51,8 @@ bool verify_begin(EFI_HANDLE image);
 bool verify_file(const char *context, const CHAR16 *path, const void *data, UINTN size);
 bool verify_appliance(const char *name);
 void verify_commit(void);
+/* Whether a file failed its check against the manifest. */
+bool verify_refused(void);
 /* The manifest as read, to hand over; false in an unverified build. */
 bool verify_manifest(struct boot_file *out);
 

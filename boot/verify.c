@@ -25,6 +25,7 @@ static EFI_GUID counter_vendor = {
 #define COUNTER_VARIABLE L"SoloBuildCounter"
 
 static struct manifest *manifest; /* NULL: nothing to check against */
+static bool refused;              /* a file failed its check */
 static struct boot_file manifest_file;
 static UINT64 recorded; /* the variable's value, 0 when unset */
 
@@ -107,6 +108,7 @@ bool verify_file(const char *context, const CHAR16 *path, const void *data, UINT
 	if (manifest_check(manifest, narrow, data, size, why, sizeof(why)))
 		return true;
 	console_error(L"%a%s: %a", context, path, why);
+	refused = true;
 	return false;
 }
 
@@ -145,4 +147,9 @@ bool verify_manifest(struct boot_file *out)
 	if (manifest)
 		*out = manifest_file;
 	return manifest != 0;
+}
+
+bool verify_refused(void)
+{
+	return refused;
 }

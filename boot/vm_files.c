@@ -113,8 +113,8 @@ static bool read_vm(EFI_HANDLE image, const char *kind, const struct config_vm *
 		console_error(L"%a '%a': %a", kind, vm->name, err);
 		return false;
 	}
-	console_info(L"%a '%a': kernel %a (boot protocol %d.%02d, %ld KiB), initrd %ld KiB",
-	             kind, vm->name, vm->kernel, info.version >> 8, info.version & 0xff,
+	console_info(L"%a '%a': kernel %a (boot protocol %d.%02d, %ld KiB), initrd %ld KiB", kind,
+	             vm->name, vm->kernel, info.version >> 8, info.version & 0xff,
 	             (UINT64)kernel->file.size >> 10, initrd_size >> 10);
 	return true;
 }
@@ -127,12 +127,17 @@ bool vm_files_read(EFI_HANDLE image, const struct appliance_config *config, stru
 			return false;
 	/* A container whose files are missing or broken (a hand-edited ESP)
 	 * must not keep the others from starting: it is reported and left
-	 * out, and the hypervisor says again that it did not start. */
+	 * out, and the hypervisor says again that it did not start. One that
+	 * fails verification stops the boot. */
 	for (uint32_t i = 0; i < config->container_count; i++) {
 		struct config_vm vm;
 		config_container_vm(&config->containers[i], &vm);
-		if (!read_vm(image, "container", &vm, files))
-			console_info(L"container '%a' will not start; the others go on", vm.name);
+		if (read_vm(image, "container", &vm, files))
+			continue;
+		/* A file that fails verification is tampering: nothing boots. */
+		if (verify_refused())
+			return false;
+		console_info(L"container '%a' will not start; the others go on", vm.name);
 	}
 	return true;
 }

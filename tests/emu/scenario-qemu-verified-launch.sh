@@ -68,7 +68,7 @@ PY
 esp good --counter 100
 boot good
 expect "verified: the manifest is read and matches" "$work/good.txt" \
-	"^solo-boot: verified build 100 of appliance 'verify': 4 files in the manifest$"
+	"^solo-boot: verified build 100 of appliance 'verify': 5 files in the manifest$"
 expect_order "verified: every file passes, then no VT-x here" "$work/good.txt" \
 	"^solo-boot: vm 'linux': kernel " '^solo-boot: error: cannot start: no usable VT-x'
 expect_not "verified: no file refused" "$work/good.txt" 'digest mismatch|manifest says|not in the manifest'
@@ -87,6 +87,24 @@ printf 'X' | dd of="$work/hv.elf" bs=1 seek=4096 conv=notrunc 2>/dev/null
 mcopy -o -i "$work/hv.img" "$work/hv.elf" ::/solo/hypervisor.elf
 boot hv
 refused hv "a changed hypervisor" '^solo-boot: error: \\solo\\hypervisor.elf: digest mismatch: changed since the build$'
+
+# one_byte NAME ESP_PATH: NAME.img is good.img with one byte of the file
+# changed (its size kept).
+one_byte() {
+	cp "$work/good.img" "$work/$1.img"
+	mcopy -o -i "$work/$1.img" "::$2" "$work/$1.file"
+	printf 'Z' | dd of="$work/$1.file" bs=1 seek=600 conv=notrunc 2>/dev/null
+	mcopy -o -i "$work/$1.img" "$work/$1.file" "::$2"
+}
+one_byte kernel /solo/bzImage
+boot kernel
+refused kernel "one byte of a kernel" "^solo-boot: error: vm 'linux': kernel \\\\solo\\\\bzImage: digest mismatch: changed since the build$"
+one_byte initramfs /solo/containers/app.cpio
+boot initramfs
+refused initramfs "one byte of a container's initramfs" "^solo-boot: error: container 'app': initrd \\\\solo\\\\containers\\\\app.cpio: digest mismatch: changed since the build$"
+one_byte manifestbyte /solo/manifest
+boot manifestbyte
+refused manifestbyte "one byte of the manifest" '^solo-boot: error: \\solo\\manifest: digest mismatch: not the manifest this boot stage was built with$'
 
 cp "$work/good.img" "$work/grown.img"
 mcopy -o -i "$work/grown.img" ::/solo/test.cpio "$work/grown.cpio"
@@ -158,7 +176,7 @@ else
 fi
 boot signed
 expect "signed: it boots verified" "$work/signed.txt" \
-	"^solo-boot: verified build 102 of appliance 'verify': 4 files in the manifest$"
+	"^solo-boot: verified build 102 of appliance 'verify': 5 files in the manifest$"
 if "$build/solo" build "$here/verify-appliance.conf" -o "$work/badkey.img" \
 	--file '\solo\test.cpio'="$build/guest/test-initramfs.cpio" --sign "$work/nokey" \
 	--cert "$work/db.crt" >"$work/badkey.build" 2>&1 || [ -e "$work/badkey.img" ]; then
@@ -191,6 +209,42 @@ expect "measured: every file extended into PCR 12" "$work/measured.txt" \
 	'^solo-boot: TPM 2.0: measuring every file into PCR 12$'
 expect "measured: PCR 12 is the value solo pcr computes" "$work/measured.txt" \
 	"^solo-boot: TPM 2.0: PCR 12 \\(sha256\\) is ${expected:-none}\$"
+
+# UEFI Secure Boot: Debian's secure-boot OVMF with its snakeoil keys
+# enrolled. A boot stage signed with the snakeoil key runs (and verifies
+# the rest); an unsigned one, or one signed with another key, is refused
+# by the firmware before it runs.
+secboot_code=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+snakeoil_vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+	-out "$work/snakeoil.key" >/dev/null 2>&1
+esp snakeoil --counter 103 --sign "$work/snakeoil.key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem
+# secure_boot NAME: boots NAME.img under Secure Boot until the boot stage
+# returns or the firmware gives up on it.
+secure_boot() {
+	cp "$snakeoil_vars" "$work/$1-vars.fd"
+	qemu_run_until "$work/$1.log" '^solo-boot: returning to firmware|failed to (load|start) Boot.*(Access Denied|Security Violation)' 150 \
+		-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$secboot_code" \
+		-drive "if=pflash,format=raw,unit=1,file=$work/$1-vars.fd" \
+		-drive "format=raw,file=$work/$1.img"
+	clean_log "$work/$1.log" >"$work/$1.txt"
+}
+secure_boot snakeoil
+expect "Secure Boot: the signed boot stage runs and verifies the rest" "$work/snakeoil.txt" \
+	"^solo-boot: verified build 103 of appliance 'verify': 5 files in the manifest$"
+expect "Secure Boot: it gets as far as the VT-x check" "$work/snakeoil.txt" \
+	'^solo-boot: error: cannot start: no usable VT-x'
+cp "$work/good.img" "$work/unsigned.img"
+secure_boot unsigned
+expect "Secure Boot: an unsigned boot stage is refused by the firmware" "$work/unsigned.txt" \
+	'failed to (load|start) Boot.*(Access Denied|Security Violation)'
+expect_not "Secure Boot: it never runs" "$work/unsigned.txt" '^solo-boot: starting'
+cp "$work/signed.img" "$work/otherkey.img"
+secure_boot otherkey
+expect "Secure Boot: a boot stage signed with another key is refused" "$work/otherkey.txt" \
+	'failed to (load|start) Boot.*(Access Denied|Security Violation)'
+expect_not "Secure Boot: that one never runs either" "$work/otherkey.txt" '^solo-boot: starting'
 
 esp dev --unverified
 boot dev

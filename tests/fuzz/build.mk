@@ -1,5 +1,6 @@
 # libFuzzer targets for the code that reads untrusted bytes: the bzImage
-# loader, the appliance config parser, the MMIO instruction decoder (the
+# loader, the appliance config parser, the boot stage's manifest parser,
+# the MMIO instruction decoder (the
 # bytes at a guest's RIP), the port-I/O device models (what a guest
 # writes to a UART, the CMOS clock and the PCI host bridge) and the image
 # reader (an image layer, and a whole docker-archive). Built with Debian's
@@ -29,7 +30,8 @@ FUZZ_image_SRCS := $(LOADER_IMAGE_SRCS) loader/config.c
 FUZZ_image_LIBS := $(LOADER_IMAGE_LIBS)
 FUZZ_port_devices_SRCS := hypervisor/devices/uart16550.c hypervisor/devices/rtc_cmos.c \
 	hypervisor/devices/pci_host.c
-FUZZ_NAMES := bzimage config insn_decode port_devices layer image
+FUZZ_manifest_SRCS := loader/manifest.c loader/sha256.c
+FUZZ_NAMES := bzimage config insn_decode port_devices manifest layer image
 
 .PHONY: fuzz fuzz-deps
 
