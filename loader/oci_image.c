@@ -224,20 +224,13 @@ out:
 
 _Static_assert(OCI_DIGEST_MAX == REGISTRY_DIGEST_LEN, "one digest form");
 
-static bool is_sha256_digest(const char *d)
-{
-	return registry_digest_valid(d);
-}
-
 static void sha256_digest(const void *data, size_t size, char out[OCI_DIGEST_MAX + 1])
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 
 	EVP_Digest(data, size, md, &mdlen, EVP_sha256(), NULL);
-	memcpy(out, "sha256:", 7);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+	registry_digest_format(md, out);
 }
 
 /* The digest of a layer's tar stream after decompression: what a config's
@@ -263,9 +256,7 @@ static bool sha256_uncompressed(const void *data, size_t size, char out[OCI_DIGE
 		EVP_DigestUpdate(ctx, buf, (size_t)n);
 	if (n < 0 || !EVP_DigestFinal_ex(ctx, md, &mdlen))
 		goto out;
-	memcpy(out, "sha256:", 7);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+	registry_digest_format(md, out);
 	ok = true;
 out:
 	EVP_MD_CTX_free(ctx);
@@ -297,7 +288,7 @@ static bool parse_descriptor(struct opener *o, json_t *j, const char *what, stru
 	d->media_type = json_string_value(mt);
 	d->digest = json_string_value(dg);
 	d->size = (size_t)json_integer_value(sz);
-	if (!is_sha256_digest(d->digest)) {
+	if (!registry_digest_valid(d->digest)) {
 		fail(o, "%s: digest '%s' is not sha256:<64 hex digits>", what, d->digest);
 		return false;
 	}
@@ -613,7 +604,7 @@ static bool digest_from_name(const char *name, char out[OCI_DIGEST_MAX + 1])
 	if (n != 64 || (base[n] != '\0' && strcmp(base + n, ".json") != 0))
 		return false;
 	snprintf(out, OCI_DIGEST_MAX + 1, "sha256:%.64s", base);
-	return is_sha256_digest(out);
+	return registry_digest_valid(out);
 }
 
 static bool open_docker_archive(struct opener *o, struct oci_image *img)
@@ -670,7 +661,7 @@ static bool open_docker_archive(struct opener *o, struct oci_image *img)
 		unsigned char *layer;
 		size_t layer_size;
 
-		if (!name || !diff_id || !is_sha256_digest(diff_id)) {
+		if (!name || !diff_id || !registry_digest_valid(diff_id)) {
 			fail(o, "layer %zu: bad name or diff_id", i);
 			goto out;
 		}

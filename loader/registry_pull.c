@@ -82,23 +82,12 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void hex_digest(const unsigned char *md, char out[REGISTRY_DIGEST_LEN + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	memcpy(out, "sha256:", 7);
-	for (int i = 0; i < 32; i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[8 + 2 * i] = hex[md[i] & 15];
-	}
-	out[REGISTRY_DIGEST_LEN] = '\0';
-}
-
 static void digest_of(const void *data, size_t len, char out[REGISTRY_DIGEST_LEN + 1])
 {
 	unsigned char md[32];
 	unsigned int n = 0;
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	hex_digest(md, out);
+	registry_digest_format(md, out);
 }
 
 /* ---- HTTP ----------------------------------------------------------------- */
@@ -493,7 +482,7 @@ static bool fetch_blob(struct puller *p, const char *digest, uint64_t size)
 		EVP_DigestFinal_ex(r.sha, md, &n);
 		EVP_MD_CTX_free(r.sha);
 		char got[REGISTRY_DIGEST_LEN + 1];
-		hex_digest(md, got);
+		registry_digest_format(md, got);
 		bool cut = (r.code != CURLE_OK && !unreachable(r.code)) ||
 		           (r.code == CURLE_OK && r.status == 200 && r.written < size);
 		if (cut && attempt < TRIES)

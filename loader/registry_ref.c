@@ -32,6 +32,17 @@ bool registry_digest_valid(const char *d)
 	return true;
 }
 
+void registry_digest_format(const unsigned char md[32], char out[REGISTRY_DIGEST_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	memcpy(out, "sha256:", 7);
+	for (int i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[md[i] >> 4];
+		out[8 + 2 * i] = hex[md[i] & 15];
+	}
+	out[REGISTRY_DIGEST_LEN] = '\0';
+}
+
 /* One path component of a repository: alnum runs joined by single
  * separators ('.', '_', '-') or a double underscore. */
 static bool component_valid(const char *s, size_t n)

@@ -37,4 +37,7 @@ const char *registry_ref_manifest(const struct registry_ref *ref);
 /* Whether a string is a well-formed sha256 digest. */
 bool registry_digest_valid(const char *digest);
 
+/* "sha256:" and the 64 lowercase hex digits of a 32-byte SHA-256. */
+void registry_digest_format(const unsigned char md[32], char out[REGISTRY_DIGEST_LEN + 1]);
+
 #endif
