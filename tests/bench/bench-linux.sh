@@ -43,20 +43,7 @@ bochs_boot "$work/appliance" 900 '^solo: all partitions have ended' || true
 
 echo "bench: native run (same kernel and initramfs, SYSLINUX from the legacy BIOS)"
 mkdir -p "$work/native"
-img="$work/native/disk.img"
-truncate -s $((65 * 16 * 63 * 512)) "$img"
-mkfs.vfat -F 16 -n NATIVE "$img" >/dev/null
-export MTOOLS_SKIP_CHECK=1
-mcopy -i "$img" "$build/guest/bzImage" ::/BZIMAGE
-mcopy -i "$img" "$build/guest/test-initramfs.cpio" ::/TEST.CPI
-# Bochs claims a 3.5 GHz TSC in CPUID while its TSC runs at the
-# configured 200 MHz; tell the native kernel the truth, as solo's CPUID
-# does, or its delays would run 17 times too long.
-printf 'DEFAULT linux\nPROMPT 0\nLABEL linux\n  KERNEL /BZIMAGE\n  APPEND initrd=/TEST.CPI console=ttyS0,115200 quiet tsc_early_khz=200000\n' >"$work/native/syslinux.cfg"
-mcopy -i "$img" "$work/native/syslinux.cfg" ::/SYSLINUX.CFG
-syslinux --install "$img"
-bochs_write_config "$work/native" "$img" 1
-sed -i 's#^romimage: .*#romimage: file=/usr/share/bochs/BIOS-bochs-latest#' "$work/native/bochsrc.txt"
+bochs_native_linux "$work/native" "$build/guest/bzImage" "$build/guest/test-initramfs.cpio"
 bochs_boot "$work/native" 900 'solo-test: done|System halted' || true
 
 solo=$(ticks "$work/solo/serial.txt" "[linux] " 200)

@@ -39,17 +39,7 @@ bochs_write_config "$work/solo" "$work/solo/esp.img" 1
 bochs_boot "$work/solo" 900 '^\[stock\] stock: waiting for a stop request' || true
 
 echo "bench: native run (same kernel and initramfs, SYSLINUX from the legacy BIOS)"
-img="$work/native/disk.img"
-truncate -s $((65 * 16 * 63 * 512)) "$img"
-mkfs.vfat -F 16 -n NATIVE "$img" >/dev/null
-export MTOOLS_SKIP_CHECK=1
-mcopy -i "$img" "$kernel" ::/VMLINUZ
-mcopy -i "$img" "$initrd" ::/STOCK.CPI
-printf 'DEFAULT linux\nPROMPT 0\nLABEL linux\n  KERNEL /VMLINUZ\n  APPEND initrd=/STOCK.CPI console=ttyS0,115200 quiet tsc_early_khz=200000\n' >"$work/native/syslinux.cfg"
-mcopy -i "$img" "$work/native/syslinux.cfg" ::/SYSLINUX.CFG
-syslinux --install "$img"
-bochs_write_config "$work/native" "$img" 1
-sed -i 's#^romimage: .*#romimage: file=/usr/share/bochs/BIOS-bochs-latest#' "$work/native/bochsrc.txt"
+bochs_native_linux "$work/native" "$kernel" "$initrd"
 bochs_boot "$work/native" 900 'stock: powering off|Kernel panic' || true
 
 echo "bench: graceful stop (the lifecycle scenario, 1 CPU)"
