@@ -27,6 +27,16 @@
  *   stop_timeout = 10                     seconds `stop` waits before it ends
  *                                         the partition by force: 0..3600,
  *                                         default 10 (also for [vm])
+ *   network = lan                         repeatable, up to 4 (eth0, eth1..):
+ *                                         NAME [ADDRESS|auto|dhcp] [MAC]; also
+ *                                         for [vm]
+ *
+ *   [network lan]                         an L2 segment, up to 8
+ *   subnet = 10.77.0.0/24                 required, IPv4, prefix /8../30
+ *   gateway = 10.77.0.1                   optional: the default route
+ *                                         (default .1 when uplinked)
+ *   dns = 10.0.2.3                        repeatable, up to 3
+ *   uplink = nic0                         optional: bridge the physical NIC
  *
  *   [vm linux]                            a plain Linux VM; names shared
  *                                         with containers, up to 16 VMs
@@ -68,6 +78,10 @@
 #define CONFIG_TIMESLICE_DEFAULT_US 10000
 #define CONFIG_STOP_TIMEOUT_MAX     3600
 #define CONFIG_STOP_TIMEOUT_DEFAULT 10 /* seconds, as `docker stop` */
+#define CONFIG_MAX_NETWORKS         8
+#define CONFIG_MAX_NICS             4 /* interfaces per partition */
+#define CONFIG_MAX_DNS              3
+#define CONFIG_MAX_UPLINKS          4 /* physical NICs nic0..nic3 */
 
 /* The self-test VMs the hypervisor can run, as bits of `selftest`. */
 #define CONFIG_SELFTEST_PROBE     (1u << 0)
@@ -77,6 +91,36 @@
 enum config_cpus {
 	CONFIG_CPUS_SHARED, /* time-shared with other vCPUs */
 	CONFIG_CPUS_PINNED, /* one dedicated physical CPU per vCPU */
+};
+
+/* How an interface gets its IPv4 address. */
+enum config_nic_address {
+	CONFIG_NIC_AUTO,   /* the next free one of the subnet, in config order */
+	CONFIG_NIC_STATIC, /* given in the config */
+	CONFIG_NIC_DHCP,   /* asked for on the wire (uplinked networks only) */
+};
+
+/* One network interface of a partition (eth0, eth1, ... in order). After
+ * config_parse, address and mac are resolved: address is the static or
+ * automatic one (0 for DHCP), mac the given one or one derived from the
+ * appliance and partition names. */
+struct config_nic {
+	uint32_t network; /* index into appliance_config.networks */
+	enum config_nic_address mode;
+	uint32_t address; /* IPv4, host byte order */
+	bool mac_given;
+	uint8_t mac[6];
+};
+
+/* A [network NAME] section: one L2 segment with a virtual switch. */
+struct config_network {
+	char name[CONFIG_NAME_MAX + 1];
+	uint32_t subnet; /* IPv4 network address, host byte order */
+	uint32_t prefix; /* 8..30 */
+	uint32_t gateway; /* 0: no default route */
+	uint32_t dns_count;
+	uint32_t dns[CONFIG_MAX_DNS];
+	int32_t uplink; /* physical NIC index (nicN), -1 for none */
 };
 
 enum config_restart {
@@ -99,6 +143,8 @@ struct config_container {
 	char env[CONFIG_MAX_ENV][CONFIG_ENV_MAX + 1]; /* "NAME=value" */
 	char command[CONFIG_COMMAND_MAX + 1];         /* "" when not given */
 	uint32_t stop_timeout_s;
+	uint32_t nic_count;
+	struct config_nic nics[CONFIG_MAX_NICS];
 };
 
 /* A [vm] section: a Linux kernel booted as is, for tests and for users
@@ -111,6 +157,8 @@ struct config_vm {
 	uint64_t memory; /* bytes */
 	uint32_t vcpus;
 	uint32_t stop_timeout_s;
+	uint32_t nic_count;
+	struct config_nic nics[CONFIG_MAX_NICS];
 };
 
 struct appliance_config {
@@ -121,6 +169,8 @@ struct appliance_config {
 	struct config_container containers[CONFIG_MAX_CONTAINERS];
 	uint32_t vm_count;
 	struct config_vm vms[CONFIG_MAX_VMS];
+	uint32_t network_count;
+	struct config_network networks[CONFIG_MAX_NETWORKS];
 };
 
 /* Parses len bytes of text (not NUL-terminated; a NUL inside is an error)

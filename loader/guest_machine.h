@@ -43,6 +43,16 @@
 #define GUEST_RESET_PORT  0xcf9
 #define GUEST_RESET_VALUE 0x06
 
+/* Network interfaces: virtio-net devices on the virtio-mmio transport
+ * (version 2), one 4 KiB register window each from the base, interface i
+ * at base + i * size, its interrupt ISA IRQ (and I/O APIC pin) 10 + i,
+ * edge triggered, active high. Our kernel finds them on its command line
+ * (virtio_mmio.device=4K@0xfeb00000:10), ACPI kernels in the DSDT. */
+#define GUEST_VIRTIO_MMIO_BASE   0xfeb00000u
+#define GUEST_VIRTIO_MMIO_SIZE   0x1000u
+#define GUEST_VIRTIO_MAX_DEVICES 4
+#define GUEST_VIRTIO_IRQ(i)      (10u + (i))
+
 /* What differs between partitions. */
 struct guest_machine {
 	unsigned vcpus; /* 1..64 */

@@ -1,8 +1,8 @@
 /*
  * Emulated MMIO: an EPT violation inside a device's page (the I/O APIC's,
- * and the local APIC's xAPIC page until the guest switches it to x2APIC)
- * is completed by fetching the guest's instruction, decoding its MOV,
- * doing the register access on the device model and moving RIP past it.
+ * the local APIC's xAPIC page until the guest switches it to x2APIC, and
+ * each network interface's virtio-mmio window) is completed by fetching the guest's instruction,
+ * decoding its MOV, doing the register access on the device model and moving RIP past it.
  */
 #include "arch/cpu.h"
 #include "core/exit_handlers.h"
@@ -28,7 +28,8 @@ static bool in_ioapic_page(uint64_t gpa)
 
 bool exit_mmio_claims(const struct vcpu *vcpu, uint64_t gpa)
 {
-	return in_xapic_page(vcpu, gpa) || in_ioapic_page(gpa);
+	return in_xapic_page(vcpu, gpa) || in_ioapic_page(gpa) ||
+	       partition_net_claims(vcpu->partition, gpa);
 }
 
 /* The I/O APIC is the partition's, shared by its vCPUs; the xAPIC page
@@ -64,6 +65,40 @@ static enum exit_action refuse(struct vcpu *vcpu, const struct vm_exit *exit, ui
 	return EXIT_ACTION_STOP;
 }
 
+static void complete(struct vcpu *vcpu, const struct vm_exit *exit, const struct insn_mov *mov)
+{
+	vcpu->mmio_accesses++;
+	vmcs_writel(GUEST_RIP, exit->guest_rip + mov->length);
+}
+
+/* A network interface's window: registers take 32-bit accesses, its
+ * configuration space 8, 16 or 32. A byte load writes only the low byte
+ * of its register and a 16-bit one the low word, as on hardware. */
+static enum exit_action virtio_access(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa,
+                                      const struct insn_mov *mov)
+{
+	if (mov->size == 8 || mov->high_byte)
+		return refuse(vcpu, exit, gpa, "virtio-mmio takes 8, 16 and 32-bit accesses only");
+	uint32_t value = 0;
+	if (mov->is_write)
+		value = mov->has_immediate ? (uint32_t)mov->immediate
+		                           : (uint32_t)vcpu_gpr_read(vcpu, mov->reg);
+	if (!partition_net_mmio(vcpu, gpa, mov->size, mov->is_write, &value)) {
+		if (vcpu->partition->ended)
+			return EXIT_ACTION_STOP; /* it broke the device's rules */
+		return refuse(vcpu, exit, gpa, "no such virtio-mmio register");
+	}
+	if (!mov->is_write) {
+		uint64_t old = vcpu_gpr_read(vcpu, mov->reg);
+		uint64_t merged = mov->size == 4   ? value
+		                  : mov->size == 2 ? (old & ~0xffffull) | (value & 0xffff)
+		                                   : (old & ~0xffull) | (value & 0xff);
+		vcpu_gpr_write(vcpu, mov->reg, merged);
+	}
+	complete(vcpu, exit, mov);
+	return EXIT_ACTION_RESUME;
+}
+
 enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa)
 {
 	struct guest_paging paging = {
@@ -84,6 +119,8 @@ enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64
 	struct insn_mov mov;
 	if (!insn_decode_mov(bytes, got, long_mode, &mov))
 		return refuse(vcpu, exit, gpa, "not a MOV solo can emulate");
+	if (partition_net_claims(vcpu->partition, gpa))
+		return virtio_access(vcpu, exit, gpa, &mov);
 	if (mov.size != 4 || mov.high_byte)
 		return refuse(vcpu, exit, gpa, "APIC registers take 32-bit accesses only");
 	uint64_t now = cpu_rdtsc();
@@ -98,7 +135,6 @@ enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64
 			return refuse(vcpu, exit, gpa, "no such APIC register");
 		vcpu_gpr_write(vcpu, mov.reg, value); /* 32-bit loads zero-extend */
 	}
-	vcpu->mmio_accesses++;
-	vmcs_writel(GUEST_RIP, exit->guest_rip + mov.length);
+	complete(vcpu, exit, &mov);
 	return EXIT_ACTION_RESUME;
 }

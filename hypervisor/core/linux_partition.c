@@ -31,6 +31,8 @@ static void free_table_page(hpa_t page)
 
 void partition_destroy(struct partition *p)
 {
+	/* No frame may reach its RAM once it is freed. */
+	partition_net_destroy(p);
 	for (unsigned i = 0; i < PARTITION_MAX_VCPUS; i++) {
 		struct vcpu *v = &p->vcpus[i];
 		/* Each CPU frees the VMCS of a vCPU it ran when that vCPU
@@ -103,6 +105,8 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 		return FAIL("out of memory for its MSR bitmap");
 	if (!create_vcpus(p, spec))
 		return FAIL("out of memory for its register save areas");
+	if (!partition_net_create(p, spec->nics, spec->nic_count, why, sizeof(why)))
+		return FAIL("%s", why);
 	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
 	p->vcpus[0].regs.rsi = layout.boot_params_gpa;
 	p->entry_gpa = layout.entry_gpa;

@@ -32,6 +32,8 @@ struct linux_partition_spec {
 	 * partition's home (PLACEMENT_NONE if it has none). */
 	unsigned cpus[PARTITION_MAX_VCPUS];
 	const struct partition_measurements *measurements; /* what it boots */
+	const struct config_nic *nics; /* its network interfaces */
+	unsigned nic_count;
 };
 
 enum slot_state {

@@ -108,6 +108,7 @@ static void read_config(const struct handoff *h)
 	console_printf("solo: appliance '%s': %u container%s\n", config.name,
 	               config.container_count, config.container_count == 1 ? "" : "s");
 	scheduler_set_timeslice(config.timeslice_us);
+	partition_net_init(&config);
 	if (config.timeslice_us != CONFIG_TIMESLICE_DEFAULT_US)
 		console_printf("solo: time slices of %u us\n", config.timeslice_us);
 	/* The boot stage checked it against its anchor and every file
@@ -168,6 +169,8 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	            .cmdline = vm->cmdline,
 	            .memory = vm->memory,
 	            .vcpus = vm->vcpus,
+	            .nics = vm->nics,
+	            .nic_count = vm->nic_count,
 	        },
 	    .policy = policy,
 	    .stop_timeout_s = vm->stop_timeout_s,

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "core/log_ring.h"
+#include "core/partition_net.h"
 #include "lib/spinlock.h"
 #include "core/vcpu.h"
 #include "devices/ioapic.h"
@@ -53,6 +54,9 @@ struct partition {
 	struct ioapic ioapic;
 	struct rtc_cmos rtc;
 	struct pci_host pci; /* a host bridge, nothing behind it */
+	/* Its network interfaces (partition_net.c; under net_lock). */
+	unsigned nic_count;
+	struct partition_nic nics[CONFIG_MAX_NICS];
 	char line[PARTITION_LINE_MAX + 1];
 	unsigned line_len;
 	struct log_ring log; /* recent console output */

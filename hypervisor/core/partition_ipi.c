@@ -82,6 +82,22 @@ void partition_route_interrupt(struct vcpu *from, const struct apic_ipi *ipi)
 		from->apic.ipis_dropped++;
 }
 
+void partition_post_interrupt(struct partition *p, const struct apic_ipi *ipi)
+{
+	bool lowest = ipi->delivery_mode == APIC_DELIVERY_LOWEST;
+	if (ipi->delivery_mode != APIC_DELIVERY_FIXED && !lowest) {
+		p->vcpus[0].apic.ipis_dropped++;
+		return;
+	}
+	for (unsigned i = 0; i < p->vcpu_count; i++) {
+		if (!x2apic_accepts(&p->vcpus[i].apic, ipi))
+			continue;
+		post(0, &p->vcpus[i], ipi->vector);
+		if (lowest)
+			return;
+	}
+}
+
 bool vcpu_take_posted(struct vcpu *vcpu)
 {
 	if (!__atomic_load_n(&vcpu->posted, __ATOMIC_SEQ_CST))

@@ -12,6 +12,7 @@
 
 #include "devices/x2apic.h"
 
+struct partition;
 struct vcpu;
 
 /* The local APICs' sink (x2apic.h): ctx is the sending vCPU. */
@@ -21,6 +22,12 @@ void partition_send_ipi(void *vcpu, const struct apic_ipi *ipi);
  * drove) to the vCPUs of its partition it names. A message no vCPU of
  * the partition accepts is dropped and counted on `from`'s APIC. */
 void partition_route_interrupt(struct vcpu *from, const struct apic_ipi *ipi);
+
+/* Delivers a device's message to the partition's vCPUs it names from
+ * any CPU, outside any of its vCPUs' exits: always posted, never written
+ * into a running vCPU's APIC. Modes other than fixed and lowest
+ * priority are dropped and counted on vCPU 0. */
+void partition_post_interrupt(struct partition *p, const struct apic_ipi *ipi);
 
 /* Moves the interrupts posted to the vCPU into its APIC; true if any
  * were. Only the CPU the vCPU is placed on calls this. */

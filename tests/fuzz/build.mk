@@ -2,7 +2,8 @@
 # loader, the appliance config parser, the boot stage's manifest parser,
 # the MMIO instruction decoder (the
 # bytes at a guest's RIP), the port-I/O device models (what a guest
-# writes to a UART, the CMOS clock and the PCI host bridge) and the image
+# writes to a UART, the CMOS clock and the PCI host bridge), a network
+# interface's registers and rings (virtio-net and the switch) and the image
 # reader (an image layer, and a whole docker-archive). Built with Debian's
 # clang (-fsanitize=fuzzer plus AddressSanitizer and UBSan) into
 # $(BUILD)/fuzz/.
@@ -31,7 +32,9 @@ FUZZ_image_LIBS := $(LOADER_IMAGE_LIBS)
 FUZZ_port_devices_SRCS := hypervisor/devices/uart16550.c hypervisor/devices/rtc_cmos.c \
 	hypervisor/devices/pci_host.c
 FUZZ_manifest_SRCS := loader/manifest.c loader/sha256.c
-FUZZ_NAMES := bzimage config insn_decode port_devices manifest layer image
+FUZZ_virtio_net_SRCS := hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
+	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
+FUZZ_NAMES := bzimage config insn_decode port_devices manifest virtio_net layer image
 
 .PHONY: fuzz fuzz-deps
 

@@ -10,7 +10,11 @@ $(eval $(call unit_test,test_madt,hypervisor/acpi/madt.c))
 $(eval $(call unit_test,test_handoff_check,hypervisor/core/handoff_check.c))
 # The whole exit path, as vcpu_run() reaches it: every handler the
 # dispatch table names, the devices they drive and the console below.
-EXIT_PATH_SRCS := hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
+# Networking: the virtio-net device on its transport, and the switch.
+NET_SRCS := hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
+	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
+EXIT_PATH_SRCS := $(NET_SRCS) hypervisor/core/partition_net.c hypervisor/mm/page_alloc.c \
+	hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	hypervisor/core/exit_dispatch.c hypervisor/core/exit_cpuid.c hypervisor/core/exit_io.c \
 	hypervisor/core/exit_vmcall.c hypervisor/core/exit_hlt.c hypervisor/core/exit_ept.c \
 	hypervisor/core/exit_fault.c hypervisor/core/exit_msr.c hypervisor/core/exit_cr.c \
@@ -66,3 +70,4 @@ $(eval $(call unit_test,test_vcpu_context,hypervisor/core/vcpu_context.c tests/f
 $(eval $(call unit_test,test_console_command,hypervisor/core/console_command.c))
 $(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/core/partition.c hypervisor/core/partition_vcpus.c hypervisor/core/partition_ipi.c hypervisor/core/restart_policy.c hypervisor/devices/x2apic.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c tests/fakes/fake_kick.c tests/fakes/fake_lapic.c))
 $(eval $(call unit_test,test_vpid,hypervisor/vmx/vpid.c))
+$(eval $(call unit_test,test_virtio_net,$(NET_SRCS)))

@@ -1,0 +1,220 @@
+/*
+ * Partitions' network interfaces and the switches between them
+ * (partition_net.h). A port belongs to an interface's MAC, which the
+ * config fixes, so a restarted partition finds its port (and the frames
+ * queued for it are dropped at the restart, as a cable pulled and put
+ * back would lose them).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/partition.h"
+#include "core/partition_ipi.h"
+#include "core/partition_net.h"
+#include "guest_machine.h"
+#include "lib/spinlock.h"
+#include "mm/page_alloc.h"
+
+_Static_assert(GUEST_VIRTIO_MMIO_SIZE == VIRTIO_MMIO_WINDOW, "one window per device");
+_Static_assert(CONFIG_MAX_NICS <= GUEST_VIRTIO_MAX_DEVICES, "a window for every interface");
+
+static struct spinlock net_lock;
+static struct net_switch switches[CONFIG_MAX_NETWORKS];
+static unsigned switch_count;
+static const struct appliance_config *appliance;
+
+#define QUEUE_PAGES ((sizeof(struct net_queued_frame) * NET_PORT_QUEUE + PAGE_SIZE - 1) / PAGE_SIZE)
+
+void partition_net_init(const struct appliance_config *config)
+{
+	appliance = config;
+	switch_count = config->network_count;
+	for (unsigned i = 0; i < switch_count; i++)
+		net_switch_init(&switches[i], config->networks[i].name);
+}
+
+/* The I/O APIC message for the interface's pin, posted to the vCPUs it
+ * names: the interrupt may come from another partition's exit, on
+ * another CPU, so it is always posted, never written into an APIC. */
+static void raise_interrupt(void *ctx)
+{
+	struct partition_nic *nic = ctx;
+	struct partition *p = nic->partition;
+	struct apic_ipi message;
+	spin_lock(&p->device_lock);
+	bool send = ioapic_raise(&p->ioapic, GUEST_VIRTIO_IRQ(nic->index), &message);
+	spin_unlock(&p->device_lock);
+	if (send)
+		partition_post_interrupt(p, &message);
+}
+
+static void transmit(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct partition_nic *nic = ctx;
+	net_switch_send(&switches[nic->network], nic->port, frame, len);
+}
+
+static void rx_posted(void *ctx)
+{
+	struct partition_nic *nic = ctx;
+	net_switch_drain(&switches[nic->network], nic->port);
+}
+
+static bool deliver(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct partition_nic *nic = ctx;
+	bool taken = virtio_net_receive(&nic->dev, frame, len);
+	/* A receiver that broke its rings is ended here, on the sender's
+	 * CPU; its own vCPUs see that at their next exit. */
+	if (nic->dev.transport.violation) {
+		struct partition *p = nic->partition;
+		partition_end(p, PARTITION_CRASHED, "virtio-net eth%u: %s", nic->index,
+		              nic->dev.transport.violation);
+		for (unsigned i = 0; i < p->vcpu_count; i++)
+			vcpu_kick(&p->vcpus[i]);
+	}
+	return taken;
+}
+
+static int find_or_add_port(struct net_switch *sw, const uint8_t *mac)
+{
+	for (unsigned i = 0; i < sw->port_count; i++)
+		if (!memcmp(sw->ports[i].mac, mac, NET_MAC_LEN))
+			return (int)i;
+	hpa_t queue = page_alloc(QUEUE_PAGES, PAGE_SIZE);
+	if (!queue)
+		return -1;
+	int port = net_switch_add_port(sw, mac, false, hpa_to_ptr(queue));
+	if (port < 0)
+		page_free(queue, QUEUE_PAGES);
+	return port;
+}
+
+bool partition_net_create(struct partition *p, const struct config_nic *nics, unsigned count,
+                          char *err, size_t errlen)
+{
+	struct guest_ram ram = {hpa_to_ptr(p->ram_hpa), p->ram_size};
+	p->nic_count = 0;
+	spin_lock(&net_lock);
+	for (unsigned i = 0; i < count; i++) {
+		struct partition_nic *nic = &p->nics[i];
+		if (nics[i].network >= switch_count) {
+			spin_unlock(&net_lock);
+			snprintf(err, errlen, "eth%u: no such network", i);
+			return false;
+		}
+		struct net_switch *sw = &switches[nics[i].network];
+		int port = find_or_add_port(sw, nics[i].mac);
+		if (port < 0) {
+			spin_unlock(&net_lock);
+			snprintf(err, errlen, "eth%u: network '%s' has no port left", i, sw->name);
+			return false;
+		}
+		virtio_net_init(&nic->dev, nics[i].mac, ram, transmit, rx_posted, raise_interrupt,
+		                nic);
+		nic->partition = p;
+		nic->index = i;
+		nic->network = nics[i].network;
+		nic->port = (unsigned)port;
+		nic->config = &nics[i];
+		net_switch_attach(sw, nic->port, deliver, nic);
+		p->nic_count = i + 1;
+	}
+	spin_unlock(&net_lock);
+	return true;
+}
+
+void partition_net_destroy(struct partition *p)
+{
+	spin_lock(&net_lock);
+	for (unsigned i = 0; i < p->nic_count; i++)
+		net_switch_detach(&switches[p->nics[i].network], p->nics[i].port);
+	p->nic_count = 0;
+	spin_unlock(&net_lock);
+}
+
+static struct partition_nic *nic_at(const struct partition *p, uint64_t gpa)
+{
+	if (gpa < GUEST_VIRTIO_MMIO_BASE)
+		return 0;
+	uint64_t index = (gpa - GUEST_VIRTIO_MMIO_BASE) / GUEST_VIRTIO_MMIO_SIZE;
+	return index < p->nic_count ? (struct partition_nic *)&p->nics[index] : 0;
+}
+
+bool partition_net_claims(const struct partition *p, uint64_t gpa)
+{
+	return nic_at(p, gpa) != 0;
+}
+
+bool partition_net_mmio(struct vcpu *vcpu, uint64_t gpa, unsigned size, bool is_write,
+                        uint32_t *value)
+{
+	struct partition *p = vcpu->partition;
+	struct partition_nic *nic = nic_at(p, gpa);
+	if (!nic)
+		return false;
+	unsigned offset = (unsigned)((gpa - GUEST_VIRTIO_MMIO_BASE) % GUEST_VIRTIO_MMIO_SIZE);
+	spin_lock(&net_lock);
+	struct virtio_mmio *t = &nic->dev.transport;
+	bool ok = is_write ? virtio_mmio_write(t, offset, size, *value)
+	                   : virtio_mmio_read(t, offset, size, value);
+	const char *violation = t->violation;
+	spin_unlock(&net_lock);
+	if (violation) {
+		partition_end(p, PARTITION_CRASHED, "virtio-net eth%u: %s", nic->index, violation);
+		return false;
+	}
+	return ok;
+}
+
+/* "10.77.0.2/24", or "dhcp". */
+static void format_address(char *out, size_t len, const struct partition_nic *nic)
+{
+	uint32_t a = nic->config->address;
+	if (nic->config->mode == CONFIG_NIC_DHCP)
+		snprintf(out, len, "dhcp");
+	else
+		snprintf(out, len, "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+		         a & 255, appliance->networks[nic->network].prefix);
+}
+
+void partition_net_addresses(const struct partition *p, char *out, size_t len)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < p->nic_count && at < len; i++) {
+		char one[24];
+		format_address(one, sizeof(one), &p->nics[i]);
+		int n = snprintf(out + at, len - at, "%s%s", i ? " " : "", one);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+void partition_net_report(const struct partition *p, void (*out)(const char *line))
+{
+	for (unsigned i = 0; i < p->nic_count; i++) {
+		const struct partition_nic *nic = &p->nics[i];
+		spin_lock(&net_lock);
+		struct net_port_stats s = switches[nic->network].ports[nic->port].stats;
+		struct virtio_net_stats d = nic->dev.stats;
+		spin_unlock(&net_lock);
+		const uint8_t *m = nic->dev.mac;
+		char line[280], address[24];
+		format_address(address, sizeof(address), nic);
+		snprintf(line, sizeof(line),
+		         "[%s] eth%u %02x:%02x:%02x:%02x:%02x:%02x %s on %s: sent %llu frames "
+		         "(%llu bytes), received %llu (%llu bytes); dropped: %llu spoofed, %llu "
+		         "malformed, %llu queue full, %llu too big for the buffer; %llu notifies, "
+		         "%llu interrupts",
+		         p->name, i, m[0], m[1], m[2], m[3], m[4], m[5], address,
+		         switches[nic->network].name, (unsigned long long)s.tx_frames,
+		         (unsigned long long)s.tx_bytes, (unsigned long long)s.rx_frames,
+		         (unsigned long long)s.rx_bytes, (unsigned long long)s.drop_spoofed,
+		         (unsigned long long)(s.drop_malformed + d.tx_malformed),
+		         (unsigned long long)s.drop_queue_full, (unsigned long long)d.rx_too_small,
+		         (unsigned long long)d.notifies, (unsigned long long)d.interrupts);
+		out(line);
+	}
+}

@@ -1,0 +1,156 @@
+/*
+ * The learning switch (net_switch.h). The forwarding table is small and
+ * searched linearly: a network holds a few dozen MACs, and a linear scan
+ * of 128 entries costs less than the VM exit that brought the frame.
+ */
+#include <string.h>
+
+#include "net/net_switch.h"
+
+void net_switch_init(struct net_switch *sw, const char *name)
+{
+	memset(sw, 0, sizeof(*sw));
+	size_t n = strlen(name);
+	if (n >= sizeof(sw->name))
+		n = sizeof(sw->name) - 1;
+	memcpy(sw->name, name, n);
+}
+
+int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source,
+                        struct net_queued_frame *queue)
+{
+	if (sw->port_count == NET_SWITCH_MAX_PORTS)
+		return -1;
+	struct net_port *port = &sw->ports[sw->port_count];
+	memset(port, 0, sizeof(*port));
+	memcpy(port->mac, mac, NET_MAC_LEN);
+	port->any_source = any_source;
+	port->queue = queue;
+	return (int)sw->port_count++;
+}
+
+static void forget_port(struct net_switch *sw, unsigned port)
+{
+	for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++)
+		if (sw->fdb[i].used && sw->fdb[i].port == port)
+			sw->fdb[i].used = false;
+}
+
+void net_switch_attach(struct net_switch *sw, unsigned port,
+                       bool (*deliver)(void *ctx, const uint8_t *frame, size_t len), void *ctx)
+{
+	struct net_port *p = &sw->ports[port];
+	p->deliver = deliver;
+	p->ctx = ctx;
+	p->queue_head = p->queue_count = 0;
+	p->attached = true;
+}
+
+void net_switch_detach(struct net_switch *sw, unsigned port)
+{
+	struct net_port *p = &sw->ports[port];
+	p->attached = false;
+	p->deliver = 0;
+	p->ctx = 0;
+	p->queue_head = p->queue_count = 0;
+	forget_port(sw, port);
+}
+
+static struct net_fdb_entry *lookup(struct net_switch *sw, const uint8_t *mac)
+{
+	for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++)
+		if (sw->fdb[i].used && !memcmp(sw->fdb[i].mac, mac, NET_MAC_LEN))
+			return &sw->fdb[i];
+	return 0;
+}
+
+static void learn(struct net_switch *sw, const uint8_t *mac, unsigned port)
+{
+	struct net_fdb_entry *e = lookup(sw, mac);
+	if (!e) {
+		/* A free entry, else the one seen longest ago. */
+		e = &sw->fdb[0];
+		for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++) {
+			if (!sw->fdb[i].used) {
+				e = &sw->fdb[i];
+				break;
+			}
+			if (sw->fdb[i].seen < e->seen)
+				e = &sw->fdb[i];
+		}
+		memcpy(e->mac, mac, NET_MAC_LEN);
+		e->used = true;
+	}
+	e->port = (uint16_t)port;
+	e->seen = sw->frames;
+}
+
+static void enqueue(struct net_port *p, const uint8_t *frame, size_t len)
+{
+	if (!p->queue || p->queue_count == NET_PORT_QUEUE) {
+		p->stats.drop_queue_full++;
+		return;
+	}
+	struct net_queued_frame *q = &p->queue[(p->queue_head + p->queue_count) % NET_PORT_QUEUE];
+	q->len = (uint16_t)len;
+	memcpy(q->data, frame, len);
+	p->queue_count++;
+}
+
+static void deliver(struct net_port *p, const uint8_t *frame, size_t len)
+{
+	if (!p->attached)
+		return;
+	/* Frames already waiting go first, so order is kept. */
+	if (p->queue_count || !p->deliver(p->ctx, frame, len)) {
+		enqueue(p, frame, len);
+		return;
+	}
+	p->stats.rx_frames++;
+	p->stats.rx_bytes += len;
+}
+
+enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const uint8_t *frame,
+                                     size_t len)
+{
+	struct net_port *from = &sw->ports[port];
+	if (len < NET_FRAME_MIN || len > NET_FRAME_MAX) {
+		from->stats.drop_malformed++;
+		return NET_DROP_MALFORMED;
+	}
+	const uint8_t *dst = frame, *src = frame + NET_MAC_LEN;
+	if (!from->any_source && memcmp(src, from->mac, NET_MAC_LEN)) {
+		from->stats.drop_spoofed++;
+		return NET_DROP_SPOOFED;
+	}
+	from->stats.tx_frames++;
+	from->stats.tx_bytes += len;
+	sw->frames++;
+	/* A multicast source is not an address anyone can be reached at. */
+	if (!(src[0] & 1))
+		learn(sw, src, port);
+	struct net_fdb_entry *e = (dst[0] & 1) ? 0 : lookup(sw, dst);
+	if (e) {
+		if (e->port != port)
+			deliver(&sw->ports[e->port], frame, len);
+		return NET_SENT;
+	}
+	for (unsigned i = 0; i < sw->port_count; i++)
+		if (i != port)
+			deliver(&sw->ports[i], frame, len);
+	return NET_SENT;
+}
+
+void net_switch_drain(struct net_switch *sw, unsigned port)
+{
+	struct net_port *p = &sw->ports[port];
+	while (p->attached && p->queue_count) {
+		struct net_queued_frame *q = &p->queue[p->queue_head];
+		if (!p->deliver(p->ctx, q->data, q->len))
+			return;
+		p->stats.rx_frames++;
+		p->stats.rx_bytes += q->len;
+		p->queue_head = (p->queue_head + 1) % NET_PORT_QUEUE;
+		p->queue_count--;
+	}
+}

@@ -1,0 +1,106 @@
+/*
+ * One network's virtual switch: an L2 learning bridge between the ports
+ * of the partitions attached to it (and, later, a physical uplink).
+ * Unicast to a learned MAC goes to its port alone; broadcast, multicast
+ * and unknown unicast are flooded to every other attached port. A
+ * partition's port may send only with its own source MAC (spoofed frames
+ * are dropped and counted), so one partition can neither pose as another
+ * nor poison the table. A frame goes straight into the receiver's buffers
+ * (its `deliver` copies it into its RX ring); when the receiver has none
+ * posted, it waits in that port's bounded queue and is delivered when
+ * the receiver posts more (net_switch_drain), or dropped and counted
+ * when the queue is full. Pure C: the caller holds the network's lock
+ * around every call (hypervisor/core/partition_net.c), host tests call it
+ * directly.
+ */
+#ifndef SOLO_NET_NET_SWITCH_H
+#define SOLO_NET_NET_SWITCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NET_MAC_LEN 6
+/* Ethernet without the FCS: 14 header bytes and a 1500-byte payload,
+ * plus a VLAN tag. */
+#define NET_FRAME_MAX 1518
+#define NET_FRAME_MIN 14
+/* Partitions (64 containers and 16 VMs) and an uplink. */
+#define NET_SWITCH_MAX_PORTS 96
+/* Frames one port holds while its partition has no RX buffer posted. */
+#define NET_PORT_QUEUE 8
+/* MACs one switch remembers; past that the least recently seen goes. */
+#define NET_SWITCH_FDB_SIZE 128
+
+struct net_port_stats {
+	uint64_t tx_frames, tx_bytes; /* sent by the port into the switch */
+	uint64_t rx_frames, rx_bytes; /* delivered to the port */
+	uint64_t drop_spoofed;        /* sent with another source MAC */
+	uint64_t drop_malformed;      /* shorter than a header or too long */
+	uint64_t drop_queue_full;     /* for it while its queue was full */
+};
+
+struct net_queued_frame {
+	uint16_t len;
+	uint8_t data[NET_FRAME_MAX];
+};
+
+struct net_port {
+	bool attached;
+	/* A partition's port sends only from its own MAC; an uplink's from
+	 * any (the machines behind it). */
+	bool any_source;
+	uint8_t mac[NET_MAC_LEN];
+	/* Copies the frame into the port's receive buffers; false when it
+	 * has none posted (the frame is queued). */
+	bool (*deliver)(void *ctx, const uint8_t *frame, size_t len);
+	void *ctx;
+	/* The frames waiting for buffers, oldest at head; NULL when the
+	 * port has no queue (an uplink queues in its own ring). */
+	struct net_queued_frame *queue;
+	unsigned queue_head, queue_count;
+	struct net_port_stats stats;
+};
+
+struct net_fdb_entry {
+	uint8_t mac[NET_MAC_LEN];
+	uint16_t port;
+	bool used;
+	uint64_t seen; /* the switch's frame counter when last seen */
+};
+
+struct net_switch {
+	char name[32];
+	unsigned port_count; /* ports ever added; attached or not */
+	struct net_port ports[NET_SWITCH_MAX_PORTS];
+	struct net_fdb_entry fdb[NET_SWITCH_FDB_SIZE];
+	uint64_t frames;
+};
+
+enum net_send_result {
+	NET_SENT,          /* delivered or queued to at least one port (or none there) */
+	NET_DROP_SPOOFED,  /* source MAC not the port's */
+	NET_DROP_MALFORMED /* too short or too long */
+};
+
+void net_switch_init(struct net_switch *sw, const char *name);
+
+/* Adds a port (detached) and returns its number, or -1 when full. */
+int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source,
+                        struct net_queued_frame *queue);
+
+/* Connects a port to its receiver, or disconnects it: a detached port
+ * receives nothing, its queue is emptied and the MACs learned on it are
+ * forgotten. */
+void net_switch_attach(struct net_switch *sw, unsigned port,
+                       bool (*deliver)(void *ctx, const uint8_t *frame, size_t len), void *ctx);
+void net_switch_detach(struct net_switch *sw, unsigned port);
+
+/* A frame sent by `port`. */
+enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const uint8_t *frame,
+                                     size_t len);
+
+/* Delivers the port's queued frames while its receiver takes them. */
+void net_switch_drain(struct net_switch *sw, unsigned port);
+
+#endif

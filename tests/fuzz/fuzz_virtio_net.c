@@ -1,0 +1,118 @@
+/*
+ * libFuzzer target for what a guest controls in a network interface:
+ * the virtio-mmio registers, its rings and descriptors, and the frames
+ * it sends into the switch. Two devices share a switch; the input's
+ * first 512 bytes seed both guests' RAM (rings, descriptors and buffers as
+ * the fuzzer likes), the rest is a script of 6-byte steps [op, device,
+ * offset (2 bytes), value (2 bytes)]: a register write or read, a write
+ * of 16 bits into the guest's RAM (so rings change between notifies),
+ * or a frame offered to the device's receive side. The RAM is an exact
+ * heap block, so AddressSanitizer stops any access past it; after every
+ * step a device that broke no rule must keep its used index within a
+ * queue's size of the available index the guest wrote.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/virtio_net.h"
+#include "net/net_switch.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define RAM_SIZE  0x4000u
+#define SEED_SIZE 0x200u
+
+struct guest {
+	uint8_t *ram;
+	struct virtio_net net;
+	unsigned port;
+	struct net_queued_frame queue[NET_PORT_QUEUE];
+};
+
+static struct net_switch sw;
+static struct guest guests[2];
+
+static void require(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+static void transmit(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct guest *g = ctx;
+	require(len >= NET_FRAME_MIN && len <= NET_FRAME_MAX);
+	net_switch_send(&sw, g->port, frame, len);
+}
+
+static void rx_posted(void *ctx)
+{
+	struct guest *g = ctx;
+	net_switch_drain(&sw, g->port);
+}
+
+static void irq(void *ctx)
+{
+	(void)ctx;
+}
+
+static bool deliver(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct guest *g = ctx;
+	return virtio_net_receive(&g->net, frame, len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	net_switch_init(&sw, "fuzz");
+	for (unsigned i = 0; i < 2; i++) {
+		struct guest *g = &guests[i];
+		g->ram = malloc(RAM_SIZE);
+		memset(g->ram, 0, RAM_SIZE);
+		memcpy(g->ram, data, size < SEED_SIZE ? size : SEED_SIZE);
+		uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
+		virtio_net_init(&g->net, mac, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
+		                rx_posted, irq, g);
+		g->port = (unsigned)net_switch_add_port(&sw, mac, false, g->queue);
+		net_switch_attach(&sw, g->port, deliver, g);
+	}
+	for (size_t at = SEED_SIZE; at + 6 <= size; at += 6) {
+		const uint8_t *s = data + at;
+		struct guest *g = &guests[s[1] & 1];
+		struct virtio_mmio *t = &g->net.transport;
+		unsigned offset = (unsigned)(s[2] | s[3] << 8) & 0xfff;
+		uint32_t value = (uint32_t)(s[4] | s[5] << 8);
+		uint32_t out;
+		if (t->violation)
+			continue; /* the partition would be ended here */
+		switch (s[0] & 3) {
+		case 0:
+			virtio_mmio_write(t, offset & ~3u, 4, value);
+			break;
+		case 1:
+			virtio_mmio_read(
+			    t, offset, 1u << (s[1] >> 1 & 3) > 4 ? 4 : 1u << (s[1] >> 1 & 3), &out);
+			break;
+		case 2:
+			memcpy(g->ram + (offset * 4 % (RAM_SIZE - 1)), &value, 2);
+			break;
+		case 3: {
+			uint8_t frame[NET_FRAME_MAX];
+			size_t len = NET_FRAME_MIN + value % (NET_FRAME_MAX - NET_FRAME_MIN + 1);
+			memset(frame, s[1], len);
+			virtio_net_receive(&g->net, frame, len);
+			break;
+		}
+		}
+		for (unsigned q = 0; q < t->queue_count && !t->violation; q++) {
+			struct virtq *vq = &t->queues[q];
+			if (vq->ready)
+				require((uint16_t)(vq->last_avail - vq->used_idx) <= vq->size);
+		}
+	}
+	for (unsigned i = 0; i < 2; i++)
+		free(guests[i].ram);
+	return 0;
+}

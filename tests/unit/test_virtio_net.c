@@ -1,0 +1,566 @@
+/*
+ * Host tests for networking's pure parts: the virtqueue walker
+ * (hypervisor/devices/virtqueue.c), the virtio-mmio register model
+ * (virtio_mmio.c), the virtio-net device (virtio_net.c) and the learning
+ * switch (hypervisor/net/net_switch.c). A small driver written here sets
+ * devices up as Linux's virtio_mmio and virtio_net drivers do (features,
+ * status, queue addresses) in a malloc'd guest RAM; two such devices on
+ * one switch exchange frames. Hostile rings (addresses outside the RAM,
+ * huge lengths, loops, wild indices) must end in a violation, never in
+ * an access outside the RAM (AddressSanitizer watches).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "devices/virtio_net.h"
+#include "net/net_switch.h"
+
+#define RAM_SIZE (1u << 20)
+#define QSIZE    8
+/* Where the test driver lays out its rings and buffers. */
+#define RX_DESC  0x1000u
+#define RX_AVAIL 0x1100u
+#define RX_USED  0x1200u
+#define TX_DESC  0x2000u
+#define TX_AVAIL 0x2100u
+#define TX_USED  0x2200u
+#define RX_BUFS  0x10000u
+#define TX_BUFS  0x20000u
+#define BUF_SIZE 0x800u
+
+static const uint8_t MAC_A[6] = {0x02, 0, 0, 0, 0, 0xa};
+static const uint8_t MAC_B[6] = {0x02, 0, 0, 0, 0, 0xb};
+
+/* One guest: its RAM, its device and the test driver's ring state. */
+struct guest {
+	uint8_t *ram;
+	struct virtio_net net;
+	struct net_switch *sw;
+	unsigned port;
+	unsigned interrupts;
+	uint16_t rx_avail, tx_avail, rx_used_seen, tx_used_seen;
+	struct net_queued_frame queue[NET_PORT_QUEUE];
+};
+
+static void put16(struct guest *g, uint64_t gpa, uint16_t v)
+{
+	memcpy(g->ram + gpa, &v, 2);
+}
+
+static uint16_t get16(struct guest *g, uint64_t gpa)
+{
+	uint16_t v;
+	memcpy(&v, g->ram + gpa, 2);
+	return v;
+}
+
+static uint32_t get32(struct guest *g, uint64_t gpa)
+{
+	uint32_t v;
+	memcpy(&v, g->ram + gpa, 4);
+	return v;
+}
+
+static void put_desc(struct guest *g, uint64_t table, unsigned i, uint64_t addr, uint32_t len,
+                     uint16_t flags, uint16_t next)
+{
+	uint8_t *d = g->ram + table + 16 * i;
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(d + 14, &next, 2);
+}
+
+static uint32_t rd(struct guest *g, unsigned offset)
+{
+	uint32_t v = 0xdeadbeef;
+	assert_true(virtio_mmio_read(&g->net.transport, offset, 4, &v));
+	return v;
+}
+
+static void wr(struct guest *g, unsigned offset, uint32_t value)
+{
+	assert_true(virtio_mmio_write(&g->net.transport, offset, 4, value));
+}
+
+static void transmit(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct guest *g = ctx;
+	net_switch_send(g->sw, g->port, frame, len);
+}
+
+static void rx_posted(void *ctx)
+{
+	struct guest *g = ctx;
+	net_switch_drain(g->sw, g->port);
+}
+
+static void interrupt(void *ctx)
+{
+	struct guest *g = ctx;
+	g->interrupts++;
+}
+
+static bool deliver(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct guest *g = ctx;
+	return virtio_net_receive(&g->net, frame, len);
+}
+
+static void setup_queue(struct guest *g, unsigned q, uint32_t desc, uint32_t avail, uint32_t used)
+{
+	wr(g, VIRTIO_MMIO_QUEUE_SEL, q);
+	assert_int_equal(rd(g, VIRTIO_MMIO_QUEUE_READY), 0);
+	assert_int_equal(rd(g, VIRTIO_MMIO_QUEUE_NUM_MAX), VIRTQ_SIZE_MAX);
+	wr(g, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(g, VIRTIO_MMIO_QUEUE_DESC_LOW, desc);
+	wr(g, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	wr(g, VIRTIO_MMIO_QUEUE_DRIVER_LOW, avail);
+	wr(g, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
+	wr(g, VIRTIO_MMIO_QUEUE_DEVICE_LOW, used);
+	wr(g, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
+	wr(g, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_null(g->net.transport.violation);
+	assert_int_equal(rd(g, VIRTIO_MMIO_QUEUE_READY), 1);
+}
+
+/* Linux's probe: identification, features, status, the two queues. */
+static void driver_probe(struct guest *g)
+{
+	assert_int_equal(rd(g, VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
+	assert_int_equal(rd(g, VIRTIO_MMIO_VERSION_REG), 2);
+	assert_int_equal(rd(g, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
+	wr(g, VIRTIO_MMIO_STATUS, 0);
+	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(g, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	uint64_t features = (uint64_t)rd(g, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	wr(g, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	features |= rd(g, VIRTIO_MMIO_DEVICE_FEATURES);
+	assert_int_equal(features, VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC);
+	wr(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(g, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(features >> 32));
+	wr(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(g, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
+	uint32_t status =
+	    VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK;
+	wr(g, VIRTIO_MMIO_STATUS, status);
+	assert_int_equal(rd(g, VIRTIO_MMIO_STATUS), status);
+	setup_queue(g, VIRTIO_NET_RX_QUEUE, RX_DESC, RX_AVAIL, RX_USED);
+	setup_queue(g, VIRTIO_NET_TX_QUEUE, TX_DESC, TX_AVAIL, TX_USED);
+	wr(g, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* Posts receive buffer i (one writable descriptor of BUF_SIZE bytes). */
+static void post_rx(struct guest *g, unsigned i)
+{
+	put_desc(g, RX_DESC, i, RX_BUFS + i * BUF_SIZE, BUF_SIZE, VIRTQ_DESC_F_WRITE, 0);
+	put16(g, RX_AVAIL + 4 + 2 * (g->rx_avail % QSIZE), (uint16_t)i);
+	g->rx_avail++;
+	put16(g, RX_AVAIL + 2, g->rx_avail);
+	wr(g, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RX_QUEUE);
+}
+
+/* Sends a frame in two descriptors, the header and the frame, as a
+ * driver without ANY_LAYOUT would; descriptor slots 2i and 2i+1. */
+static void send(struct guest *g, unsigned i, const uint8_t *frame, uint32_t len)
+{
+	uint64_t buf = TX_BUFS + i * BUF_SIZE;
+	memset(g->ram + buf, 0, VIRTIO_NET_HDR_LEN);
+	memcpy(g->ram + buf + VIRTIO_NET_HDR_LEN, frame, len);
+	unsigned d = (2 * i) % QSIZE;
+	put_desc(g, TX_DESC, d, buf, VIRTIO_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, (uint16_t)(d + 1));
+	put_desc(g, TX_DESC, d + 1, buf + VIRTIO_NET_HDR_LEN, len, 0, 0);
+	put16(g, TX_AVAIL + 4 + 2 * (g->tx_avail % QSIZE), (uint16_t)d);
+	g->tx_avail++;
+	put16(g, TX_AVAIL + 2, g->tx_avail);
+	wr(g, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TX_QUEUE);
+}
+
+static struct net_switch sw;
+static struct guest a, b;
+
+static void guest_init(struct guest *g, const uint8_t *mac)
+{
+	free(g->ram);
+	memset(g, 0, sizeof(*g));
+	g->ram = calloc(1, RAM_SIZE);
+	g->sw = &sw;
+	virtio_net_init(&g->net, mac, (struct guest_ram){g->ram, RAM_SIZE}, transmit, rx_posted,
+	                interrupt, g);
+	int port = net_switch_add_port(&sw, mac, false, g->queue);
+	assert_true(port >= 0);
+	g->port = (unsigned)port;
+	net_switch_attach(&sw, g->port, deliver, g);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	net_switch_init(&sw, "lan");
+	guest_init(&a, MAC_A);
+	guest_init(&b, MAC_B);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(a.ram);
+	free(b.ram);
+	a.ram = b.ram = NULL;
+	return 0;
+}
+
+static size_t frame_of(uint8_t *out, const uint8_t *dst, const uint8_t *src, uint8_t fill,
+                       size_t len)
+{
+	memcpy(out, dst, 6);
+	memcpy(out + 6, src, 6);
+	out[12] = 0x08;
+	out[13] = 0x00;
+	memset(out + 14, fill, len - 14);
+	return len;
+}
+
+/* The used ring's next entry for queue RX of g: the buffer and length. */
+static bool next_rx(struct guest *g, unsigned *id, uint32_t *len)
+{
+	if (get16(g, RX_USED + 2) == g->rx_used_seen)
+		return false;
+	uint64_t e = RX_USED + 4 + 8 * (g->rx_used_seen % QSIZE);
+	*id = get32(g, e);
+	*len = get32(g, e + 4);
+	g->rx_used_seen++;
+	return true;
+}
+
+static const uint8_t BROADCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static void test_registers_and_config_space(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(&a, VIRTIO_MMIO_VENDOR_ID), VIRTIO_MMIO_VENDOR);
+	uint32_t v;
+	/* The MAC, byte by byte as Linux reads it, and wider. */
+	for (unsigned i = 0; i < 6; i++) {
+		assert_true(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_CONFIG + i, 1, &v));
+		assert_int_equal(v, MAC_A[i]);
+	}
+	assert_true(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_CONFIG + 4, 2, &v));
+	assert_int_equal(v, 0x0a00);
+	/* Registers are 32-bit only; the window ends at 4 KiB. */
+	assert_false(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_STATUS, 2, &v));
+	assert_false(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_STATUS + 1, 4, &v));
+	assert_false(virtio_mmio_read(&a.net.transport, 0xffe, 4, &v));
+	/* A driver that will not take VERSION_1 is refused FEATURES_OK. */
+	wr(&a, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(&a, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(&a, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)VIRTIO_NET_F_MAC);
+	wr(&a, VIRTIO_MMIO_STATUS,
+	   VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	assert_int_equal(rd(&a, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK, 0);
+	/* A reset clears it all. */
+	wr(&a, VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(rd(&a, VIRTIO_MMIO_STATUS), 0);
+	/* Queue 2 does not exist. */
+	wr(&a, VIRTIO_MMIO_QUEUE_SEL, 2);
+	assert_int_equal(rd(&a, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+	/* Writing the configuration space is a violation. */
+	assert_true(virtio_mmio_write(&a.net.transport, VIRTIO_MMIO_CONFIG, 1, 0));
+	assert_non_null(a.net.transport.violation);
+}
+
+static void test_frame_crosses_the_switch(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	driver_probe(&b);
+	for (unsigned i = 0; i < 4; i++)
+		post_rx(&b, i);
+	uint8_t frame[100];
+	frame_of(frame, MAC_B, MAC_A, 0x5a, sizeof(frame));
+	send(&a, 0, frame, sizeof(frame));
+	/* a's transmit buffer came back, with an interrupt. */
+	assert_int_equal(get16(&a, TX_USED + 2), 1);
+	assert_int_equal(a.interrupts, 1);
+	/* b got it in its first buffer: the header, then the frame as sent. */
+	unsigned id;
+	uint32_t len;
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(id, 0);
+	assert_int_equal(len, VIRTIO_NET_HDR_LEN + sizeof(frame));
+	assert_memory_equal(b.ram + RX_BUFS + VIRTIO_NET_HDR_LEN, frame, sizeof(frame));
+	assert_int_equal(b.ram[RX_BUFS + 10], 1); /* num_buffers */
+	assert_int_equal(b.interrupts, 1);
+	assert_int_equal(rd(&b, VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_VRING);
+	wr(&b, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	assert_int_equal(rd(&b, VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	assert_int_equal(sw.ports[a.port].stats.tx_frames, 1);
+	assert_int_equal(sw.ports[b.port].stats.rx_bytes, sizeof(frame));
+	/* Nothing came back to a. */
+	assert_false(next_rx(&a, &id, &len));
+}
+
+static void test_no_buffers_queue_then_drop(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	driver_probe(&b);
+	uint8_t frame[64];
+	/* b posted nothing: NET_PORT_QUEUE frames wait, the rest drop. */
+	for (unsigned i = 0; i < NET_PORT_QUEUE + 2; i++) {
+		frame_of(frame, MAC_B, MAC_A, (uint8_t)i, sizeof(frame));
+		send(&a, i % 4, frame, sizeof(frame));
+	}
+	assert_int_equal(sw.ports[b.port].stats.drop_queue_full, 2);
+	assert_int_equal(sw.ports[b.port].queue_count, NET_PORT_QUEUE);
+	/* Posting buffers delivers the waiting ones, oldest first. */
+	for (unsigned i = 0; i < 4; i++)
+		post_rx(&b, i);
+	unsigned id;
+	uint32_t len;
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(next_rx(&b, &id, &len));
+		assert_int_equal(b.ram[RX_BUFS + id * BUF_SIZE + VIRTIO_NET_HDR_LEN + 14], i);
+	}
+	assert_false(next_rx(&b, &id, &len));
+	assert_int_equal(sw.ports[b.port].queue_count, NET_PORT_QUEUE - 4);
+}
+
+static void test_spoofed_and_malformed_frames_dropped(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	driver_probe(&b);
+	for (unsigned i = 0; i < 4; i++)
+		post_rx(&b, i);
+	uint8_t frame[NET_FRAME_MAX + 8];
+	/* a poses as b's neighbour 02:..:0c. */
+	static const uint8_t OTHER[6] = {0x02, 0, 0, 0, 0, 0xc};
+	frame_of(frame, MAC_B, OTHER, 1, 60);
+	send(&a, 0, frame, 60);
+	assert_int_equal(sw.ports[a.port].stats.drop_spoofed, 1);
+	/* Too long, and too short for an Ethernet header. */
+	frame_of(frame, MAC_B, MAC_A, 1, NET_FRAME_MAX + 1);
+	send(&a, 1, frame, NET_FRAME_MAX + 1);
+	send(&a, 2, frame, 10);
+	assert_int_equal(a.net.stats.tx_malformed, 2);
+	unsigned id;
+	uint32_t len;
+	assert_false(next_rx(&b, &id, &len));
+	/* Every chain still went back to a. */
+	assert_int_equal(get16(&a, TX_USED + 2), 3);
+	assert_null(a.net.transport.violation);
+}
+
+static void test_learning_flooding_and_isolation(void **state)
+{
+	(void)state;
+	struct guest c;
+	memset(&c, 0, sizeof(c));
+	static const uint8_t MAC_C[6] = {0x02, 0, 0, 0, 0, 0xc};
+	guest_init(&c, MAC_C);
+	/* d is on another switch: it must see nothing. */
+	struct net_switch other;
+	net_switch_init(&other, "other");
+	struct guest d;
+	memset(&d, 0, sizeof(d));
+	static const uint8_t MAC_D[6] = {0x02, 0, 0, 0, 0, 0xd};
+	guest_init(&d, MAC_D);
+	d.sw = &other;
+	/* (guest_init put d on sw: move it.) */
+	net_switch_detach(&sw, d.port);
+	d.port = (unsigned)net_switch_add_port(&other, MAC_D, false, d.queue);
+	net_switch_attach(&other, d.port, deliver, &d);
+	struct guest *all[] = {&a, &b, &c, &d};
+	for (unsigned g = 0; g < 4; g++) {
+		driver_probe(all[g]);
+		for (unsigned i = 0; i < 4; i++)
+			post_rx(all[g], i);
+	}
+	uint8_t frame[60];
+	unsigned id;
+	uint32_t len;
+	/* A broadcast from a reaches b and c, not a itself nor d. */
+	frame_of(frame, BROADCAST, MAC_A, 1, sizeof(frame));
+	send(&a, 0, frame, sizeof(frame));
+	assert_true(next_rx(&b, &id, &len));
+	assert_true(next_rx(&c, &id, &len));
+	assert_false(next_rx(&a, &id, &len));
+	assert_false(next_rx(&d, &id, &len));
+	/* b's unicast to a: a learned, so c does not see it. */
+	frame_of(frame, MAC_A, MAC_B, 2, sizeof(frame));
+	send(&b, 0, frame, sizeof(frame));
+	assert_true(next_rx(&a, &id, &len));
+	assert_false(next_rx(&c, &id, &len));
+	/* Unicast to a MAC nobody sent from yet is flooded (to b and c). */
+	static const uint8_t UNKNOWN[6] = {0x02, 9, 9, 9, 9, 9};
+	frame_of(frame, UNKNOWN, MAC_A, 3, sizeof(frame));
+	send(&a, 1, frame, sizeof(frame));
+	assert_true(next_rx(&b, &id, &len));
+	assert_true(next_rx(&c, &id, &len));
+	assert_false(next_rx(&d, &id, &len));
+	/* A detached port gets nothing and is forgotten. */
+	net_switch_detach(&sw, c.port);
+	frame_of(frame, MAC_C, MAC_A, 4, sizeof(frame));
+	send(&a, 2, frame, sizeof(frame));
+	assert_false(next_rx(&c, &id, &len));
+	assert_true(next_rx(&b, &id, &len)); /* unknown again: flooded to b */
+	free(c.ram);
+	free(d.ram);
+}
+
+static void test_receive_buffer_too_small(void **state)
+{
+	(void)state;
+	driver_probe(&b);
+	put_desc(&b, RX_DESC, 0, RX_BUFS, 40, VIRTQ_DESC_F_WRITE, 0);
+	put16(&b, RX_AVAIL + 4, 0);
+	put16(&b, RX_AVAIL + 2, 1);
+	uint8_t frame[60];
+	frame_of(frame, MAC_B, MAC_A, 1, sizeof(frame));
+	assert_true(virtio_net_receive(&b.net, frame, sizeof(frame)));
+	assert_int_equal(b.net.stats.rx_too_small, 1);
+	unsigned id;
+	uint32_t len;
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(len, 0);
+}
+
+/* One hostile ring each: the device reports a violation and touches
+ * nothing outside the RAM. */
+static void expect_tx_violation(const char *reason)
+{
+	wr(&a, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TX_QUEUE);
+	assert_non_null(a.net.transport.violation);
+	assert_string_equal(a.net.transport.violation, reason);
+}
+
+static void test_hostile_descriptor_outside_ram(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, RAM_SIZE - 8, 64, 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("descriptor buffer outside its RAM");
+}
+
+static void test_hostile_huge_length(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0x30000, 0xffffffffu, 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("descriptor buffer outside its RAM");
+}
+
+static void test_hostile_address_wraps(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0xfffffffffffff000ull, 0x2000, 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("descriptor buffer outside its RAM");
+}
+
+static void test_hostile_loop(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0x30000, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(&a, TX_DESC, 1, 0x30000, 16, VIRTQ_DESC_F_NEXT, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("descriptor chain longer than the queue (a loop?)");
+}
+
+static void test_hostile_next_past_queue(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0x30000, 16, VIRTQ_DESC_F_NEXT, 500);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("descriptor chain links past the queue size");
+}
+
+static void test_hostile_indices(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	put16(&a, TX_AVAIL + 2, 0x8000); /* ran far ahead */
+	expect_tx_violation("available index ran ahead of the queue size");
+	setup(NULL);
+	driver_probe(&a);
+	put16(&a, TX_AVAIL + 4, 9999); /* head past the table */
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("available ring names a descriptor past the queue size");
+	setup(NULL);
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0x30000, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("indirect descriptor, a feature not offered");
+	setup(NULL);
+	driver_probe(&a);
+	put_desc(&a, TX_DESC, 0, 0x30000, 16, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	put_desc(&a, TX_DESC, 1, 0x30000, 16, 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	expect_tx_violation("readable descriptor after a writable one");
+}
+
+static void test_hostile_ring_addresses(void **state)
+{
+	(void)state;
+	wr(&a, VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(&a, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(&a, VIRTIO_MMIO_QUEUE_DESC_LOW, RAM_SIZE - 16);
+	wr(&a, VIRTIO_MMIO_QUEUE_DRIVER_LOW, RX_AVAIL);
+	wr(&a, VIRTIO_MMIO_QUEUE_DEVICE_LOW, RX_USED);
+	wr(&a, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_string_equal(a.net.transport.violation, "a ring lies outside its RAM");
+	assert_int_equal(rd(&a, VIRTIO_MMIO_QUEUE_READY), 0);
+	a.net.transport.violation = NULL;
+	wr(&a, VIRTIO_MMIO_QUEUE_NUM, 3);
+	wr(&a, VIRTIO_MMIO_QUEUE_DESC_LOW, RX_DESC);
+	wr(&a, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_string_equal(a.net.transport.violation,
+	                    "queue size is not a power of two up to 256");
+	a.net.transport.violation = NULL;
+	wr(&a, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(&a, VIRTIO_MMIO_QUEUE_DEVICE_LOW, RX_USED + 2);
+	wr(&a, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_string_equal(a.net.transport.violation, "a ring is misaligned");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_registers_and_config_space, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_frame_crosses_the_switch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_buffers_queue_then_drop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_spoofed_and_malformed_frames_dropped, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_learning_flooding_and_isolation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_receive_buffer_too_small, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_descriptor_outside_ram, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_huge_length, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_address_wraps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_loop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_next_past_queue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_indices, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_ring_addresses, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
