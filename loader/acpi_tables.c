@@ -230,11 +230,37 @@ static void power_button(struct aml *a)
 	aml_close(a); /* device */
 }
 
+/* A network interface: a virtio-mmio window (LNRO0005, the ID Linux's
+ * virtio_mmio driver matches) with its interrupt. */
+static void virtio_device(struct aml *a, unsigned i)
+{
+	uint32_t base = GUEST_VIRTIO_MMIO_BASE + i * GUEST_VIRTIO_MMIO_SIZE;
+	uint8_t resources[] = {
+	    /* Memory32Fixed (ReadWrite, base, 4 KiB) */
+	    0x86, 0x09, 0x00, 0x01, (uint8_t)base, (uint8_t)(base >> 8), (uint8_t)(base >> 16),
+	    (uint8_t)(base >> 24), (uint8_t)GUEST_VIRTIO_MMIO_SIZE,
+	    (uint8_t)(GUEST_VIRTIO_MMIO_SIZE >> 8), 0x00, 0x00,
+	    /* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {10 + i} */
+	    0x89, 0x06, 0x00, 0x03, 0x01, (uint8_t)GUEST_VIRTIO_IRQ(i), 0x00, 0x00, 0x00,
+	    /* end tag */
+	    0x79, 0x00};
+	char name[5] = {'V', 'R', 'T', (char)('0' + i), '\0'};
+	aml_device(a, name);
+	aml_name_string(a, "_HID", "LNRO0005");
+	aml_name_integer(a, "_UID", i);
+	aml_name(a, "_CRS");
+	aml_buffer(a);
+	aml_bytes(a, resources, sizeof(resources));
+	aml_close(a); /* buffer */
+	aml_close(a); /* device */
+}
+
 /* COM1 and the control line (PNP0501) with their ports and IRQs; the CMOS
  * clock (PNP0B00), whose alarm interrupt solo does not raise, so none is
- * declared; the power button and its event device; and the S5 sleep
+ * declared; the power button and its event device; the network
+ * interfaces (virtio-mmio); and the S5 sleep
  * type. */
-static bool build_dsdt_aml(struct aml *a)
+static bool build_dsdt_aml(struct aml *a, unsigned virtio_devices)
 {
 	static const uint8_t com1[] = SERIAL_RESOURCES(GUEST_COM1_PORT, GUEST_COM1_IRQ);
 	static const uint8_t com2[] = SERIAL_RESOURCES(GUEST_CONTROL_PORT, GUEST_CONTROL_IRQ);
@@ -245,6 +271,8 @@ static bool build_dsdt_aml(struct aml *a)
 	device(a, "COM2", "PNP0501", 2, com2, sizeof(com2));
 	device(a, "RTC_", "PNP0B00", 1, rtc, sizeof(rtc));
 	power_button(a);
+	for (unsigned i = 0; i < virtio_devices; i++)
+		virtio_device(a, i);
 	aml_close(a); /* \_SB */
 	/* SLP_TYPa, SLP_TYPb and two reserved: what the sleep control
 	 * register is written with to power off. */
@@ -263,6 +291,8 @@ bool acpi_tables_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, const stru
 {
 	if (m->vcpus == 0 || m->vcpus > 64)
 		return loader_fail(err, errlen, "ACPI tables: vcpus outside 1..64");
+	if (m->virtio_devices > GUEST_VIRTIO_MAX_DEVICES)
+		return loader_fail(err, errlen, "ACPI tables: more than 4 network interfaces");
 	if (gpa & 15)
 		return loader_fail(err, errlen, "ACPI tables: address not 16-byte aligned");
 	if (gpa > ram_size || ram_size - gpa < ACPI_TABLES_MAX_SIZE ||
@@ -283,7 +313,7 @@ bool acpi_tables_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, const stru
 	struct aml a;
 	aml_init(&a, dsdt + SDT_HEADER_SIZE,
 	         ACPI_TABLES_MAX_SIZE - (size_t)(l.dsdt - gpa) - SDT_HEADER_SIZE);
-	if (!build_dsdt_aml(&a)) {
+	if (!build_dsdt_aml(&a, m->virtio_devices)) {
 		memset(base, 0, ACPI_TABLES_MAX_SIZE);
 		return loader_fail(err, errlen, "ACPI tables: the DSDT does not fit");
 	}

@@ -5,10 +5,15 @@
  * is untrusted and not NUL-terminated: everything works on (pointer,
  * length) spans and nothing reads past len. Only memcpy and memset come
  * from the C library, because the boot stage's gnu-efi provides no more.
+ * What one section cannot check alone (a network named before its
+ * [network] section, addresses and MACs shared between partitions) is
+ * resolved once the whole file is read, in check_complete().
  */
 #include "config.h"
 
 #include <string.h>
+
+#include "guest_machine.h"
 
 /* A piece of the input text: not NUL-terminated. */
 struct span {
@@ -21,6 +26,17 @@ enum section {
 	SECTION_APPLIANCE,
 	SECTION_CONTAINER,
 	SECTION_VM,
+	SECTION_NETWORK,
+};
+
+/* A [container] or [vm] section, in the order the file lists them:
+ * automatic addresses are handed out in this order. The network names of
+ * its interfaces wait here until the whole file is read, since a
+ * [network] section may come after its users. */
+struct partition_ref {
+	bool is_vm;
+	uint32_t index; /* into containers or vms */
+	struct span networks[CONFIG_MAX_NICS];
 };
 
 struct parser {
@@ -29,8 +45,12 @@ struct parser {
 	enum section section;
 	struct config_container *container; /* when section is a container */
 	struct config_vm *vm;               /* when section is a vm */
+	struct config_network *network;     /* when section is a network */
 	uint32_t keys_seen;                 /* bit per key table entry, this section */
 	bool have_appliance;
+	uint32_t gateway_given; /* bit per network */
+	uint32_t partition_count;
+	struct partition_ref partitions[CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS];
 	char *err;
 	size_t errlen;
 	size_t errpos;
@@ -41,6 +61,11 @@ struct key {
 	bool repeatable;
 	bool (*parse)(struct parser *p, struct span value);
 };
+
+/* The section kinds that carry a name, as messages spell them. */
+static const char kind_container[] = "container";
+static const char kind_vm[] = "vm";
+static const char kind_network[] = "network";
 
 /* ---- error messages --------------------------------------------------- */
 
@@ -98,6 +123,35 @@ static bool line_error(struct parser *p, const char *before, struct span quoted,
 	return false;
 }
 
+/* "<kind> '<name>': ", the start of an error found after the whole file
+ * was read, about one section. */
+static void err_about(struct parser *p, const char *kind, const char *name)
+{
+	p->errpos = 0;
+	err_str(p, kind);
+	err_str(p, " '");
+	err_str(p, name);
+	err_str(p, "': ");
+}
+
+static void err_ipv4(struct parser *p, uint32_t address)
+{
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		err_uint(p, (address >> shift) & 0xff);
+		if (shift)
+			err_put(p, ".", 1);
+	}
+}
+
+static void err_mac(struct parser *p, const uint8_t mac[6])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 6; i++) {
+		char pair[3] = {hex[mac[i] >> 4], hex[mac[i] & 15], ':'};
+		err_put(p, pair, i < 5 ? 3 : 2);
+	}
+}
+
 static const struct span no_span = {0, 0};
 
 /* ---- spans -------------------------------------------------------------- */
@@ -121,6 +175,19 @@ static struct span trim(struct span s)
 	while (s.n && is_blank(s.p[s.n - 1]))
 		s.n--;
 	return s;
+}
+
+/* The next blank-separated word of *rest, which moves past it; an empty
+ * span when none is left. */
+static struct span next_word(struct span *rest)
+{
+	*rest = trim(*rest);
+	struct span word = {rest->p, 0};
+	while (word.n < rest->n && !is_blank(rest->p[word.n]))
+		word.n++;
+	rest->p += word.n;
+	rest->n -= word.n;
+	return word;
 }
 
 static bool span_is(struct span s, const char *word)
@@ -190,7 +257,7 @@ static bool parse_uint(struct span s, uint64_t max, uint64_t *value)
 		if (!is_digit(s.p[i]))
 			return false;
 		uint64_t d = (uint64_t)(s.p[i] - '0');
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}
@@ -233,17 +300,7 @@ static bool parse_selftest(struct parser *p, struct span value)
 	    {"bad-entry", CONFIG_SELFTEST_BAD_ENTRY},
 	};
 	uint32_t bits = 0;
-	size_t i = 0;
-	while (i < value.n) {
-		if (is_blank(value.p[i])) {
-			i++;
-			continue;
-		}
-		struct span word = {value.p + i, 0};
-		while (i < value.n && !is_blank(value.p[i])) {
-			word.n++;
-			i++;
-		}
+	for (struct span word = next_word(&value); word.n; word = next_word(&value)) {
 		unsigned t = 0;
 		while (t < sizeof(tests) / sizeof(tests[0]) && !span_is(word, tests[t].name))
 			t++;
@@ -477,6 +534,225 @@ static bool parse_timeslice(struct parser *p, struct span value)
 	return true;
 }
 
+/* ---- [network] values and interfaces ------------------------------------ */
+
+/* Dotted decimal, four parts 0..255 without leading zeros (some tools
+ * read 010 as octal, so it is refused rather than guessed). */
+static bool parse_ipv4(struct span s, uint32_t *address)
+{
+	uint32_t a = 0;
+	size_t i = 0;
+	for (int part = 0; part < 4; part++) {
+		if (part > 0 && (i == s.n || s.p[i++] != '.'))
+			return false;
+		struct span digits = {s.p + i, 0};
+		while (i < s.n && is_digit(s.p[i]) && digits.n < 3) {
+			digits.n++;
+			i++;
+		}
+		uint64_t v;
+		if (!parse_uint(digits, 255, &v) || (digits.n > 1 && digits.p[0] == '0'))
+			return false;
+		a = a << 8 | (uint32_t)v;
+	}
+	if (i != s.n)
+		return false;
+	*address = a;
+	return true;
+}
+
+static int hex_digit(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Six two-digit hex pairs separated by ':'. */
+static bool parse_mac(struct span s, uint8_t mac[6])
+{
+	if (s.n != 17)
+		return false;
+	for (size_t i = 0; i < 6; i++) {
+		int high = hex_digit(s.p[3 * i]), low = hex_digit(s.p[3 * i + 1]);
+		if (high < 0 || low < 0 || (i < 5 && s.p[3 * i + 2] != ':'))
+			return false;
+		mac[i] = (uint8_t)(high << 4 | low);
+	}
+	return true;
+}
+
+static uint32_t prefix_mask(uint32_t prefix)
+{
+	return 0xffffffffu << (32 - prefix);
+}
+
+static uint32_t broadcast_address(const struct config_network *n)
+{
+	return n->subnet | ~prefix_mask(n->prefix);
+}
+
+static bool in_subnet(const struct config_network *n, uint32_t address)
+{
+	return (address & prefix_mask(n->prefix)) == n->subnet;
+}
+
+static bool parse_subnet(struct parser *p, struct span value)
+{
+	size_t slash = 0;
+	while (slash < value.n && value.p[slash] != '/')
+		slash++;
+	uint32_t address;
+	uint64_t prefix;
+	if (slash == value.n || !parse_ipv4((struct span){value.p, slash}, &address) ||
+	    !parse_uint((struct span){value.p + slash + 1, value.n - slash - 1}, 30, &prefix) ||
+	    prefix < 8)
+		return line_error(p, "subnet must be A.B.C.D/P with P from 8 to 30, not ", value,
+		                  "");
+	uint32_t mask = prefix_mask((uint32_t)prefix);
+	if (address & ~mask) {
+		line_error(p, "subnet ", value, " has host bits set: the network is ");
+		err_ipv4(p, address & mask);
+		err_str(p, "/");
+		err_uint(p, prefix);
+		return false;
+	}
+	p->network->subnet = address;
+	p->network->prefix = (uint32_t)prefix;
+	return true;
+}
+
+/* Checked against the subnet once the section is complete: the subnet
+ * may come after it. */
+static bool parse_gateway(struct parser *p, struct span value)
+{
+	if (!parse_ipv4(value, &p->network->gateway))
+		return line_error(p, "gateway must be an IPv4 address, not ", value, "");
+	p->gateway_given |= 1u << (uint32_t)(p->network - p->out->networks);
+	return true;
+}
+
+static bool parse_dns(struct parser *p, struct span value)
+{
+	struct config_network *n = p->network;
+	if (n->dns_count == CONFIG_MAX_DNS)
+		return line_error(p, "more than 3 dns entries", no_span, "");
+	uint32_t address;
+	if (!parse_ipv4(value, &address))
+		return line_error(p, "dns must be an IPv4 address, not ", value, "");
+	for (uint32_t i = 0; i < n->dns_count; i++)
+		if (n->dns[i] == address)
+			return line_error(p, "dns ", value, " listed twice");
+	n->dns[n->dns_count++] = address;
+	return true;
+}
+
+/* One network per physical NIC: two switches cannot both own its wire. */
+static bool parse_uplink(struct parser *p, struct span value)
+{
+	_Static_assert(CONFIG_MAX_UPLINKS <= 10, "nicN has one digit");
+	uint64_t nic;
+	if (value.n != 4 || !span_starts_with(value, "nic") ||
+	    !parse_uint((struct span){value.p + 3, 1}, CONFIG_MAX_UPLINKS - 1, &nic)) {
+		line_error(p, "uplink must be nic0 to nic", no_span, "");
+		err_uint(p, CONFIG_MAX_UPLINKS - 1);
+		err_str(p, ", not ");
+		err_quoted(p, value);
+		return false;
+	}
+	const struct appliance_config *out = p->out;
+	for (const struct config_network *other = out->networks; other < p->network; other++) {
+		if (other->uplink == (int32_t)nic) {
+			line_error(p, "", value, " is already the uplink of network '");
+			err_str(p, other->name);
+			err_str(p, "'");
+			return false;
+		}
+	}
+	p->network->uplink = (int32_t)nic;
+	return true;
+}
+
+static bool contains(struct span s, char c)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (s.p[i] == c)
+			return true;
+	return false;
+}
+
+static bool bad_name(struct parser *p, const char *kind, struct span name)
+{
+	line_error(p, "bad ", no_span, kind);
+	err_str(p, " name ");
+	err_quoted(p, name);
+	err_str(p, " (a-z, 0-9, _ and -, up to 31 characters)");
+	return false;
+}
+
+/* `network = NAME [ADDRESS|auto|dhcp] [MAC]` in a [container] or [vm]:
+ * the next interface. A MAC has ':' and an address has not, so a MAC
+ * alone after the name is told apart. The network is looked up, and the
+ * address checked against it, once the whole file is read. */
+static bool parse_interface(struct parser *p, struct span value)
+{
+	bool vm = p->section == SECTION_VM;
+	uint32_t *count = vm ? &p->vm->nic_count : &p->container->nic_count;
+	if (*count == CONFIG_MAX_NICS) {
+		line_error(p, "more than ", no_span, "");
+		err_uint(p, CONFIG_MAX_NICS);
+		err_str(p, " network interfaces");
+		return false;
+	}
+	struct span rest = value, words[3];
+	unsigned n = 0;
+	while (n < 3 && (words[n] = next_word(&rest)).n)
+		n++;
+	if (rest.n)
+		return line_error(p, "network must be NAME [ADDRESS|auto|dhcp] [MAC], not ", value,
+		                  "");
+	if (!valid_name(words[0]))
+		return bad_name(p, kind_network, words[0]);
+	struct span address = n > 1 ? words[1] : no_span, mac = n > 2 ? words[2] : no_span;
+	if (n == 2 && contains(address, ':')) {
+		mac = address;
+		address = no_span;
+	}
+
+	struct config_nic nic = {.mode = CONFIG_NIC_AUTO};
+	if (!address.p || span_is(address, "auto"))
+		nic.mode = CONFIG_NIC_AUTO;
+	else if (span_is(address, "dhcp"))
+		nic.mode = CONFIG_NIC_DHCP;
+	else if (parse_ipv4(address, &nic.address))
+		nic.mode = CONFIG_NIC_STATIC;
+	else
+		return line_error(p, "bad address ", address, " (an IPv4 address, auto or dhcp)");
+	if (mac.p) {
+		if (!parse_mac(mac, nic.mac))
+			return line_error(p, "bad MAC ", mac,
+			                  " (six hex pairs with ':', like 02:00:00:00:00:01)");
+		/* The I/G bit: a group address cannot be an interface's own. */
+		if (nic.mac[0] & 1)
+			return line_error(p, "MAC ", mac, " is multicast");
+		uint8_t any = 0;
+		for (int i = 0; i < 6; i++)
+			any |= nic.mac[i];
+		if (!any)
+			return line_error(p, "MAC ", mac, " is all zero");
+		nic.mac_given = true;
+	}
+	struct config_nic *nics = vm ? p->vm->nics : p->container->nics;
+	nics[*count] = nic;
+	p->partitions[p->partition_count - 1].networks[*count] = words[0];
+	(*count)++;
+	return true;
+}
+
 static const struct key appliance_keys[] = {
     {"name", false, parse_appliance_name},
     {"selftest", false, parse_selftest},
@@ -484,22 +760,28 @@ static const struct key appliance_keys[] = {
 };
 
 static const struct key container_keys[] = {
-    {"image", false, parse_image},     {"memory", false, parse_memory},
-    {"vcpus", false, parse_vcpus},     {"cpus", false, parse_cpus},
-    {"restart", false, parse_restart}, {"env", true, parse_env},
-    {"command", false, parse_command}, {"stop_timeout", false, parse_stop_timeout},
+    {"image", false, parse_image},      {"memory", false, parse_memory},
+    {"vcpus", false, parse_vcpus},      {"cpus", false, parse_cpus},
+    {"restart", false, parse_restart},  {"env", true, parse_env},
+    {"command", false, parse_command},  {"stop_timeout", false, parse_stop_timeout},
+    {"network", true, parse_interface},
 };
 
 static const struct key vm_keys[] = {
-    {"kernel", false, parse_kernel},   {"initrd", false, parse_initrd},
-    {"cmdline", false, parse_cmdline}, {"memory", false, parse_memory},
-    {"vcpus", false, parse_vcpus},     {"stop_timeout", false, parse_stop_timeout},
+    {"kernel", false, parse_kernel},    {"initrd", false, parse_initrd},
+    {"cmdline", false, parse_cmdline},  {"memory", false, parse_memory},
+    {"vcpus", false, parse_vcpus},      {"stop_timeout", false, parse_stop_timeout},
+    {"network", true, parse_interface},
+};
+
+static const struct key network_keys[] = {
+    {"subnet", false, parse_subnet},
+    {"gateway", false, parse_gateway},
+    {"dns", true, parse_dns},
+    {"uplink", false, parse_uplink},
 };
 
 /* ---- lines -------------------------------------------------------------- */
-
-static const char kind_container[] = "container";
-static const char kind_vm[] = "vm";
 
 /* Which kind of partition already has this name ("container", "vm"), or
  * NULL. */
@@ -532,6 +814,8 @@ static bool start_container(struct parser *p, struct span name)
 	c->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
 	p->container = c;
 	p->section = SECTION_CONTAINER;
+	p->partitions[p->partition_count++] =
+	    (struct partition_ref){.is_vm = false, .index = out->container_count - 1};
 	return true;
 }
 
@@ -546,6 +830,32 @@ static bool start_vm(struct parser *p, struct span name)
 	vm->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
 	p->vm = vm;
 	p->section = SECTION_VM;
+	p->partitions[p->partition_count++] =
+	    (struct partition_ref){.is_vm = true, .index = out->vm_count - 1};
+	return true;
+}
+
+/* Networks are named in a namespace of their own. */
+static bool start_network(struct parser *p, struct span name)
+{
+	struct appliance_config *out = p->out;
+	for (uint32_t i = 0; i < out->network_count; i++) {
+		if (span_is(name, out->networks[i].name)) {
+			line_error(p, "duplicate network ", name, "");
+			return false;
+		}
+	}
+	if (out->network_count == CONFIG_MAX_NETWORKS) {
+		line_error(p, "more than ", no_span, "");
+		err_uint(p, CONFIG_MAX_NETWORKS);
+		err_str(p, " networks");
+		return false;
+	}
+	struct config_network *n = &out->networks[out->network_count++];
+	span_copy(n->name, name);
+	n->uplink = -1;
+	p->network = n;
+	p->section = SECTION_NETWORK;
 	return true;
 }
 
@@ -564,19 +874,17 @@ static bool parse_section(struct parser *p, struct span line)
 	}
 	const char *kind = span_starts_with(inner, kind_container) ? kind_container
 	                   : span_starts_with(inner, kind_vm)      ? kind_vm
+	                   : span_starts_with(inner, kind_network) ? kind_network
 	                                                           : 0;
 	size_t kind_len = kind ? span_of(kind).n : 0;
 	if (!kind || inner.n == kind_len || !is_blank(inner.p[kind_len]))
 		return line_error(p, "unknown section ", line, "");
 
 	struct span name = trim((struct span){inner.p + kind_len, inner.n - kind_len});
-	if (!valid_name(name)) {
-		line_error(p, "bad ", no_span, kind);
-		err_str(p, " name ");
-		err_quoted(p, name);
-		err_str(p, " (a-z, 0-9, _ and -, up to 31 characters)");
-		return false;
-	}
+	if (!valid_name(name))
+		return bad_name(p, kind, name);
+	if (kind == kind_network)
+		return start_network(p, name);
 	/* Containers and VMs are all partitions, named in one namespace. */
 	const char *taken = name_owner(p->out, name);
 	if (taken == kind) {
@@ -613,6 +921,9 @@ static bool parse_key_value(struct parser *p, struct span line)
 	} else if (p->section == SECTION_VM) {
 		keys = vm_keys;
 		count = sizeof(vm_keys) / sizeof(vm_keys[0]);
+	} else if (p->section == SECTION_NETWORK) {
+		keys = network_keys;
+		count = sizeof(network_keys) / sizeof(network_keys[0]);
 	}
 	unsigned k = 0;
 	while (k < count && !span_is(key, keys[k].name))
@@ -670,6 +981,312 @@ static bool parse_line(struct parser *p, struct span raw)
 	return parse_key_value(p, line);
 }
 
+/* ---- resolving networks (once the whole file is read) ------------------- */
+
+static bool missing_key(struct parser *p, const char *kind, const char *name, const char *key)
+{
+	err_about(p, kind, name);
+	err_str(p, "missing '");
+	err_str(p, key);
+	err_str(p, "'");
+	return false;
+}
+
+static void err_subnet(struct parser *p, const struct config_network *n)
+{
+	err_ipv4(p, n->subnet);
+	err_str(p, "/");
+	err_uint(p, n->prefix);
+}
+
+/* Why address cannot be a host's on network n, as the middle of a
+ * message, or NULL when it can. */
+static const char *host_problem(const struct config_network *n, uint32_t address)
+{
+	if (!in_subnet(n, address))
+		return " outside ";
+	if (address == n->subnet)
+		return " is the network address of ";
+	if (address == broadcast_address(n))
+		return " is the broadcast address of ";
+	return 0;
+}
+
+/* Every network has its subnet, and a gateway given is a host address
+ * in it. An uplinked network without one routes through its first host
+ * address, where the uplink's router is expected. */
+static bool check_networks(struct parser *p)
+{
+	struct appliance_config *out = p->out;
+	for (uint32_t i = 0; i < out->network_count; i++) {
+		struct config_network *n = &out->networks[i];
+		if (!n->prefix)
+			return missing_key(p, kind_network, n->name, "subnet");
+		if (!(p->gateway_given & (1u << i))) {
+			if (n->uplink >= 0)
+				n->gateway = n->subnet + 1;
+			continue;
+		}
+		const char *problem = host_problem(n, n->gateway);
+		if (problem) {
+			err_about(p, kind_network, n->name);
+			err_str(p, "gateway ");
+			err_ipv4(p, n->gateway);
+			err_str(p, problem);
+			err_subnet(p, n);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A partition's interfaces, whichever kind of section it is. */
+struct partition_view {
+	const char *kind;
+	const char *name;
+	uint32_t nic_count;
+	struct config_nic *nics;
+};
+
+static struct partition_view partition_at(const struct parser *p, uint32_t i)
+{
+	const struct partition_ref *r = &p->partitions[i];
+	if (r->is_vm) {
+		struct config_vm *vm = &p->out->vms[r->index];
+		return (struct partition_view){kind_vm, vm->name, vm->nic_count, vm->nics};
+	}
+	struct config_container *c = &p->out->containers[r->index];
+	return (struct partition_view){kind_container, c->name, c->nic_count, c->nics};
+}
+
+static void err_network(struct parser *p, const struct config_network *n)
+{
+	err_str(p, "network '");
+	err_str(p, n->name);
+	err_str(p, "'");
+}
+
+/* Each interface's network by name, and dhcp only where an uplink can
+ * answer it. */
+static bool resolve_network_names(struct parser *p)
+{
+	const struct appliance_config *out = p->out;
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view part = partition_at(p, i);
+		for (uint32_t k = 0; k < part.nic_count; k++) {
+			struct span name = p->partitions[i].networks[k];
+			uint32_t n = 0;
+			while (n < out->network_count && !span_is(name, out->networks[n].name))
+				n++;
+			if (n == out->network_count) {
+				err_about(p, part.kind, part.name);
+				err_str(p, "no [network ");
+				err_put(p, name.p, name.n);
+				err_str(p, "]");
+				return false;
+			}
+			part.nics[k].network = n;
+			if (part.nics[k].mode == CONFIG_NIC_DHCP && out->networks[n].uplink < 0) {
+				err_about(p, part.kind, part.name);
+				err_str(p, "dhcp on ");
+				err_network(p, &out->networks[n]);
+				err_str(p, ", which has no uplink");
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The first interface, in config order, given address statically on
+ * network; false when there is none. */
+static bool find_static(const struct parser *p, uint32_t network, uint32_t address, uint32_t *part,
+                        uint32_t *nic)
+{
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view view = partition_at(p, i);
+		for (uint32_t k = 0; k < view.nic_count; k++) {
+			const struct config_nic *c = &view.nics[k];
+			if (c->mode == CONFIG_NIC_STATIC && c->network == network &&
+			    c->address == address) {
+				*part = i;
+				*nic = k;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool is_dns(const struct config_network *n, uint32_t address)
+{
+	for (uint32_t i = 0; i < n->dns_count; i++)
+		if (n->dns[i] == address)
+			return true;
+	return false;
+}
+
+/* A static address is a host address of its subnet that no one else
+ * has: not the gateway, not a DNS server, not another interface. */
+static bool check_static_addresses(struct parser *p)
+{
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view part = partition_at(p, i);
+		for (uint32_t k = 0; k < part.nic_count; k++) {
+			const struct config_nic *nic = &part.nics[k];
+			if (nic->mode != CONFIG_NIC_STATIC)
+				continue;
+			const struct config_network *n = &p->out->networks[nic->network];
+			const char *problem = host_problem(n, nic->address);
+			if (!problem && nic->address == n->gateway)
+				problem = " is the gateway of ";
+			if (!problem && is_dns(n, nic->address))
+				problem = " is a dns address of ";
+			if (problem) {
+				err_about(p, part.kind, part.name);
+				err_str(p, "address ");
+				err_ipv4(p, nic->address);
+				err_str(p, problem);
+				err_network(p, n);
+				if (!in_subnet(n, nic->address)) {
+					err_str(p, " (");
+					err_subnet(p, n);
+					err_str(p, ")");
+				}
+				return false;
+			}
+			uint32_t first = i, first_nic = k;
+			find_static(p, nic->network, nic->address, &first, &first_nic);
+			if (first != i || first_nic != k) {
+				struct partition_view other = partition_at(p, first);
+				err_about(p, part.kind, part.name);
+				err_str(p, "address ");
+				err_ipv4(p, nic->address);
+				err_str(p, " on ");
+				err_network(p, n);
+				err_str(p, " already used by ");
+				err_str(p, other.kind);
+				err_str(p, " '");
+				err_str(p, other.name);
+				err_str(p, "'");
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Automatic addresses count up from each subnet's first host address,
+ * in config order, past the gateway, the DNS servers and every static
+ * address of the network: adding a partition at the end of the file
+ * moves no one else's address. */
+static bool assign_addresses(struct parser *p)
+{
+	const struct appliance_config *out = p->out;
+	uint32_t next[CONFIG_MAX_NETWORKS];
+	for (uint32_t n = 0; n < out->network_count; n++)
+		next[n] = out->networks[n].subnet + 1;
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view part = partition_at(p, i);
+		for (uint32_t k = 0; k < part.nic_count; k++) {
+			struct config_nic *nic = &part.nics[k];
+			if (nic->mode != CONFIG_NIC_AUTO)
+				continue;
+			const struct config_network *n = &out->networks[nic->network];
+			uint32_t a = next[nic->network], first, first_nic;
+			while (a < broadcast_address(n) &&
+			       (a == n->gateway || is_dns(n, a) ||
+			        find_static(p, nic->network, a, &first, &first_nic)))
+				a++;
+			if (a >= broadcast_address(n)) {
+				err_about(p, part.kind, part.name);
+				err_network(p, n);
+				err_str(p, " has no free address left");
+				return false;
+			}
+			nic->address = a;
+			next[nic->network] = a + 1;
+		}
+	}
+	return true;
+}
+
+#define FNV1A_64_OFFSET 0xcbf29ce484222325ULL
+#define FNV1A_64_PRIME  0x100000001b3ULL
+
+static uint64_t fnv1a_64(uint64_t hash, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		hash ^= (unsigned char)s[i];
+		hash *= FNV1A_64_PRIME;
+	}
+	return hash;
+}
+
+/* A MAC that stays the same from boot to boot and build to build:
+ * 02 (locally administered, unicast), then the low five bytes, most
+ * significant first, of the 64-bit FNV-1a hash of
+ * "APPLIANCE/PARTITION/INDEX". */
+static void derive_mac(const char *appliance, const char *partition, uint32_t index, uint8_t mac[6])
+{
+	_Static_assert(CONFIG_MAX_NICS <= 10, "an interface index is one digit");
+	char digit = (char)('0' + index);
+	struct span a = span_of(appliance), b = span_of(partition);
+	uint64_t hash = fnv1a_64(FNV1A_64_OFFSET, a.p, a.n);
+	hash = fnv1a_64(hash, "/", 1);
+	hash = fnv1a_64(hash, b.p, b.n);
+	hash = fnv1a_64(hash, "/", 1);
+	hash = fnv1a_64(hash, &digit, 1);
+	mac[0] = 0x02;
+	for (int i = 1; i < 6; i++)
+		mac[i] = (uint8_t)(hash >> (8 * (5 - i)));
+}
+
+static bool same_mac(const uint8_t a[6], const uint8_t b[6])
+{
+	for (int i = 0; i < 6; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* MACs not given are derived; given or derived, no two interfaces of
+ * the appliance share one (its networks may meet on an uplink's wire). */
+static bool assign_macs(struct parser *p)
+{
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view part = partition_at(p, i);
+		for (uint32_t k = 0; k < part.nic_count; k++)
+			if (!part.nics[k].mac_given)
+				derive_mac(p->out->name, part.name, k, part.nics[k].mac);
+	}
+	for (uint32_t i = 0; i < p->partition_count; i++) {
+		struct partition_view part = partition_at(p, i);
+		for (uint32_t k = 0; k < part.nic_count; k++) {
+			const uint8_t *mac = part.nics[k].mac;
+			/* Every interface before this one, in config order. */
+			for (uint32_t j = 0; j <= i; j++) {
+				struct partition_view other = partition_at(p, j);
+				uint32_t end = j < i ? other.nic_count : k;
+				for (uint32_t l = 0; l < end; l++) {
+					if (!same_mac(mac, other.nics[l].mac))
+						continue;
+					err_about(p, part.kind, part.name);
+					err_str(p, "MAC ");
+					err_mac(p, mac);
+					err_str(p, " already used by ");
+					err_str(p, other.kind);
+					err_str(p, " '");
+					err_str(p, other.name);
+					err_str(p, "'");
+					return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
 static bool check_complete(struct parser *p)
 {
 	struct appliance_config *out = p->out;
@@ -687,28 +1304,18 @@ static bool check_complete(struct parser *p)
 	for (uint32_t i = 0; i < out->container_count; i++) {
 		const struct config_container *c = &out->containers[i];
 		const char *missing = !c->image[0] ? "image" : c->memory == 0 ? "memory" : 0;
-		if (missing) {
-			err_str(p, "container '");
-			err_str(p, c->name);
-			err_str(p, "': missing '");
-			err_str(p, missing);
-			err_str(p, "'");
-			return false;
-		}
+		if (missing)
+			return missing_key(p, kind_container, c->name, missing);
 	}
 	for (uint32_t i = 0; i < out->vm_count; i++) {
 		const struct config_vm *vm = &out->vms[i];
 		const char *missing = !vm->kernel[0] ? "kernel" : vm->memory == 0 ? "memory" : 0;
-		if (missing) {
-			err_str(p, "vm '");
-			err_str(p, vm->name);
-			err_str(p, "': missing '");
-			err_str(p, missing);
-			err_str(p, "'");
-			return false;
-		}
+		if (missing)
+			return missing_key(p, kind_vm, vm->name, missing);
 	}
-	return true;
+	/* Each step relies on the ones before it. */
+	return check_networks(p) && resolve_network_names(p) && check_static_addresses(p) &&
+	       assign_addresses(p) && assign_macs(p);
 }
 
 bool config_parse(const char *text, size_t len, struct appliance_config *out, char *err,
@@ -732,10 +1339,48 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 	return check_complete(&p);
 }
 
+/* Text emitters for config_container_vm(), which the boot stage runs
+ * without snprintf: each writes at dst + at and returns the new end. */
+static size_t put_text(char *dst, size_t at, const char *s)
+{
+	while (*s)
+		dst[at++] = *s++;
+	return at;
+}
+
+static size_t put_decimal(char *dst, size_t at, uint32_t v)
+{
+	char digits[10];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		dst[at++] = digits[--n];
+	return at;
+}
+
+/* Lower case, with 0x, no leading zeros. */
+static size_t put_hex(char *dst, size_t at, uint32_t v)
+{
+	char digits[8];
+	size_t n = 0;
+	do
+		digits[n++] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4));
+	at = put_text(dst, at, "0x");
+	while (n)
+		dst[at++] = digits[--n];
+	return at;
+}
+
 void config_container_vm(const struct config_container *c, struct config_vm *vm)
 {
-	*vm = (struct config_vm){
-	    .memory = c->memory, .vcpus = c->vcpus, .stop_timeout_s = c->stop_timeout_s};
+	*vm = (struct config_vm){.memory = c->memory,
+	                         .vcpus = c->vcpus,
+	                         .stop_timeout_s = c->stop_timeout_s,
+	                         .nic_count = c->nic_count};
+	memcpy(vm->nics, c->nics, sizeof(vm->nics));
 	/* Sizes are checked at compile time below; names are at most
 	 * CONFIG_NAME_MAX, so every copy fits. */
 	memcpy(vm->name, c->name, sizeof(vm->name));
@@ -747,18 +1392,16 @@ void config_container_vm(const struct config_container *c, struct config_vm *vm)
 	memcpy(vm->initrd, CONFIG_CONTAINER_INITRD_DIR, dir);
 	memcpy(vm->initrd + dir, c->name, name);
 	memcpy(vm->initrd + dir + name, ".cpio", sizeof(".cpio"));
-	size_t at = sizeof(CONFIG_CONTAINER_CMDLINE) - 1;
-	memcpy(vm->cmdline, CONFIG_CONTAINER_CMDLINE, at);
-	memcpy(vm->cmdline + at, " SOLO_STOP_GRACE=", sizeof(" SOLO_STOP_GRACE=") - 1);
-	at += sizeof(" SOLO_STOP_GRACE=") - 1;
-	/* At most four digits (CONFIG_STOP_TIMEOUT_MAX). */
-	char digits[4];
-	unsigned n = 0, v = c->stop_timeout_s;
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10) && n < sizeof(digits));
-	while (n)
-		vm->cmdline[at++] = digits[--n];
+	size_t at = put_text(vm->cmdline, 0, CONFIG_CONTAINER_CMDLINE);
+	at = put_text(vm->cmdline, at, " SOLO_STOP_GRACE=");
+	at = put_decimal(vm->cmdline, at, c->stop_timeout_s);
+	/* Our kernel has no ACPI: it finds the virtio-mmio devices here. */
+	for (uint32_t i = 0; i < c->nic_count; i++) {
+		at = put_text(vm->cmdline, at, " virtio_mmio.device=4K@");
+		at = put_hex(vm->cmdline, at, GUEST_VIRTIO_MMIO_BASE + i * GUEST_VIRTIO_MMIO_SIZE);
+		at = put_text(vm->cmdline, at, ":");
+		at = put_decimal(vm->cmdline, at, GUEST_VIRTIO_IRQ(i));
+	}
 	vm->cmdline[at] = '\0';
 }
 
@@ -766,6 +1409,10 @@ _Static_assert(sizeof(CONFIG_CONTAINER_INITRD_DIR) - 1 + CONFIG_NAME_MAX + sizeo
                    CONFIG_PATH_MAX + 1,
                "a container's initrd path fits a [vm] path");
 _Static_assert(CONFIG_STOP_TIMEOUT_MAX <= 9999, "a stop timeout has at most four digits");
-_Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) + sizeof(" SOLO_STOP_GRACE=9999") <=
+_Static_assert(GUEST_VIRTIO_MMIO_SIZE == 4096, "the command line says 4K");
+_Static_assert(CONFIG_MAX_NICS <= GUEST_VIRTIO_MAX_DEVICES, "every interface has a device");
+_Static_assert(GUEST_VIRTIO_IRQ(CONFIG_MAX_NICS - 1) <= 99, "an interrupt has at most two digits");
+_Static_assert(sizeof(CONFIG_CONTAINER_CMDLINE) - 1 + sizeof(" SOLO_STOP_GRACE=9999") - 1 +
+                       CONFIG_MAX_NICS * (sizeof(" virtio_mmio.device=4K@0xffffffff:99") - 1) <
                    CONFIG_CMDLINE_MAX + 1,
                "the container command line fits");

@@ -115,8 +115,8 @@ struct config_nic {
 /* A [network NAME] section: one L2 segment with a virtual switch. */
 struct config_network {
 	char name[CONFIG_NAME_MAX + 1];
-	uint32_t subnet; /* IPv4 network address, host byte order */
-	uint32_t prefix; /* 8..30 */
+	uint32_t subnet;  /* IPv4 network address, host byte order */
+	uint32_t prefix;  /* 8..30 */
 	uint32_t gateway; /* 0: no default route */
 	uint32_t dns_count;
 	uint32_t dns[CONFIG_MAX_DNS];
@@ -193,8 +193,9 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 /* The [vm] a container boots as: kernel CONFIG_CONTAINER_KERNEL, initrd
  * CONFIG_CONTAINER_INITRD_DIR "NAME.cpio", CONFIG_CONTAINER_CMDLINE with
  * SOLO_STOP_GRACE=N (the guest init's grace before SIGKILL: the
- * container's stop_timeout), and the container's memory, vCPUs and
- * stop timeout. */
+ * container's stop_timeout) and, per network interface i, a
+ * virtio_mmio.device=4K@ADDRESS:IRQ for its device (guest_machine.h),
+ * and the container's memory, vCPUs, stop timeout and interfaces. */
 void config_container_vm(const struct config_container *c, struct config_vm *vm);
 
 #endif

@@ -55,7 +55,8 @@
 
 /* What differs between partitions. */
 struct guest_machine {
-	unsigned vcpus; /* 1..64 */
+	unsigned vcpus;          /* 1..64 */
+	unsigned virtio_devices; /* network interfaces, 0..GUEST_VIRTIO_MAX_DEVICES */
 };
 
 #endif

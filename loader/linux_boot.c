@@ -400,9 +400,11 @@ static void write_zero_page(uint8_t *zp, const uint8_t *image, const struct bzim
 }
 
 bool linux_boot_prepare(uint8_t *ram, uint64_t ram_size, const void *image, size_t image_size,
-                        const void *initrd, size_t initrd_size, const char *cmdline, unsigned vcpus,
-                        struct linux_boot_layout *out, char *err, size_t errlen)
+                        const void *initrd, size_t initrd_size, const char *cmdline,
+                        const struct guest_machine *machine, struct linux_boot_layout *out,
+                        char *err, size_t errlen)
 {
+	unsigned vcpus = machine->vcpus;
 	struct bzimage_info bi;
 	if (!bzimage_check(image, image_size, &bi, err, errlen))
 		return false;
@@ -419,10 +421,9 @@ bool linux_boot_prepare(uint8_t *ram, uint64_t ram_size, const void *image, size
 	 * MP table's and the ACPI tables' own checks pass because ram_size >=
 	 * 1 MiB and vcpus is in range. */
 	const uint8_t *img = image;
-	const struct guest_machine machine = {.vcpus = vcpus};
 	struct acpi_tables_layout acpi;
 	if (!mptable_build(ram, ram_size, l.mptable_gpa, vcpus, err, errlen) ||
-	    !acpi_tables_build(ram, ram_size, l.acpi_gpa, &machine, &acpi, err, errlen))
+	    !acpi_tables_build(ram, ram_size, l.acpi_gpa, machine, &acpi, err, errlen))
 		return false;
 	write_zero_page(ram + l.boot_params_gpa, img, &bi, &l, ram_size);
 	memcpy(ram + l.cmdline_gpa, cmdline, cmdline_len);

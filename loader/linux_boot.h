@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest_machine.h"
+
 /* 2.12 is the first protocol with xloadflags; it also has pref_address,
  * init_size (2.10) and cmdline_size (2.06), which placement relies on.
  * Every kernel since 3.8 (2013) speaks it. */
@@ -131,13 +133,15 @@ bool linux_boot_plan(uint64_t ram_size, const struct bzimage_info *info, uint64_
  * every placement and checks it (fits in RAM, no overlap, command line no
  * longer than the kernel's cmdline_size, initrd below initrd_addr_max),
  * and only then writes the zero page, the command line (NULL means ""),
- * the MP table and the ACPI tables for vcpus vCPUs, the kernel and the
+ * the MP table and the ACPI tables for the machine (its vCPUs and network
+ * interfaces), the kernel and the
  * initrd (NULL when
  * initrd_size is 0). RAM outside those ranges is left as it was, so pass
  * zeroed RAM. On failure returns false with one short phrase in err and
  * writes nothing. */
 bool linux_boot_prepare(uint8_t *ram, uint64_t ram_size, const void *image, size_t image_size,
-                        const void *initrd, size_t initrd_size, const char *cmdline, unsigned vcpus,
-                        struct linux_boot_layout *out, char *err, size_t errlen);
+                        const void *initrd, size_t initrd_size, const char *cmdline,
+                        const struct guest_machine *machine, struct linux_boot_layout *out,
+                        char *err, size_t errlen);
 
 #endif

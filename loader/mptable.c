@@ -102,7 +102,7 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	mpc[MPC_SPEC_REV] = 4;
 	memcpy(mpc + MPC_OEM_ID, "SOLO    ", 8);
 	memcpy(mpc + MPC_PRODUCT_ID, "SOLO VM     ", 12);
-	put_le(mpc + MPC_ENTRY_COUNT, vcpus + 2 + GUEST_ISA_IRQ_COUNT, 2);
+	put_le(mpc + MPC_ENTRY_COUNT, vcpus + 2 + GUEST_ISA_IRQ_COUNT + GUEST_VIRTIO_MAX_DEVICES, 2);
 	put_le(mpc + MPC_LOCAL_APIC, GUEST_LOCAL_APIC_ADDRESS, 4);
 
 	/* The spec wants processor entries first, then buses. */
@@ -120,7 +120,9 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	memcpy(entry + BUS_TYPE, "ISA   ", 6);
 	entry += BUS_ENTRY_SIZE;
 	/* One I/O APIC, with an ID after the CPUs' so the two never clash,
-	 * and each serial line's ISA IRQ on its pin of the same number. */
+	 * and each serial line's ISA IRQ on its pin of the same number; so
+	 * are the network interfaces' (all of them, whether the partition
+	 * has them or not: an IRQ listed and unused costs nothing). */
 	uint8_t ioapic_id = (uint8_t)vcpus;
 	entry[0] = ENTRY_IOAPIC;
 	entry[IOAPIC_ID] = ioapic_id;
@@ -128,8 +130,10 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	entry[IOAPIC_FLAGS] = IOAPIC_FLAG_ENABLED;
 	put_le(entry + IOAPIC_ADDRESS, GUEST_IOAPIC_ADDRESS, 4);
 	entry += IOAPIC_ENTRY_SIZE;
-	static const uint8_t irqs[GUEST_ISA_IRQ_COUNT] = GUEST_ISA_IRQS;
-	for (unsigned i = 0; i < GUEST_ISA_IRQ_COUNT; i++, entry += INT_ENTRY_SIZE) {
+	uint8_t irqs[GUEST_ISA_IRQ_COUNT + GUEST_VIRTIO_MAX_DEVICES] = GUEST_ISA_IRQS;
+	for (unsigned i = 0; i < GUEST_VIRTIO_MAX_DEVICES; i++)
+		irqs[GUEST_ISA_IRQ_COUNT + i] = (uint8_t)GUEST_VIRTIO_IRQ(i);
+	for (unsigned i = 0; i < sizeof(irqs); i++, entry += INT_ENTRY_SIZE) {
 		entry[0] = ENTRY_IO_INTERRUPT;
 		entry[INT_TYPE] = 0;
 		put_le(entry + INT_FLAGS, 0, 2);

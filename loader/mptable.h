@@ -24,7 +24,7 @@
 /* Bytes mptable_build() writes for n vCPUs: the floating pointer, the
  * configuration table header, n processor entries, the bus entry, the
  * I/O APIC entry and COM1's interrupt assignment. */
-#define MPTABLE_SIZE(n) (16u + 44u + 20u * (unsigned)(n) + 8u + 8u + 8u * GUEST_ISA_IRQ_COUNT)
+#define MPTABLE_SIZE(n) (16u + 44u + 20u * (unsigned)(n) + 8u + 8u + 8u * (GUEST_ISA_IRQ_COUNT + GUEST_VIRTIO_MAX_DEVICES))
 
 /* Writes the floating pointer at guest-physical gpa (16-byte aligned) and
  * the configuration table right after it, into ram (guest-physical 0 at

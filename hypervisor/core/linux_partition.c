@@ -93,8 +93,9 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	char why[120];
 	struct linux_boot_layout layout;
 	if (!linux_boot_prepare(hpa_to_ptr(p->ram_hpa), size, spec->kernel, spec->kernel_size,
-	                        spec->initrd, spec->initrd_size, spec->cmdline, spec->vcpus,
-	                        &layout, why, sizeof(why)))
+	                        spec->initrd, spec->initrd_size, spec->cmdline,
+	                        &(struct guest_machine){spec->vcpus, spec->nic_count}, &layout,
+	                        why, sizeof(why)))
 		return FAIL("%s", why);
 	if (!ept_init(&p->ept, vmx_features.ept_2mb_pages, vmx_features.ept_1gb_pages,
 	              page_alloc_zeroed) ||

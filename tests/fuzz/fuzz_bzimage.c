@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ASAN_UNPOISON_MEMORY_REGION(ram, ram_size);
 	ASAN_POISON_MEMORY_REGION(ram + ram_size, RAM_MAX - ram_size);
 	struct linux_boot_layout l;
-	if (linux_boot_prepare(ram, ram_size, data, size, data, initrd_size, cmdline, vcpus, &l,
+	if (linux_boot_prepare(ram, ram_size, data, size, data, initrd_size, cmdline,
+	                       &(struct guest_machine){.vcpus = vcpus}, &l,
 	                       err, sizeof(err))) {
 		require(l.kernel_gpa >= LINUX_BOOT_HIGH_RAM_BASE);
 		require(l.kernel_gpa % info.kernel_alignment == 0);

@@ -73,11 +73,16 @@ static uint32_t expect_table(uint64_t gpa, const char *signature)
 	return length;
 }
 
-static void build(unsigned vcpus)
+static void build_with(unsigned vcpus, unsigned nics)
 {
-	struct guest_machine m = {.vcpus = vcpus};
+	struct guest_machine m = {.vcpus = vcpus, .virtio_devices = nics};
 	assert_true(
 	    acpi_tables_build(ram, RAM_SIZE, ACPI_TABLES_DEFAULT_GPA, &m, &l, err, sizeof(err)));
+}
+
+static void build(unsigned vcpus)
+{
+	build_with(vcpus, 0);
 }
 
 static void test_rsdp_and_root_tables(void **state)
@@ -201,6 +206,30 @@ static void test_dsdt_has_com1_rtc_and_s5(void **state)
 	uint32_t pnp0b00 = aml_eisaid("PNP0B00");
 	assert_non_null(find(d, length, &pnp0b00, 4));
 	assert_non_null(find(d, length, "_S5_", 4));
+	/* No network interfaces, no virtio-mmio devices. */
+	assert_null(find(d, length, "LNRO0005", 8));
+}
+
+/* Each network interface is a virtio-mmio device: its window and its
+ * interrupt, as the kernel's command line would give them. */
+static void test_dsdt_lists_network_interfaces(void **state)
+{
+	(void)state;
+	build_with(1, 2);
+	uint32_t length = expect_table(l.dsdt, "DSDT");
+	const uint8_t *d = ram + l.dsdt;
+	assert_non_null(find(d, length, "VRT0", 4));
+	assert_non_null(find(d, length, "VRT1", 4));
+	assert_null(find(d, length, "VRT2", 4));
+	static const uint8_t window1[] = {0x86, 0x09, 0x00, 0x01, 0x00, 0x10, 0xb0, 0xfe,
+	                                  0x00, 0x10, 0x00, 0x00};
+	assert_non_null(find(d, length, window1, sizeof(window1)));
+	static const uint8_t irq11[] = {0x89, 0x06, 0x00, 0x03, 0x01, 11, 0x00, 0x00, 0x00};
+	assert_non_null(find(d, length, irq11, sizeof(irq11)));
+	struct guest_machine five = {.vcpus = 1, .virtio_devices = 5};
+	assert_false(acpi_tables_build(ram, RAM_SIZE, ACPI_TABLES_DEFAULT_GPA, &five, &l, err,
+	                               sizeof(err)));
+	assert_string_equal(err, "ACPI tables: more than 4 network interfaces");
 }
 
 static void test_refusals_write_nothing(void **state)
@@ -265,7 +294,7 @@ static void disassemble(const char *name, const char *expect)
 static void test_iasl_decodes_every_table(void **state)
 {
 	(void)state;
-	build(2);
+	build_with(2, 2);
 	assert_non_null(mkdtemp(dir));
 	write_table("rsdt", l.rsdt);
 	write_table("xsdt", l.xsdt);
@@ -278,6 +307,8 @@ static void test_iasl_decodes_every_table(void **state)
 	disassemble("apic", "Local Apic ID : 01");
 	disassemble("dsdt", "EisaId (\"PNP0501\")");
 	disassemble("dsdt", "Notify (PWRB, 0x80)");
+	disassemble("dsdt", "Memory32Fixed (ReadWrite,");
+	disassemble("dsdt", "Name (_HID, \"LNRO0005\")");
 	disassemble("dsdt", "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, )");
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
@@ -292,6 +323,7 @@ int main(void)
 	    T(test_rsdp_and_root_tables),   T(test_fadt_is_hardware_reduced),
 	    T(test_madt_lists_every_vcpu),  T(test_dsdt_has_com1_rtc_and_s5),
 	    T(test_refusals_write_nothing), T(test_iasl_decodes_every_table),
+	    T(test_dsdt_lists_network_interfaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /*
  * Host tests for loader/config.c: a full valid config lands in the exact
- * fields, defaults apply, and every rejection rule of the grammar produces
- * its own message with the right line number.
+ * fields, defaults apply, networks resolve to the addresses and MACs the
+ * grammar promises, and every rejection rule of the grammar produces its
+ * own message with the right line number (or section, for what is only
+ * known once the whole file is read).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,7 +34,8 @@ static void expect_ok(const char *text)
 
 static void expect_error(const char *text, const char *message)
 {
-	assert_false(parse(text));
+	if (parse(text))
+		fail_msg("accepted, expected \"%s\":\n%s", message, text);
 	assert_string_equal(err, message);
 }
 
@@ -580,6 +583,437 @@ static void test_container_as_vm(void **state)
 	assert_string_equal(vm.initrd, "\\solo\\containers\\abcdefghijklmnopqrstuvwxyz01234.cpio");
 }
 
+/* ---- networks ------------------------------------------------------------ */
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static uint64_t fnv1a_64(const char *text)
+{
+	uint64_t hash = 0xcbf29ce484222325ULL;
+	for (const char *c = text; *c; c++)
+		hash = (hash ^ (uint8_t)*c) * 0x100000001b3ULL;
+	return hash;
+}
+
+/* The derived MAC, computed here independently of the parser: 02, then
+ * the low five bytes of FNV-1a-64("APPLIANCE/PARTITION/INDEX"), most
+ * significant first. */
+static void expected_mac(const char *appliance, const char *partition, unsigned index,
+                         uint8_t mac[6])
+{
+	char text[128];
+	snprintf(text, sizeof(text), "%s/%s/%u", appliance, partition, index);
+	uint64_t hash = fnv1a_64(text);
+	mac[0] = 0x02;
+	for (int i = 1; i < 6; i++)
+		mac[i] = (uint8_t)(hash >> (40 - 8 * i));
+}
+
+static void format_mac(const uint8_t mac[6], char text[18])
+{
+	snprintf(text, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+	         mac[5]);
+}
+
+static const char networks[] = "[appliance]\n"
+                               "name = edge\n"
+                               "[container web]\n"
+                               "image = i\n"
+                               "memory = 1M\n"
+                               "network = lan 10.77.0.10\n"
+                               "network = wan  dhcp\t02:AA:bb:cc:dd:ee  # given\n"
+                               "[network lan]\n"
+                               "dns = 10.77.0.53\n"
+                               "subnet = 10.77.0.0/24\n"
+                               "dns = 1.1.1.1\n"
+                               "[vm router]\n"
+                               "kernel = /k\n"
+                               "memory = 1M\n"
+                               "network = lan\n"
+                               "network = wan auto\n"
+                               "[network wan]\n"
+                               "subnet = 192.168.8.0/22\n"
+                               "uplink = nic1\n"
+                               "[container db]\n"
+                               "image = i\n"
+                               "memory = 1M\n"
+                               "network = lan auto\n";
+
+static void test_networks(void **state)
+{
+	(void)state;
+	/* The reference hash itself, against FNV's published test vectors. */
+	assert_true(fnv1a_64("") == 0xcbf29ce484222325ULL);
+	assert_true(fnv1a_64("a") == 0xaf63dc4c8601ec8cULL);
+	assert_true(fnv1a_64("foobar") == 0x85944171f73967e8ULL);
+	expect_ok(networks);
+	assert_int_equal(cfg.network_count, 2);
+	const struct config_network *lan = &cfg.networks[0], *wan = &cfg.networks[1];
+	assert_string_equal(lan->name, "lan");
+	assert_int_equal(lan->subnet, IP(10, 77, 0, 0));
+	assert_int_equal(lan->prefix, 24);
+	assert_int_equal(lan->gateway, 0); /* internal: no default route */
+	assert_int_equal(lan->dns_count, 2);
+	assert_int_equal(lan->dns[0], IP(10, 77, 0, 53));
+	assert_int_equal(lan->dns[1], IP(1, 1, 1, 1));
+	assert_int_equal(lan->uplink, -1);
+	assert_string_equal(wan->name, "wan");
+	assert_int_equal(wan->subnet, IP(192, 168, 8, 0));
+	assert_int_equal(wan->prefix, 22);
+	assert_int_equal(wan->gateway, IP(192, 168, 8, 1)); /* uplinked: first host */
+	assert_int_equal(wan->dns_count, 0);
+	assert_int_equal(wan->uplink, 1);
+
+	const struct config_container *web = &cfg.containers[0];
+	assert_int_equal(web->nic_count, 2);
+	assert_int_equal(web->nics[0].network, 0);
+	assert_int_equal(web->nics[0].mode, CONFIG_NIC_STATIC);
+	assert_int_equal(web->nics[0].address, IP(10, 77, 0, 10));
+	assert_false(web->nics[0].mac_given);
+	uint8_t mac[6];
+	expected_mac("edge", "web", 0, mac);
+	assert_memory_equal(web->nics[0].mac, mac, 6);
+	assert_int_equal(web->nics[1].network, 1);
+	assert_int_equal(web->nics[1].mode, CONFIG_NIC_DHCP);
+	assert_int_equal(web->nics[1].address, 0);
+	assert_true(web->nics[1].mac_given);
+	assert_memory_equal(web->nics[1].mac, ((uint8_t[]){2, 0xaa, 0xbb, 0xcc, 0xdd, 0xee}), 6);
+
+	/* Automatic addresses in section order: the vm before the second
+	 * container; wan's skip its default gateway. */
+	const struct config_vm *router = &cfg.vms[0];
+	assert_int_equal(router->nic_count, 2);
+	assert_int_equal(router->nics[0].network, 0);
+	assert_int_equal(router->nics[0].mode, CONFIG_NIC_AUTO);
+	assert_int_equal(router->nics[0].address, IP(10, 77, 0, 1));
+	assert_int_equal(router->nics[1].network, 1);
+	assert_int_equal(router->nics[1].address, IP(192, 168, 8, 2));
+	expected_mac("edge", "router", 1, mac);
+	assert_memory_equal(router->nics[1].mac, mac, 6);
+	const struct config_container *db = &cfg.containers[1];
+	assert_int_equal(db->nic_count, 1);
+	assert_int_equal(db->nics[0].mode, CONFIG_NIC_AUTO);
+	assert_int_equal(db->nics[0].address, IP(10, 77, 0, 2));
+	expected_mac("edge", "db", 0, mac);
+	assert_memory_equal(db->nics[0].mac, mac, 6);
+
+	/* Derived MACs: unicast, locally administered, different for each
+	 * partition and interface, and the same on every parse. */
+	uint8_t web0[6], router0[6];
+	memcpy(web0, cfg.containers[0].nics[0].mac, 6);
+	memcpy(router0, cfg.vms[0].nics[0].mac, 6);
+	assert_int_equal(web0[0], 0x02);
+	assert_memory_not_equal(web0, router0, 6);
+	assert_memory_not_equal(web0, db->nics[0].mac, 6);
+	assert_memory_not_equal(router0, cfg.vms[0].nics[1].mac, 6);
+	expect_ok(networks);
+	assert_memory_equal(cfg.containers[0].nics[0].mac, web0, 6);
+	assert_memory_equal(cfg.vms[0].nics[0].mac, router0, 6);
+}
+
+static void test_network_defaults_and_forms(void **state)
+{
+	(void)state;
+	/* An explicit gateway wins over the uplink's default; a MAC may
+	 * follow the name alone; network names have their own namespace. */
+	expect_ok("[appliance]\nname=a\n"
+	          "[network web]\nsubnet=172.16.0.0/12\ngateway=172.31.255.254\nuplink=nic3\n"
+	          "[container web]\nimage=i\nmemory=1M\nnetwork=web 02:00:00:00:00:01\n"
+	          "[network min]\nsubnet=10.0.0.0/30\n"
+	          "[vm v]\nkernel=/k\nmemory=1M\nnetwork=min\nnetwork=min\n");
+	assert_int_equal(cfg.networks[0].gateway, IP(172, 31, 255, 254));
+	assert_int_equal(cfg.networks[0].uplink, 3);
+	assert_int_equal(cfg.containers[0].nics[0].mode, CONFIG_NIC_AUTO);
+	assert_int_equal(cfg.containers[0].nics[0].address, IP(172, 16, 0, 1));
+	assert_true(cfg.containers[0].nics[0].mac_given);
+	assert_memory_equal(cfg.containers[0].nics[0].mac, ((uint8_t[]){2, 0, 0, 0, 0, 1}), 6);
+	/* A /30 has two host addresses, both used. */
+	assert_int_equal(cfg.vms[0].nics[0].address, IP(10, 0, 0, 1));
+	assert_int_equal(cfg.vms[0].nics[1].address, IP(10, 0, 0, 2));
+	/* A partition without interfaces has none; DNS may be anywhere. */
+	expect_ok("[appliance]\nname=a\n[container c]\nimage=i\nmemory=1M\n"
+	          "[network n]\nsubnet=10.0.0.0/8\ndns=0.0.0.0\ndns=255.255.255.255\n");
+	assert_int_equal(cfg.containers[0].nic_count, 0);
+	assert_int_equal(cfg.networks[0].dns[1], IP(255, 255, 255, 255));
+	/* Four interfaces, the most. */
+	expect_ok("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n"
+	          "[container c]\nimage=i\nmemory=1M\n"
+	          "network=n\nnetwork=n\nnetwork=n\nnetwork=n 10.0.0.1\n");
+	assert_int_equal(cfg.containers[0].nic_count, 4);
+	assert_int_equal(cfg.containers[0].nics[0].address, IP(10, 0, 0, 2));
+	assert_int_equal(cfg.containers[0].nics[2].address, IP(10, 0, 0, 4));
+}
+
+/* Automatic addresses skip the gateway, DNS addresses and static
+ * addresses (also those given later in the file), in section order
+ * across containers and vms. */
+static void test_auto_addresses(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n"
+	          "[network lan]\nsubnet=10.0.0.0/24\ngateway=10.0.0.1\ndns=10.0.0.2\n"
+	          "[vm v1]\nkernel=/k\nmemory=1M\nnetwork=lan\n"
+	          "[container c1]\nimage=i\nmemory=1M\nnetwork=lan\n"
+	          "[container c2]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.4\n"
+	          "[vm v2]\nkernel=/k\nmemory=1M\nnetwork=lan auto\nnetwork=lan 10.0.0.7\n"
+	          "[container c3]\nimage=i\nmemory=1M\nnetwork=lan\nnetwork=lan\n");
+	assert_int_equal(cfg.vms[0].nics[0].address, IP(10, 0, 0, 3));
+	assert_int_equal(cfg.containers[0].nics[0].address, IP(10, 0, 0, 5));
+	assert_int_equal(cfg.containers[1].nics[0].address, IP(10, 0, 0, 4));
+	assert_int_equal(cfg.vms[1].nics[0].address, IP(10, 0, 0, 6));
+	assert_int_equal(cfg.containers[2].nics[0].address, IP(10, 0, 0, 8));
+	assert_int_equal(cfg.containers[2].nics[1].address, IP(10, 0, 0, 9));
+	/* Each network counts on its own. */
+	expect_ok("[appliance]\nname=a\n"
+	          "[network a]\nsubnet=10.1.0.0/16\n[network b]\nsubnet=10.2.0.0/16\n"
+	          "[container c1]\nimage=i\nmemory=1M\nnetwork=a\nnetwork=b\n"
+	          "[container c2]\nimage=i\nmemory=1M\nnetwork=b\nnetwork=a\n");
+	assert_int_equal(cfg.containers[0].nics[0].address, IP(10, 1, 0, 1));
+	assert_int_equal(cfg.containers[0].nics[1].address, IP(10, 2, 0, 1));
+	assert_int_equal(cfg.containers[1].nics[0].address, IP(10, 2, 0, 2));
+	assert_int_equal(cfg.containers[1].nics[1].address, IP(10, 1, 0, 2));
+}
+
+static void test_network_section_errors(void **state)
+{
+	(void)state;
+	const char *head = "[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n";
+	char text[4096];
+#define WITH(line) (snprintf(text, sizeof(text), "%s%s\n", head, line), text)
+	expect_error("[appliance]\nname=a\n[network LAN]\n",
+	             "line 3: bad network name 'LAN' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error("[appliance]\nname=a\n[networklan]\n",
+	             "line 3: unknown section '[networklan]'");
+	expect_error(WITH("[network n]"), "line 5: duplicate network 'n'");
+	expect_error(WITH("image = i"), "line 5: unknown key 'image'");
+	expect_error(WITH("subnet = 10.0.0.0/24"), "line 5: duplicate key 'subnet'");
+	expect_error(WITH("uplink = nic0\nuplink = nic1"), "line 6: duplicate key 'uplink'");
+	expect_error(WITH("gateway = 10.0.0.1\ngateway = 10.0.0.2"),
+	             "line 6: duplicate key 'gateway'");
+	expect_error("[appliance]\nname=a\n[network n]\ndns=1.1.1.1\n",
+	             "network 'n': missing 'subnet'");
+
+	static const char *const bad_subnets[] = {
+	    "10.0.0.0",      "10.0.0.0/7",     "10.0.0.0/31",   "10.0.0.0/32",
+	    "10.0.0/24",     "10.0.0.256/24",  "010.0.0.0/24",  "10.0.0.0/24x",
+	    "/24",           "10.0.0.0/",      "10.0.0.0.0/24", "10.0.0.0/+24",
+	    "10.0.0.0 / 24", "10.0.0.0/24/24", "a.b.c.d/24",    "1000.0.0.0/8",
+	};
+	for (size_t i = 0; i < sizeof(bad_subnets) / sizeof(bad_subnets[0]); i++) {
+		char message[160];
+		snprintf(text, sizeof(text), "[appliance]\nname=a\n[network n]\nsubnet = %s\n",
+		         bad_subnets[i]);
+		snprintf(message, sizeof(message),
+		         "line 4: subnet must be A.B.C.D/P with P from 8 to 30, not '%s'",
+		         bad_subnets[i]);
+		expect_error(text, message);
+	}
+	expect_error(
+	    "[appliance]\nname=a\n[network n]\nsubnet = 10.77.0.1/24\n",
+	    "line 4: subnet '10.77.0.1/24' has host bits set: the network is 10.77.0.0/24");
+	expect_error("[appliance]\nname=a\n[network n]\nsubnet = 10.0.0.4/29\n",
+	             "line 4: subnet '10.0.0.4/29' has host bits set: the network is 10.0.0.0/29");
+	expect_ok("[appliance]\nname=a\n[network n]\nsubnet = 10.0.0.8/29\n");
+	expect_ok("[appliance]\nname=a\n[network n]\nsubnet = 10.0.0.0/8\n");
+
+	expect_error(WITH("gateway = 10.0.0.1.1"),
+	             "line 5: gateway must be an IPv4 address, not '10.0.0.1.1'");
+	expect_error(WITH("gateway = 10.0.0.01"),
+	             "line 5: gateway must be an IPv4 address, not '10.0.0.01'");
+	/* The gateway is checked once the section is complete. */
+	expect_error("[appliance]\nname=a\n[network n]\ngateway=10.0.1.1\nsubnet=10.0.0.0/24\n",
+	             "network 'n': gateway 10.0.1.1 outside 10.0.0.0/24");
+	expect_error(WITH("gateway = 10.0.0.0"),
+	             "network 'n': gateway 10.0.0.0 is the network address of 10.0.0.0/24");
+	expect_error(WITH("gateway = 10.0.0.255"),
+	             "network 'n': gateway 10.0.0.255 is the broadcast address of 10.0.0.0/24");
+	expect_error(WITH("gateway = 0.0.0.0"), "network 'n': gateway 0.0.0.0 outside 10.0.0.0/24");
+
+	expect_error(WITH("dns = 8.8.8"), "line 5: dns must be an IPv4 address, not '8.8.8'");
+	expect_error(WITH("dns = 8.8.8.8\ndns = 8.8.8.8"), "line 6: dns '8.8.8.8' listed twice");
+	expect_error(WITH("dns = 1.1.1.1\ndns = 1.1.1.2\ndns = 1.1.1.3\ndns = 1.1.1.4"),
+	             "line 8: more than 3 dns entries");
+
+	static const char *const bad_uplinks[] = {"eth0", "nic4",  "nic", "nic01",
+	                                          "NIC0", "nic-1", "0"};
+	for (size_t i = 0; i < sizeof(bad_uplinks) / sizeof(bad_uplinks[0]); i++) {
+		char line[64], message[160];
+		snprintf(line, sizeof(line), "uplink = %s", bad_uplinks[i]);
+		snprintf(message, sizeof(message), "line 5: uplink must be nic0 to nic3, not '%s'",
+		         bad_uplinks[i]);
+		expect_error(WITH(line), message);
+	}
+	expect_error(WITH("uplink = nic2\n[network m]\nsubnet=10.1.0.0/24\nuplink = nic2"),
+	             "line 8: 'nic2' is already the uplink of network 'n'");
+
+	snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int i = 0; i < CONFIG_MAX_NETWORKS; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+		         "[network n%d]\nsubnet=10.%d.0.0/16\n", i, i);
+	expect_ok(text);
+	assert_int_equal(cfg.network_count, 8);
+	assert_string_equal(cfg.networks[7].name, "n7");
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), "[network extra]\n");
+	expect_error(text, "line 19: more than 8 networks");
+#undef WITH
+}
+
+static void test_interface_errors(void **state)
+{
+	(void)state;
+	const char *head = "[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n"
+	                   "[container c]\nimage=i\nmemory=1M\n";
+	char text[4096];
+#define WITH(line) (snprintf(text, sizeof(text), "%s%s\n", head, line), text)
+	expect_error(WITH("network = n\nnetwork = n\nnetwork = n\nnetwork = n\nnetwork = n"),
+	             "line 12: more than 4 network interfaces");
+	expect_error(WITH("network = n 10.0.0.5 02:00:00:00:00:01 x"),
+	             "line 8: network must be NAME [ADDRESS|auto|dhcp] [MAC], not 'n 10.0.0.5 "
+	             "02:00:00:00:00:01 x'");
+	expect_error(WITH("network = N"),
+	             "line 8: bad network name 'N' (a-z, 0-9, _ and -, up to 31 characters)");
+	expect_error(WITH("network = n,auto"),
+	             "line 8: bad network name 'n,auto' (a-z, 0-9, _ and -, up to 31 characters)");
+	static const char *const bad_addresses[] = {
+	    "10.0.0", "static", "AUTO", "10.0.0.5/24", "02:00:00:00:00:01 auto", "10.0.0.256"};
+	for (size_t i = 0; i < sizeof(bad_addresses) / sizeof(bad_addresses[0]); i++) {
+		char line[64], message[160], token[32];
+		snprintf(line, sizeof(line), "network = n %s", bad_addresses[i]);
+		sscanf(bad_addresses[i], "%31s", token);
+		snprintf(message, sizeof(message),
+		         "line 8: bad address '%s' (an IPv4 address, auto or dhcp)", token);
+		expect_error(WITH(line), message);
+	}
+	static const char *const bad_macs[] = {"02:00:00:00:00",     "02-00-00-00-00-01",
+	                                       "02:00:00:00:00:0g",  "2:00:00:00:00:001",
+	                                       "02:00:00:00:00:01:", "0200:00:00:00:01"};
+	for (size_t i = 0; i < sizeof(bad_macs) / sizeof(bad_macs[0]); i++) {
+		char line[64], message[160];
+		snprintf(line, sizeof(line), "network = n auto %s", bad_macs[i]);
+		snprintf(message, sizeof(message),
+		         "line 8: bad MAC '%s' (six hex pairs with ':', like 02:00:00:00:00:01)",
+		         bad_macs[i]);
+		expect_error(WITH(line), message);
+	}
+	/* Two words: a MAC (it has ':') after the name. */
+	expect_error(WITH("network = n 02:00:00:00:00"),
+	             "line 8: bad MAC '02:00:00:00:00' (six hex pairs with ':', like "
+	             "02:00:00:00:00:01)");
+	expect_error(WITH("network = n 01:00:5e:00:00:01"),
+	             "line 8: MAC '01:00:5e:00:00:01' is multicast");
+	expect_error(WITH("network = n dhcp ff:ff:ff:ff:ff:ff"),
+	             "line 8: MAC 'ff:ff:ff:ff:ff:ff' is multicast");
+	expect_error(WITH("network = n 10.0.0.9 00:00:00:00:00:00"),
+	             "line 8: MAC '00:00:00:00:00:00' is all zero");
+	expect_error("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\nnetwork = n\n",
+	             "line 5: unknown key 'network'");
+	expect_error("[appliance]\nname=a\nnetwork = n\n", "line 3: unknown key 'network'");
+#undef WITH
+}
+
+static void test_interface_resolution_errors(void **state)
+{
+	(void)state;
+	const char *lan = "[appliance]\nname=a\n"
+	                  "[network lan]\nsubnet=10.0.0.0/24\ngateway=10.0.0.1\ndns=10.0.0.53\n";
+	char text[4096];
+#define WITH(lines) (snprintf(text, sizeof(text), "%s%s\n", lan, lines), text)
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lam\n"),
+	             "container 'web': no [network lam]");
+	expect_error(WITH("[vm x]\nkernel=/k\nmemory=1M\nnetwork=lan\nnetwork=wan 10.0.0.9\n"),
+	             "vm 'x': no [network wan]");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan dhcp\n"),
+	             "container 'web': dhcp on network 'lan', which has no uplink");
+	expect_ok(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=wan dhcp\n"
+	               "[network wan]\nsubnet=192.168.0.0/16\nuplink=nic0\n"));
+	assert_int_equal(cfg.containers[0].nics[0].mode, CONFIG_NIC_DHCP);
+
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.1.5\n"),
+	             "container 'web': address 10.0.1.5 outside network 'lan' (10.0.0.0/24)");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.0\n"),
+	             "container 'web': address 10.0.0.0 is the network address of network 'lan'");
+	expect_error(WITH("[vm web]\nkernel=/k\nmemory=1M\nnetwork=lan 10.0.0.255\n"),
+	             "vm 'web': address 10.0.0.255 is the broadcast address of network 'lan'");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.1\n"),
+	             "container 'web': address 10.0.0.1 is the gateway of network 'lan'");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.53\n"),
+	             "container 'web': address 10.0.0.53 is a dns address of network 'lan'");
+	/* The default gateway of an uplinked network is taken too. */
+	expect_error("[appliance]\nname=a\n[container web]\nimage=i\nmemory=1M\n"
+	             "network=wan 172.16.0.1\n[network wan]\nsubnet=172.16.0.0/24\nuplink=nic0\n",
+	             "container 'web': address 172.16.0.1 is the gateway of network 'wan'");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.5\n"
+	                  "[vm db]\nkernel=/k\nmemory=1M\nnetwork=lan 10.0.0.5\n"),
+	             "vm 'db': address 10.0.0.5 on network 'lan' already used by container 'web'");
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.5\n"
+	                  "network=lan 10.0.0.5\n"),
+	             "container 'web': address 10.0.0.5 on network 'lan' already used by "
+	             "container 'web'");
+	/* The same address on two networks is fine. */
+	expect_ok(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 10.0.0.5\n"
+	               "network=other 10.0.0.5\n[network other]\nsubnet=10.0.0.0/16\n"));
+
+	/* A /30 has two host addresses; the gateway takes one. */
+	expect_error("[appliance]\nname=a\n[network p2p]\nsubnet=10.9.0.0/30\ngateway=10.9.0.2\n"
+	             "[container a]\nimage=i\nmemory=1M\nnetwork=p2p\n"
+	             "[vm x]\nkernel=/k\nmemory=1M\nnetwork=p2p\n",
+	             "vm 'x': network 'p2p' has no free address left");
+	expect_error("[appliance]\nname=a\n[network p2p]\nsubnet=10.9.0.0/30\n"
+	             "[container a]\nimage=i\nmemory=1M\nnetwork=p2p 10.9.0.2\nnetwork=p2p\n"
+	             "[container b]\nimage=i\nmemory=1M\nnetwork=p2p\n",
+	             "container 'b': network 'p2p' has no free address left");
+
+	/* MACs are unique across the appliance, given or derived. */
+	expect_error(WITH("[container web]\nimage=i\nmemory=1M\nnetwork=lan 02:00:00:00:00:01\n"
+	                  "[network other]\nsubnet=10.1.0.0/16\n"
+	                  "[vm db]\nkernel=/k\nmemory=1M\nnetwork=other auto 02:00:00:00:00:01\n"),
+	             "vm 'db': MAC 02:00:00:00:00:01 already used by container 'web'");
+	uint8_t mac[6];
+	char mac_text[18], lines[256], message[128];
+	expected_mac("a", "web", 1, mac);
+	format_mac(mac, mac_text);
+	snprintf(lines, sizeof(lines),
+	         "[container web]\nimage=i\nmemory=1M\nnetwork=lan\nnetwork=lan\n"
+	         "[container db]\nimage=i\nmemory=1M\nnetwork=lan auto %s\n",
+	         mac_text);
+	snprintf(message, sizeof(message), "container 'db': MAC %s already used by container 'web'",
+	         mac_text);
+	expect_error(WITH(lines), message);
+#undef WITH
+}
+
+static void test_container_as_vm_with_interfaces(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname = a\n[network lan]\nsubnet = 10.0.0.0/24\n"
+	          "[container web]\nimage = oci:x\nmemory = 48M\n"
+	          "network = lan\nnetwork = lan 10.0.0.9 02:00:00:00:00:09\n");
+	struct config_vm vm;
+	memset(&vm, 0x5a, sizeof(vm));
+	config_container_vm(&cfg.containers[0], &vm);
+	assert_string_equal(vm.cmdline,
+	                    "console=ttyS0,115200 quiet rdinit=/.solo/init SOLO_STOP_GRACE=10"
+	                    " virtio_mmio.device=4K@0xfeb00000:10"
+	                    " virtio_mmio.device=4K@0xfeb01000:11");
+	assert_int_equal(vm.nic_count, 2);
+	assert_memory_equal(vm.nics, cfg.containers[0].nics, sizeof(vm.nics[0]) * 2);
+	assert_int_equal(vm.nics[1].address, IP(10, 0, 0, 9));
+	assert_int_equal(vm.nics[0].address, IP(10, 0, 0, 1));
+
+	/* Four interfaces and the longest stop timeout still fit. */
+	expect_ok("[appliance]\nname = a\n[network lan]\nsubnet = 10.0.0.0/24\n"
+	          "[container web]\nimage = oci:x\nmemory = 48M\nstop_timeout = 3600\n"
+	          "network = lan\nnetwork = lan\nnetwork = lan\nnetwork = lan\n");
+	config_container_vm(&cfg.containers[0], &vm);
+	assert_string_equal(vm.cmdline,
+	                    "console=ttyS0,115200 quiet rdinit=/.solo/init SOLO_STOP_GRACE=3600"
+	                    " virtio_mmio.device=4K@0xfeb00000:10"
+	                    " virtio_mmio.device=4K@0xfeb01000:11"
+	                    " virtio_mmio.device=4K@0xfeb02000:12"
+	                    " virtio_mmio.device=4K@0xfeb03000:13");
+	assert_int_equal(vm.nic_count, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +1037,13 @@ int main(void)
 	    cmocka_unit_test(test_vm_and_container_names_shared),
 	    cmocka_unit_test(test_container_as_vm),
 	    cmocka_unit_test(test_stop_timeout),
+	    cmocka_unit_test(test_networks),
+	    cmocka_unit_test(test_network_defaults_and_forms),
+	    cmocka_unit_test(test_auto_addresses),
+	    cmocka_unit_test(test_network_section_errors),
+	    cmocka_unit_test(test_interface_errors),
+	    cmocka_unit_test(test_interface_resolution_errors),
+	    cmocka_unit_test(test_container_as_vm_with_interfaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,7 +109,7 @@ static bool prepare(uint64_t ram_size, const void *initrd, size_t initrd_size, c
 {
 	strcpy(err, "untouched");
 	return linux_boot_prepare(ram, ram_size, image, image_size, initrd, initrd_size, cmdline,
-	                          vcpus, l, err, sizeof(err));
+	                          &(struct guest_machine){.vcpus = vcpus}, l, err, sizeof(err));
 }
 
 static void test_accepts_valid_image(void **state)
@@ -431,9 +431,9 @@ static void test_vcpus(void **state)
 	assert_string_equal(err, "vcpus outside 1..64");
 	assert_true(prepare(RAM_SIZE, NULL, 0, NULL, 64, &l));
 	/* 64 processor entries, the bus, the I/O APIC and the interrupts of
-	 * COM1 and the control line. */
-	assert_int_equal(get(ram, 0xf0010 + 34, 2), 68);
-	assert_int_equal(get(ram, 0xf0010 + 4, 2), 44 + 64 * 20 + 4 * 8);
+	 * COM1, the control line and four network interfaces. */
+	assert_int_equal(get(ram, 0xf0010 + 34, 2), 72);
+	assert_int_equal(get(ram, 0xf0010 + 4, 2), 44 + 64 * 20 + 8 * 8);
 }
 
 static void test_failure_writes_nothing(void **state)

@@ -173,9 +173,9 @@ static void test_found_and_walked(void **state)
 		assert_int_equal(w.processors, n);
 		assert_int_equal(w.buses, 1);
 		assert_int_equal(w.ioapics, 1);
-		assert_int_equal(w.interrupts, 2);
+		assert_int_equal(w.interrupts, 6); /* COM1, COM2, four interfaces */
 		assert_int_equal(w.others, 0); /* no local interrupt entries */
-		assert_int_equal(get(ram + 0xf0010 + 34, 2), n + 4);
+		assert_int_equal(get(ram + 0xf0010 + 34, 2), n + 8);
 		/* Processors, then the bus, the I/O APIC and the interrupt
 		 * assignment that refers to both. */
 		for (unsigned i = 0; i < n; i++)
@@ -192,21 +192,22 @@ static void test_found_and_walked(void **state)
 		assert_int_equal(get(w.ioapic + 4, 4), 0xfec00000);
 		/* COM1 and then the control line: vectored (INT),
 		 * bus-conforming polarity and trigger, ISA bus 0 IRQ 4 -> that
-		 * I/O APIC's pin 4 (MP spec 4.3.4); the last is IRQ 3 -> pin 3. */
+		 * I/O APIC's pin 4 (MP spec 4.3.4); the last is the fourth
+		 * network interface's, IRQ 13 -> pin 13. */
 		assert_int_equal(w.first_interrupt[5], 4);
 		assert_int_equal(w.first_interrupt[7], 4);
 		assert_int_equal(w.interrupt[1], 0);
 		assert_int_equal(get(w.interrupt + 2, 2), 0);
 		assert_int_equal(w.interrupt[4], 0);
-		assert_int_equal(w.interrupt[5], 3);
+		assert_int_equal(w.interrupt[5], 13);
 		assert_int_equal(w.interrupt[6], n);
-		assert_int_equal(w.interrupt[7], 3);
+		assert_int_equal(w.interrupt[7], 13);
 		assert_int_equal(w.bsp_count, 1);
 		assert_int_equal(w.bsp_apic_id, 0);
 		for (unsigned i = 0; i < n; i++)
 			assert_int_equal(w.apic_ids[i], i);
 		/* Exactly the documented size, nothing after it. */
-		assert_int_equal(MPTABLE_SIZE(n), 16 + 44 + 20 * n + 32);
+		assert_int_equal(MPTABLE_SIZE(n), 16 + 44 + 20 * n + 64);
 		assert_int_equal(get(ram + 0xf0010 + 4, 2) + 16, MPTABLE_SIZE(n));
 		assert_int_equal(ram[0xf0000 + MPTABLE_SIZE(n)], 0);
 	}
