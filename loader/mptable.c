@@ -102,7 +102,8 @@ bool mptable_build(uint8_t *ram, uint64_t ram_size, uint64_t gpa, unsigned vcpus
 	mpc[MPC_SPEC_REV] = 4;
 	memcpy(mpc + MPC_OEM_ID, "SOLO    ", 8);
 	memcpy(mpc + MPC_PRODUCT_ID, "SOLO VM     ", 12);
-	put_le(mpc + MPC_ENTRY_COUNT, vcpus + 2 + GUEST_ISA_IRQ_COUNT + GUEST_VIRTIO_MAX_DEVICES, 2);
+	put_le(mpc + MPC_ENTRY_COUNT, vcpus + 2 + GUEST_ISA_IRQ_COUNT + GUEST_VIRTIO_MAX_DEVICES,
+	       2);
 	put_le(mpc + MPC_LOCAL_APIC, GUEST_LOCAL_APIC_ADDRESS, 4);
 
 	/* The spec wants processor entries first, then buses. */

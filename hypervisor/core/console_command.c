@@ -22,10 +22,11 @@ static const struct verb_entry verbs[] = {
     {"restart", CONSOLE_RESTART, true},    {"stats", CONSOLE_STATS, false},
     {"help", CONSOLE_HELP, false},         {"kill", CONSOLE_KILL, true},
     {"shutdown", CONSOLE_SHUTDOWN, false}, {"attest", CONSOLE_ATTEST, true},
+    {"net", CONSOLE_NET, false},
 };
 
 const char *const console_command_help[] = {
-    "list           partitions: state, CPU, RAM, exits, restarts, uptime",
+    "list           partitions: state, CPU, RAM, exits, restarts, uptime, addresses",
     "log NAME       the last lines NAME printed (kept until it is started again)",
     "stop NAME      ask NAME to shut down, by force after its stop_timeout (no restart)",
     "kill NAME      end NAME at once (no restart)",
@@ -34,6 +35,7 @@ const char *const console_command_help[] = {
     "shutdown       stop every partition, then halt the machine",
     "stats          free memory, solo's memory per partition, exits by reason",
     "attest NAME    the SHA-256 of what NAME boots: kernel, initrd, cmdline, config",
+    "net            each interface: MAC, address, network, frames, bytes and drops",
     "help           this text",
     0,
 };

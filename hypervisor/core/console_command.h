@@ -27,6 +27,7 @@ enum console_verb {
 	CONSOLE_KILL,
 	CONSOLE_SHUTDOWN,
 	CONSOLE_ATTEST,
+	CONSOLE_NET,
 };
 
 struct console_command {

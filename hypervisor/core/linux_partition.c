@@ -94,8 +94,8 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	struct linux_boot_layout layout;
 	if (!linux_boot_prepare(hpa_to_ptr(p->ram_hpa), size, spec->kernel, spec->kernel_size,
 	                        spec->initrd, spec->initrd_size, spec->cmdline,
-	                        &(struct guest_machine){spec->vcpus, spec->nic_count}, &layout,
-	                        why, sizeof(why)))
+	                        &(struct guest_machine){spec->vcpus, spec->nic_count}, &layout, why,
+	                        sizeof(why)))
 		return FAIL("%s", why);
 	if (!ept_init(&p->ept, vmx_features.ept_2mb_pages, vmx_features.ept_1gb_pages,
 	              page_alloc_zeroed) ||
@@ -156,6 +156,11 @@ void partition_exit_totals(const struct partition *p, uint64_t counts[EXIT_REASO
 	}
 }
 
+static void print_line(const char *line)
+{
+	console_printf("%s\n", line);
+}
+
 void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 {
 	partition_console_flush(p);
@@ -187,6 +192,7 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 	    "TSC %llu\n",
 	    p->name, (unsigned long long)p->started_tsc, (unsigned long long)p->first_output_tsc,
 	    (unsigned long long)cpu_rdtsc());
+	partition_net_report(p, print_line);
 	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
 	               p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),
 	               (unsigned long long)(p->ram_size / MIB));

@@ -90,8 +90,8 @@ static bool is_running(const struct partition_slot *s)
 
 static void list(void)
 {
-	console_printf("solo: %-16s %-8s %-4s %5s %8s %10s %8s %10s\n", "NAME", "STATE", "CPU",
-	               "VCPUS", "RAM MiB", "EXITS", "RESTARTS", "UPTIME ms");
+	console_printf("solo: %-16s %-8s %-4s %5s %8s %10s %8s %10s  %s\n", "NAME", "STATE", "CPU",
+	               "VCPUS", "RAM MiB", "EXITS", "RESTARTS", "UPTIME ms", "ADDRESSES");
 	for (unsigned i = 0; i < slot_count; i++) {
 		const struct partition_slot *s = &slots[i];
 		const struct partition *p = s->partition;
@@ -101,11 +101,34 @@ static void list(void)
 		uint64_t up = is_running(s) && hz ? (cpu_rdtsc() - p->started_tsc) * 1000 / hz : 0;
 		uint64_t counts[EXIT_REASON_COUNT], exits;
 		partition_exit_totals(p, counts, &exits);
-		console_printf("solo: %-16s %-8s %-4s %5u %8llu %10llu %8u %10llu\n", s->spec.name,
-		               slot_state_name(s), cpu, s->spec.vcpus,
+		char addresses[100];
+		partition_net_addresses(p, addresses, sizeof(addresses));
+		console_printf("solo: %-16s %-8s %-4s %5u %8llu %10llu %8u %10llu  %s\n",
+		               s->spec.name, slot_state_name(s), cpu, s->spec.vcpus,
 		               (unsigned long long)(s->spec.memory / MIB),
-		               (unsigned long long)exits, s->restarts, (unsigned long long)up);
+		               (unsigned long long)exits, s->restarts, (unsigned long long)up,
+		               addresses[0] ? addresses : "-");
 	}
+}
+
+static void print_net_line(const char *line)
+{
+	console_printf("solo: %s\n", line);
+}
+
+/* Every running partition's interfaces with their counters. */
+static void net(void)
+{
+	unsigned shown = 0;
+	for (unsigned i = 0; i < slot_count; i++) {
+		const struct partition *p = slots[i].partition;
+		if (!is_running(&slots[i]) || !p->nic_count)
+			continue;
+		partition_net_report(p, print_net_line);
+		shown++;
+	}
+	if (!shown)
+		console_printf("solo: no running partition has a network interface\n");
 }
 
 static void show_log(const struct partition_slot *s)
@@ -266,6 +289,8 @@ static void run(const char *line)
 		list();
 	} else if (c.verb == CONSOLE_STATS) {
 		stats();
+	} else if (c.verb == CONSOLE_NET) {
+		net();
 	} else if (c.verb == CONSOLE_SHUTDOWN) {
 		if (shutting_down)
 			console_printf("solo: error: the machine is shutting down\n");

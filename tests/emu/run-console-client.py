@@ -63,7 +63,7 @@ def type_keys(keys):
 # Whole lines (ending in a line break), not a line still arriving.
 at = wait_for(r"^solo: console ready \(type help\)\n")
 type_keys("list\r")
-at = wait_for(r"^solo: NAME +STATE .* UPTIME ms\n", at)
+at = wait_for(r"^solo: NAME +STATE .* UPTIME ms +ADDRESSES\n", at)
 wait_for(r"^solo: counter +.*\n", at)
 type_keys("\x1d")  # Ctrl-]
 wait_for(r"^run: console left\n")

@@ -18,9 +18,9 @@ s="$work/serial.txt"
 expect "console ready at the start" "$s" '^solo: console ready \(type help\)$'
 expect "commands are echoed" "$s" '^solo> list$'
 expect "help lists restart" "$s" '^solo: restart NAME '
-expect "list header" "$s" '^solo: NAME +STATE +CPU +VCPUS +RAM MiB +EXITS +RESTARTS +UPTIME ms$'
-expect "list: hello ended" "$s" '^solo: hello +stopped +0 +1 +32 +[0-9]+ +0 +0$'
-expect "list: ticker running" "$s" '^solo: ticker +(running|halted) +1 +1 +32 +[1-9][0-9]* +0 +[1-9][0-9]*$'
+expect "list header" "$s" '^solo: NAME +STATE +CPU +VCPUS +RAM MiB +EXITS +RESTARTS +UPTIME ms +ADDRESSES$'
+expect "list: hello ended" "$s" '^solo: hello +stopped +0 +1 +32 +[0-9]+ +0 +0 +-$'
+expect "list: ticker running" "$s" '^solo: ticker +(running|halted) +1 +1 +32 +[1-9][0-9]* +0 +[1-9][0-9]* +-$'
 expect "stats: free pages" "$s" '^solo: free pages: [0-9]+ \([0-9]+ before any partition\)$'
 expect "stats: solo's memory for the ticker" "$s" "^solo: \\[ticker\\] solo's memory for it: [1-9][0-9]* KiB$"
 expect "stats: exits by reason" "$s" '^solo: exits, all partitions \(current or last run\): [1-9][0-9]*: .*CPUID'

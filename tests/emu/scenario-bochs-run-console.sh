@@ -22,7 +22,7 @@ s="$work/serial.txt"
 expect "run.sh offers the terminal as the console" "$s" \
 	'^run: this terminal is the serial console \(type help; Ctrl-\] or Ctrl-C leaves\)$'
 expect_order "solo takes the typed command" "$s" '^solo> list$' \
-	'^solo: NAME +STATE +CPU +VCPUS +RAM MiB +EXITS +RESTARTS +UPTIME ms$'
+	'^solo: NAME +STATE +CPU +VCPUS +RAM MiB +EXITS +RESTARTS +UPTIME ms +ADDRESSES$'
 expect_order "a row for each partition" "$s" '^solo: NAME ' '^solo: hello +'
 expect_order "the last partition's row too" "$s" '^solo: NAME ' '^solo: counter +'
 expect "Ctrl-] leaves" "$s" '^run: console left$'

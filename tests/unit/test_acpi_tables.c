@@ -221,14 +221,14 @@ static void test_dsdt_lists_network_interfaces(void **state)
 	assert_non_null(find(d, length, "VRT0", 4));
 	assert_non_null(find(d, length, "VRT1", 4));
 	assert_null(find(d, length, "VRT2", 4));
-	static const uint8_t window1[] = {0x86, 0x09, 0x00, 0x01, 0x00, 0x10, 0xb0, 0xfe,
-	                                  0x00, 0x10, 0x00, 0x00};
+	static const uint8_t window1[] = {0x86, 0x09, 0x00, 0x01, 0x00, 0x10,
+	                                  0xb0, 0xfe, 0x00, 0x10, 0x00, 0x00};
 	assert_non_null(find(d, length, window1, sizeof(window1)));
 	static const uint8_t irq11[] = {0x89, 0x06, 0x00, 0x03, 0x01, 11, 0x00, 0x00, 0x00};
 	assert_non_null(find(d, length, irq11, sizeof(irq11)));
 	struct guest_machine five = {.vcpus = 1, .virtio_devices = 5};
-	assert_false(acpi_tables_build(ram, RAM_SIZE, ACPI_TABLES_DEFAULT_GPA, &five, &l, err,
-	                               sizeof(err)));
+	assert_false(
+	    acpi_tables_build(ram, RAM_SIZE, ACPI_TABLES_DEFAULT_GPA, &five, &l, err, sizeof(err)));
 	assert_string_equal(err, "ACPI tables: more than 4 network interfaces");
 }
 
@@ -320,9 +320,9 @@ static void test_iasl_decodes_every_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_rsdp_and_root_tables),   T(test_fadt_is_hardware_reduced),
-	    T(test_madt_lists_every_vcpu),  T(test_dsdt_has_com1_rtc_and_s5),
-	    T(test_refusals_write_nothing), T(test_iasl_decodes_every_table),
+	    T(test_rsdp_and_root_tables),          T(test_fadt_is_hardware_reduced),
+	    T(test_madt_lists_every_vcpu),         T(test_dsdt_has_com1_rtc_and_s5),
+	    T(test_refusals_write_nothing),        T(test_iasl_decodes_every_table),
 	    T(test_dsdt_lists_network_interfaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

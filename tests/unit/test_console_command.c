@@ -53,6 +53,9 @@ static void test_verbs_with_name(void **state)
 	assert_null(console_command_parse("attest web", &c));
 	assert_int_equal(c.verb, CONSOLE_ATTEST);
 	assert_string_equal(c.name, "web");
+	assert_null(console_command_parse("net", &c));
+	assert_int_equal(c.verb, CONSOLE_NET);
+	assert_string_equal(console_command_parse("net web", &c), "too many arguments");
 }
 
 static void test_errors(void **state)
