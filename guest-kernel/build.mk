@@ -12,10 +12,11 @@ GUEST_DIR := $(BUILD)/guest
 GUEST_KERNEL := $(GUEST_DIR)/bzImage
 GUEST_TEST_INITRAMFS := $(GUEST_DIR)/test-initramfs.cpio
 GUEST_INIT := $(GUEST_DIR)/solo-init
-GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c
+GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c \
+	guest-kernel/init/net_setup.c guest-kernel/init/dhcp.c
 GUEST_HOSTILE := $(GUEST_DIR)/hostile.bin
 GUEST_HOSTILE_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/hostile/head.S \
-	guest-kernel/hostile/hostile.c
+	guest-kernel/hostile/hostile.c guest-kernel/hostile/net_attack.c
 GUEST_CTXCHECK := $(GUEST_DIR)/ctxcheck.bin
 GUEST_CTXCHECK_USER := $(GUEST_DIR)/ctxcheck-user
 GUEST_CTXCHECK_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/ctxcheck/head.S \

@@ -29,7 +29,8 @@ static char *read_text(const struct rootfs *fs, const char *path)
 	return s;
 }
 
-bool container_build_initramfs(const struct config_container *c, const void *init, size_t init_size,
+bool container_build_initramfs(const struct appliance_config *cfg, unsigned index,
+                               const struct config_container *c, const void *init, size_t init_size,
                                const char *out_path, enum initramfs_compression compression,
                                char *err, size_t errlen)
 {
@@ -56,7 +57,8 @@ bool container_build_initramfs(const struct config_container *c, const void *ini
 	}
 	passwd = read_text(fs, "/etc/passwd");
 	group = read_text(fs, "/etc/group");
-	if (!container_spec_build(c, &img.config, passwd, group, &spec, err, errlen))
+	if (!container_spec_build(c, &img.config, passwd, group, &spec, err, errlen) ||
+	    !container_spec_network(cfg, index, &spec, err, errlen))
 		goto out;
 	text = container_spec_format(&spec);
 	if (!text) {

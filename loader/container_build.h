@@ -15,10 +15,13 @@
 #include "config.h"
 #include "initramfs.h"
 
-/* Writes the initramfs for c to out_path; init is the guest init binary.
- * The image reference is read relative to the current directory. On
- * failure writes one line naming the image, blob or path to err. */
-bool container_build_initramfs(const struct config_container *c, const void *init, size_t init_size,
+/* Writes the initramfs for c, cfg->containers[index] with its image
+ * reference resolved, to out_path; init is the guest init binary. cfg
+ * gives the container's network (its spec's net, route, dns and host
+ * lines). The image reference is read relative to the current directory.
+ * On failure writes one line naming the image, blob or path to err. */
+bool container_build_initramfs(const struct appliance_config *cfg, unsigned index,
+                               const struct config_container *c, const void *init, size_t init_size,
                                const char *out_path, enum initramfs_compression compression,
                                char *err, size_t errlen);
 

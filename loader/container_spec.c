@@ -5,6 +5,7 @@
  */
 #include "container_spec.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,146 @@ bad:
 	return false;
 }
 
+/* A partition's name and interfaces: containers first, then [vm]s. */
+struct partition_nics {
+	const char *name;
+	uint32_t count;
+	const struct config_nic *nics;
+};
+
+static struct partition_nics partition_nics(const struct appliance_config *cfg, uint32_t p)
+{
+	if (p < cfg->container_count) {
+		const struct config_container *c = &cfg->containers[p];
+		return (struct partition_nics){c->name, c->nic_count, c->nics};
+	}
+	const struct config_vm *vm = &cfg->vms[p - cfg->container_count];
+	return (struct partition_nics){vm->name, vm->nic_count, vm->nics};
+}
+
+/* P's address on network NETWORK: that of its first interface there with
+ * a known one; 0 when it has none (not there, or DHCP). */
+static uint32_t known_address(const struct partition_nics *p, uint32_t network)
+{
+	for (uint32_t i = 0; i < p->count && i < CONFIG_MAX_NICS; i++)
+		if (p->nics[i].network == network && p->nics[i].mode != CONFIG_NIC_DHCP)
+			return p->nics[i].address;
+	return 0;
+}
+
+static void add_host(struct container_spec *spec, uint32_t address, const char *name)
+{
+	struct container_spec_host *h = &spec->hosts[spec->host_count++];
+
+	h->address = address;
+	snprintf(h->name, sizeof(h->name), "%s", name);
+}
+
+static void add_dns(struct container_spec *spec, uint32_t server)
+{
+	for (size_t i = 0; i < spec->dns_count; i++)
+		if (spec->dns[i] == server)
+			return;
+	if (spec->dns_count < CONFIG_MAX_DNS)
+		spec->dns[spec->dns_count++] = server;
+}
+
+static void clear_network(struct container_spec *spec)
+{
+	spec->nic_count = 0;
+	memset(spec->nics, 0, sizeof(spec->nics));
+	spec->gateway = 0;
+	spec->dns_count = 0;
+	memset(spec->dns, 0, sizeof(spec->dns));
+	spec->host_count = 0;
+	memset(spec->hosts, 0, sizeof(spec->hosts));
+}
+
+bool container_spec_network(const struct appliance_config *cfg, unsigned index,
+                            struct container_spec *spec, char *err, size_t errlen)
+{
+	const struct config_container *c = &cfg->containers[index];
+	struct builder b = {.c = c, .out = spec, .err = err, .errlen = errlen};
+	uint32_t partitions = cfg->container_count + cfg->vm_count;
+
+	/* config_parse() keeps to these; hosts[] has room for every partition. */
+	assert(index < cfg->container_count && cfg->container_count <= CONFIG_MAX_CONTAINERS &&
+	       cfg->vm_count <= CONFIG_MAX_VMS);
+	clear_network(spec);
+	if (errlen)
+		err[0] = '\0';
+	if (c->nic_count > CONFIG_MAX_NICS) {
+		fail(&b, "%u network interfaces, more than %d", c->nic_count, CONFIG_MAX_NICS);
+		return false;
+	}
+	/* Checked up front: the loops below index networks by them. */
+	for (uint32_t p = 0; p < partitions; p++) {
+		struct partition_nics pn = partition_nics(cfg, p);
+
+		for (uint32_t i = 0; i < pn.count && i < CONFIG_MAX_NICS; i++)
+			if (pn.nics[i].network >= cfg->network_count) {
+				fail(&b,
+				     "partition '%s': eth%u is on network %u, which does not exist",
+				     pn.name, i, pn.nics[i].network);
+				return false;
+			}
+	}
+	for (uint32_t i = 0; i < c->nic_count; i++) {
+		const struct config_nic *n = &c->nics[i];
+		const struct config_network *net = &cfg->networks[n->network];
+		struct container_spec_nic *sn = &spec->nics[i];
+
+		memcpy(sn->mac, n->mac, sizeof(sn->mac));
+		sn->dhcp = n->mode == CONFIG_NIC_DHCP;
+		if (!sn->dhcp) {
+			if (net->prefix < 1 || net->prefix > 32 || n->address == 0) {
+				fail(&b,
+				     "eth%u on network '%s': no address or a prefix outside 1..32",
+				     i, net->name);
+				clear_network(spec);
+				return false;
+			}
+			sn->address = n->address;
+			sn->prefix = net->prefix;
+		}
+		spec->nic_count++;
+		if (spec->gateway == 0)
+			spec->gateway = net->gateway;
+		for (uint32_t d = 0; d < net->dns_count && d < CONFIG_MAX_DNS; d++)
+			add_dns(spec, net->dns[d]);
+	}
+
+	/* The container's own name first, at its first known address. */
+	for (uint32_t i = 0; i < c->nic_count; i++) {
+		if (c->nics[i].mode != CONFIG_NIC_DHCP) {
+			add_host(spec, c->nics[i].address, c->name);
+			break;
+		}
+	}
+	for (uint32_t p = 0; p < partitions; p++) {
+		struct partition_nics other = partition_nics(cfg, p);
+
+		if (p == index)
+			continue;
+		for (uint32_t i = 0; i < c->nic_count; i++) {
+			uint32_t address = known_address(&other, c->nics[i].network);
+
+			if (address != 0) {
+				add_host(spec, address, other.name);
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+/* The dotted quad of an IPv4 address in host byte order; returns out. */
+static const char *ipv4_text(uint32_t a, char out[16])
+{
+	snprintf(out, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff);
+	return out;
+}
+
 /* Appends to a growing string; returns false when out of memory. */
 static bool append(char **buf, size_t *len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -263,7 +404,7 @@ static bool append(char **buf, size_t *len, const char *fmt, ...)
 
 char *container_spec_format(const struct container_spec *spec)
 {
-	char *buf = NULL;
+	char *buf = NULL, a[16];
 	size_t len = 0;
 	bool ok = append(&buf, &len, "%s", "");
 
@@ -273,6 +414,24 @@ char *container_spec_format(const struct container_spec *spec)
 		ok = append(&buf, &len, "env=%s\n", spec->env[i]);
 	ok = ok && append(&buf, &len, "cwd=%s\nuid=%u\ngid=%u\nhostname=%s\n", spec->cwd, spec->uid,
 	                  spec->gid, spec->hostname);
+	for (size_t i = 0; ok && i < spec->nic_count; i++) {
+		const struct container_spec_nic *n = &spec->nics[i];
+		const uint8_t *m = n->mac;
+
+		ok = append(&buf, &len, "net=%02x:%02x:%02x:%02x:%02x:%02x ", m[0], m[1], m[2],
+		            m[3], m[4], m[5]);
+		if (ok && n->dhcp)
+			ok = append(&buf, &len, "dhcp\n");
+		else if (ok)
+			ok = append(&buf, &len, "%s/%u\n", ipv4_text(n->address, a), n->prefix);
+	}
+	if (ok && spec->gateway)
+		ok = append(&buf, &len, "route=%s\n", ipv4_text(spec->gateway, a));
+	for (size_t i = 0; ok && i < spec->dns_count; i++)
+		ok = append(&buf, &len, "dns=%s\n", ipv4_text(spec->dns[i], a));
+	for (size_t i = 0; ok && i < spec->host_count; i++)
+		ok = append(&buf, &len, "host=%s %s\n", ipv4_text(spec->hosts[i].address, a),
+		            spec->hosts[i].name);
 	if (!ok) {
 		free(buf);
 		return NULL;

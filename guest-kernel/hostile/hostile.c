@@ -11,12 +11,15 @@
  * them. Last comes the act chosen by `hostile=` on the kernel command
  * line: `memory` touches guest-physical memory outside its RAM, `triple`
  * triple-faults, `hypercall` makes more garbage hypercalls and powers off.
+ * The network acts (`net-outside`, `net-loop`, `net-index`: net_attack.c)
+ * replace the sweeps: a flood, then a broken transmit ring.
  * The expected figures are derived from solo's code in the scenario.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "console.h"
+#include "net_attack.h"
 
 #define COM1_PORTS         8
 #define PORT_KBD_COMMAND   0x64
@@ -511,6 +514,20 @@ void hostile_main(const uint8_t *boot_params)
 	puts_serial(", cmdline \"");
 	puts_serial(cmdline);
 	puts_serial("\"\n");
+	/* The network acts skip the sweeps (scenario-bochs-linux.sh has
+	 * them): what they test is the interface. */
+	static const struct {
+		const char *name;
+		enum net_attack how;
+	} net_acts[] = {{"hostile=net-outside", NET_ATTACK_OUTSIDE},
+	                {"hostile=net-loop", NET_ATTACK_LOOP},
+	                {"hostile=net-index", NET_ATTACK_INDEX}};
+	for (unsigned i = 0; i < sizeof(net_acts) / sizeof(net_acts[0]); i++) {
+		if (cmdline_has(cmdline, net_acts[i].name)) {
+			net_attack(net_acts[i].how);
+			stop_here();
+		}
+	}
 
 	sweep_ports();
 	sweep_msr_range(0, 0x2000);

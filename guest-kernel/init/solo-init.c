@@ -3,11 +3,12 @@
  * the container's initramfs (the kernel runs it with rdinit=/.solo/init),
  * mounts the kernel file systems a container expects (/dev, /proc, /sys,
  * /tmp), reads the spec the host tool wrote (/.solo/spec, see spec.h),
- * starts the container's command as a child with the spec's environment,
- * directory and ids, reaps every process that ends (orphans are
- * reparented to PID 1), turns a stop request (a SIGTERM, or "stop" on
- * solo's control line, /dev/ttyS1: docs/control-line.md) into SIGTERM for
- * the command and SIGKILL after a grace period, and when the command ends
+ * sets up the network it describes (net_setup.h), starts the container's
+ * command as a child with the spec's environment, directory and ids,
+ * reaps every process that ends (orphans are reparented to PID 1), turns
+ * a stop request (a SIGTERM, or "stop" on solo's control line,
+ * /dev/ttyS1: docs/control-line.md) into SIGTERM for the command and
+ * SIGKILL after a grace period, and when the command ends
  * reports its status: to solo by the exit hypercall when running under
  * solo, else as a console line before powering off. Its own failures end
  * the container with docker's statuses: 125 for a bad spec, 126 for a
@@ -16,6 +17,7 @@
  * glibc can only do by loading shared libraries.
  */
 #define _GNU_SOURCE
+#include "net_setup.h"
 #include "solo_hypercall.h"
 #include "spec.h"
 
@@ -423,6 +425,10 @@ int main(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGIO, &sa, NULL);
 	int control = open_control_line();
+
+	/* After the signals are blocked: a stop request during a slow DHCP
+	 * exchange stays pending for supervise(). */
+	net_setup(&spec, say);
 
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -60,10 +60,10 @@ static void rx_posted(void *ctx)
 	net_switch_drain(&switches[nic->network], nic->port);
 }
 
-static bool deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct partition_nic *nic = ctx;
-	bool taken = virtio_net_receive(&nic->dev, frame, len);
+	enum net_delivery taken = virtio_net_receive(&nic->dev, frame, len);
 	/* A receiver that broke its rings is ended here, on the sender's
 	 * CPU; its own vCPUs see that at their next exit. */
 	if (nic->dev.transport.violation) {
@@ -206,15 +206,17 @@ void partition_net_report(const struct partition *p, void (*out)(const char *lin
 		snprintf(line, sizeof(line),
 		         "[%s] eth%u %02x:%02x:%02x:%02x:%02x:%02x %s on %s: sent %llu frames "
 		         "(%llu bytes), received %llu (%llu bytes); dropped: %llu spoofed, %llu "
-		         "malformed, %llu queue full, %llu too big for the buffer; %llu notifies, "
-		         "%llu interrupts",
+		         "malformed, %llu queue full, %llu not listening, %llu too big for the "
+		         "buffer; %llu notifies, %llu interrupts",
 		         p->name, i, m[0], m[1], m[2], m[3], m[4], m[5], address,
 		         switches[nic->network].name, (unsigned long long)s.tx_frames,
 		         (unsigned long long)s.tx_bytes, (unsigned long long)s.rx_frames,
 		         (unsigned long long)s.rx_bytes, (unsigned long long)s.drop_spoofed,
 		         (unsigned long long)(s.drop_malformed + d.tx_malformed),
-		         (unsigned long long)s.drop_queue_full, (unsigned long long)d.rx_too_small,
-		         (unsigned long long)d.notifies, (unsigned long long)d.interrupts);
+		         (unsigned long long)s.drop_queue_full,
+		         (unsigned long long)s.drop_not_listening,
+		         (unsigned long long)d.rx_too_small, (unsigned long long)d.notifies,
+		         (unsigned long long)d.interrupts);
 		out(line);
 	}
 }

@@ -109,25 +109,25 @@ void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], struc
 	n->ctx = ctx;
 }
 
-bool virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len)
+enum net_delivery virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len)
 {
 	struct virtio_mmio *t = &n->transport;
 	struct virtq *q = &t->queues[VIRTIO_NET_RX_QUEUE];
 	if (!virtio_mmio_driver_ok(t) || !q->ready || t->violation)
-		return true; /* not listening: the frame is lost, as on a wire */
+		return NET_REFUSED; /* not listening: the frame is lost, as on a wire */
 	struct virtq_chain chain;
 	const char *why;
 	enum virtq_result r = virtq_pop(q, &t->ram, &chain, &why);
 	if (r == VIRTQ_EMPTY)
-		return false;
+		return NET_NO_BUFFER;
 	if (r == VIRTQ_BROKEN) {
 		t->violation = why;
-		return true;
+		return NET_REFUSED;
 	}
 	if (chain.writable_bytes < VIRTIO_NET_HDR_LEN + len) {
 		n->stats.rx_too_small++;
 		virtq_push(q, &t->ram, chain.head, 0);
-		return true;
+		return NET_DELIVERED;
 	}
 	uint8_t header[VIRTIO_NET_HDR_LEN] = {0};
 	header[NUM_BUFFERS_OFFSET] = 1; /* one buffer holds the whole frame */
@@ -136,5 +136,5 @@ bool virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len)
 	virtq_push(q, &t->ram, chain.head, (uint32_t)(VIRTIO_NET_HDR_LEN + len));
 	n->stats.rx_frames++;
 	interrupt(n, VIRTIO_NET_RX_QUEUE);
-	return true;
+	return NET_DELIVERED;
 }

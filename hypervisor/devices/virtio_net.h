@@ -51,9 +51,10 @@ void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], struc
                      void (*transmit)(void *ctx, const uint8_t *frame, size_t len),
                      void (*rx_posted)(void *ctx), void (*interrupt)(void *ctx), void *ctx);
 
-/* Puts a frame into the next receive buffer. False when the driver has
- * none posted (the switch keeps the frame); true when it was delivered,
- * or dropped because the device is not running or the buffer too small. */
-bool virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len);
+/* Puts a frame into the next receive buffer: NET_NO_BUFFER when the
+ * driver has none posted, NET_REFUSED when it is not running (or broke
+ * its ring), NET_DELIVERED otherwise (a buffer too small for the frame
+ * is returned empty and counted). */
+enum net_delivery virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len);
 
 #endif

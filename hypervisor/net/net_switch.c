@@ -36,8 +36,7 @@ static void forget_port(struct net_switch *sw, unsigned port)
 			sw->fdb[i].used = false;
 }
 
-void net_switch_attach(struct net_switch *sw, unsigned port,
-                       bool (*deliver)(void *ctx, const uint8_t *frame, size_t len), void *ctx)
+void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx)
 {
 	struct net_port *p = &sw->ports[port];
 	p->deliver = deliver;
@@ -102,12 +101,15 @@ static void deliver(struct net_port *p, const uint8_t *frame, size_t len)
 	if (!p->attached)
 		return;
 	/* Frames already waiting go first, so order is kept. */
-	if (p->queue_count || !p->deliver(p->ctx, frame, len)) {
+	enum net_delivery d = p->queue_count ? NET_NO_BUFFER : p->deliver(p->ctx, frame, len);
+	if (d == NET_NO_BUFFER) {
 		enqueue(p, frame, len);
-		return;
+	} else if (d == NET_REFUSED) {
+		p->stats.drop_not_listening++;
+	} else {
+		p->stats.rx_frames++;
+		p->stats.rx_bytes += len;
 	}
-	p->stats.rx_frames++;
-	p->stats.rx_bytes += len;
 }
 
 enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const uint8_t *frame,
@@ -146,10 +148,15 @@ void net_switch_drain(struct net_switch *sw, unsigned port)
 	struct net_port *p = &sw->ports[port];
 	while (p->attached && p->queue_count) {
 		struct net_queued_frame *q = &p->queue[p->queue_head];
-		if (!p->deliver(p->ctx, q->data, q->len))
+		enum net_delivery d = p->deliver(p->ctx, q->data, q->len);
+		if (d == NET_NO_BUFFER)
 			return;
-		p->stats.rx_frames++;
-		p->stats.rx_bytes += q->len;
+		if (d == NET_REFUSED) {
+			p->stats.drop_not_listening++;
+		} else {
+			p->stats.rx_frames++;
+			p->stats.rx_bytes += q->len;
+		}
 		p->queue_head = (p->queue_head + 1) % NET_PORT_QUEUE;
 		p->queue_count--;
 	}

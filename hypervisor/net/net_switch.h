@@ -32,12 +32,22 @@
 /* MACs one switch remembers; past that the least recently seen goes. */
 #define NET_SWITCH_FDB_SIZE 128
 
+/* What a receiver did with a frame offered to it. */
+enum net_delivery {
+	NET_DELIVERED, /* copied into its receive buffers */
+	NET_NO_BUFFER, /* none posted: the switch keeps the frame for later */
+	NET_REFUSED,   /* not listening (driver not ready): the frame is lost */
+};
+
+typedef enum net_delivery (*net_deliver_fn)(void *ctx, const uint8_t *frame, size_t len);
+
 struct net_port_stats {
 	uint64_t tx_frames, tx_bytes; /* sent by the port into the switch */
 	uint64_t rx_frames, rx_bytes; /* delivered to the port */
 	uint64_t drop_spoofed;        /* sent with another source MAC */
 	uint64_t drop_malformed;      /* shorter than a header or too long */
 	uint64_t drop_queue_full;     /* for it while its queue was full */
+	uint64_t drop_not_listening;  /* for it while its driver was not ready */
 };
 
 struct net_queued_frame {
@@ -51,9 +61,8 @@ struct net_port {
 	 * any (the machines behind it). */
 	bool any_source;
 	uint8_t mac[NET_MAC_LEN];
-	/* Copies the frame into the port's receive buffers; false when it
-	 * has none posted (the frame is queued). */
-	bool (*deliver)(void *ctx, const uint8_t *frame, size_t len);
+	/* Offers the frame to the port's receiver. */
+	net_deliver_fn deliver;
 	void *ctx;
 	/* The frames waiting for buffers, oldest at head; NULL when the
 	 * port has no queue (an uplink queues in its own ring). */
@@ -92,8 +101,7 @@ int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], b
 /* Connects a port to its receiver, or disconnects it: a detached port
  * receives nothing, its queue is emptied and the MACs learned on it are
  * forgotten. */
-void net_switch_attach(struct net_switch *sw, unsigned port,
-                       bool (*deliver)(void *ctx, const uint8_t *frame, size_t len), void *ctx);
+void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx);
 void net_switch_detach(struct net_switch *sw, unsigned port);
 
 /* A frame sent by `port`. */

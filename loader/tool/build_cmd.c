@@ -511,8 +511,8 @@ int solo_build_main(int argc, char **argv)
 		if (snprintf(b.cpio[i], sizeof(b.cpio[i]), "%s/%s.cpio", b.workdir, c.name) >=
 		    (int)sizeof(b.cpio[i]))
 			return fail(&b, "%s: %s", b.workdir, "path too long");
-		if (!container_build_initramfs(&c, b.init, b.init_size, b.cpio[i], INITRAMFS_GZIP,
-		                               err, sizeof(err)))
+		if (!container_build_initramfs(&b.cfg, i, &c, b.init, b.init_size, b.cpio[i],
+		                               INITRAMFS_GZIP, err, sizeof(err)))
 			return container_fail(&b, c.name, err);
 		b.files[4 + i].host = b.cpio[i];
 	}

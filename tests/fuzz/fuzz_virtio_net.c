@@ -58,7 +58,7 @@ static void irq(void *ctx)
 	(void)ctx;
 }
 
-static bool deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct guest *g = ctx;
 	return virtio_net_receive(&g->net, frame, len);

@@ -1,8 +1,9 @@
 /*
  * Host unit tests for the container spec: how argv, env, cwd, uid/gid and
  * hostname follow from an image config and a [container] section, the
- * errors for what cannot be started, and the exact text the guest init
- * reads. Pure: no image, no file.
+ * network lines from the appliance config, the errors for what cannot be
+ * started, and the exact text the guest init reads. Pure: no image, no
+ * file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +229,200 @@ static void test_format(void **state)
 	container_spec_free(&s);
 }
 
+/*
+ * The appliance of the network tests: networks lan (10.77.0.0/24, no
+ * gateway) and wan (192.168.1.0/24, uplinked, gateway .1); containers web
+ * (wan by DHCP, then lan) and db (wan by DHCP, then lan), a [vm] router on
+ * both (wan first), and a [vm] tool with no network at all.
+ */
+static struct appliance_config cfg;
+
+static struct config_nic nic(uint32_t network, enum config_nic_address mode, uint32_t address,
+                             uint8_t last_mac_byte)
+{
+	struct config_nic n = {.network = network,
+	                       .mode = mode,
+	                       .address = address,
+	                       .mac = {0x02, 0x5e, 0xab, 0xcd, 0xef, last_mac_byte}};
+	return n;
+}
+
+static void network_appliance(void)
+{
+	struct config_network *lan = &cfg.networks[0], *wan = &cfg.networks[1];
+	struct config_container *web = &cfg.containers[0], *db = &cfg.containers[1];
+	struct config_vm *router = &cfg.vms[0], *tool = &cfg.vms[1];
+
+	memset(&cfg, 0, sizeof(cfg));
+	strcpy(cfg.name, "edge");
+	cfg.network_count = 2;
+	strcpy(lan->name, "lan");
+	lan->subnet = 0x0a4d0000;
+	lan->prefix = 24;
+	lan->dns_count = 2;
+	lan->dns[0] = 0x0a4d0035; /* 10.77.0.53 */
+	lan->dns[1] = 0x0a4d0036;
+	lan->uplink = -1;
+	strcpy(wan->name, "wan");
+	wan->subnet = 0xc0a80100;
+	wan->prefix = 24;
+	wan->gateway = 0xc0a80101;
+	wan->dns_count = 3;
+	wan->dns[0] = 0xc0a80101;
+	wan->dns[1] = 0x0a4d0035; /* again: listed once */
+	wan->dns[2] = 0x09090909;
+	wan->uplink = 0;
+
+	cfg.container_count = 2;
+	strcpy(web->name, "web");
+	web->nic_count = 2;
+	web->nics[0] = nic(1, CONFIG_NIC_DHCP, 0, 0x0a);
+	web->nics[1] = nic(0, CONFIG_NIC_AUTO, 0x0a4d0002, 0x0b);
+	strcpy(db->name, "db");
+	db->nic_count = 2;
+	db->nics[0] = nic(1, CONFIG_NIC_DHCP, 0, 0x1a);
+	db->nics[1] = nic(0, CONFIG_NIC_STATIC, 0x0a4d000a, 0x1b);
+
+	cfg.vm_count = 2;
+	strcpy(router->name, "router");
+	router->nic_count = 2;
+	router->nics[0] = nic(1, CONFIG_NIC_STATIC, 0xc0a80102, 0x2a);
+	router->nics[1] = nic(0, CONFIG_NIC_AUTO, 0x0a4d0003, 0x2b);
+	strcpy(tool->name, "tool");
+}
+
+/* The network lines of cfg.containers[index]'s spec. */
+static char *network_lines(unsigned index)
+{
+	struct oci_image_config img = image(NULL, NULL, "/bin/true", "");
+	struct container_spec s;
+	char err[256], *text;
+	const char *header = "argv=/bin/true\nenv=PATH=/bin\nenv=MODE=image\ncwd=/\nuid=0\ngid=0\n";
+
+	assert_true(
+	    container_spec_build(&cfg.containers[index], &img, NULL, NULL, &s, err, sizeof(err)));
+	if (!container_spec_network(&cfg, index, &s, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	assert_string_equal(err, "");
+	text = container_spec_format(&s);
+	container_spec_free(&s);
+	assert_non_null(text);
+	assert_memory_equal(text, header, strlen(header));
+	memmove(text, text + strlen(header), strlen(text + strlen(header)) + 1);
+	return text;
+}
+
+static void test_network_lines(void **state)
+{
+	char *text;
+
+	(void)state;
+	network_appliance();
+	/* The route from wan, web's first network with a gateway; the DNS
+	 * servers wan's then lan's, 10.77.0.53 once, 10.77.0.54 past the
+	 * third; db by its lan address (its wan one is DHCP's), router by its
+	 * wan one (wan is web's first network); tool shares none. */
+	text = network_lines(0);
+	assert_string_equal(text, "hostname=web\n"
+	                          "net=02:5e:ab:cd:ef:0a dhcp\n"
+	                          "net=02:5e:ab:cd:ef:0b 10.77.0.2/24\n"
+	                          "route=192.168.1.1\n"
+	                          "dns=192.168.1.1\n"
+	                          "dns=10.77.0.53\n"
+	                          "dns=9.9.9.9\n"
+	                          "host=10.77.0.2 web\n"
+	                          "host=10.77.0.10 db\n"
+	                          "host=192.168.1.2 router\n");
+	free(text);
+
+	text = network_lines(1);
+	assert_string_equal(text, "hostname=db\n"
+	                          "net=02:5e:ab:cd:ef:1a dhcp\n"
+	                          "net=02:5e:ab:cd:ef:1b 10.77.0.10/24\n"
+	                          "route=192.168.1.1\n"
+	                          "dns=192.168.1.1\n"
+	                          "dns=10.77.0.53\n"
+	                          "dns=9.9.9.9\n"
+	                          "host=10.77.0.10 db\n"
+	                          "host=10.77.0.2 web\n"
+	                          "host=192.168.1.2 router\n");
+	free(text);
+
+	/* On lan alone: no route (lan has no gateway), lan's DNS servers, and
+	 * everyone by their lan address. */
+	cfg.containers[0].nic_count = 1;
+	cfg.containers[0].nics[0] = nic(0, CONFIG_NIC_STATIC, 0x0a4d0063, 0xff);
+	text = network_lines(0);
+	assert_string_equal(text, "hostname=web\n"
+	                          "net=02:5e:ab:cd:ef:ff 10.77.0.99/24\n"
+	                          "dns=10.77.0.53\n"
+	                          "dns=10.77.0.54\n"
+	                          "host=10.77.0.99 web\n"
+	                          "host=10.77.0.10 db\n"
+	                          "host=10.77.0.3 router\n");
+	free(text);
+
+	/* On wan by DHCP alone: no name of its own, and only router is known. */
+	cfg.containers[0].nics[0] = nic(1, CONFIG_NIC_DHCP, 0, 0x0a);
+	text = network_lines(0);
+	assert_string_equal(text, "hostname=web\n"
+	                          "net=02:5e:ab:cd:ef:0a dhcp\n"
+	                          "route=192.168.1.1\n"
+	                          "dns=192.168.1.1\n"
+	                          "dns=10.77.0.53\n"
+	                          "dns=9.9.9.9\n"
+	                          "host=192.168.1.2 router\n");
+	free(text);
+
+	/* No network: no network lines, and nobody else lists it. */
+	cfg.containers[0].nic_count = 0;
+	text = network_lines(0);
+	assert_string_equal(text, "hostname=web\n");
+	free(text);
+	text = network_lines(1);
+	assert_null(strstr(text, " web\n"));
+	free(text);
+}
+
+static void test_network_refusals(void **state)
+{
+	struct oci_image_config img = image(NULL, NULL, "/bin/true", "");
+	struct container_spec s;
+	char err[256];
+
+	(void)state;
+	network_appliance();
+	assert_true(
+	    container_spec_build(&cfg.containers[0], &img, NULL, NULL, &s, err, sizeof(err)));
+
+	cfg.vms[0].nics[1].network = 2;
+	assert_false(container_spec_network(&cfg, 0, &s, err, sizeof(err)));
+	assert_string_equal(err, "container 'web': partition 'router': eth1 is on network 2, "
+	                         "which does not exist");
+	assert_int_equal(s.nic_count, 0);
+	assert_int_equal(s.host_count, 0);
+
+	network_appliance();
+	cfg.containers[0].nics[1].address = 0;
+	assert_false(container_spec_network(&cfg, 0, &s, err, sizeof(err)));
+	assert_string_equal(err, "container 'web': eth1 on network 'lan': no address or a prefix "
+	                         "outside 1..32");
+	assert_int_equal(s.nic_count, 0);
+	assert_int_equal(s.gateway, 0);
+	assert_int_equal(s.dns_count, 0);
+
+	network_appliance();
+	cfg.networks[0].prefix = 33;
+	assert_false(container_spec_network(&cfg, 0, &s, err, sizeof(err)));
+	assert_non_null(strstr(err, "prefix outside 1..32"));
+
+	network_appliance();
+	cfg.containers[0].nic_count = CONFIG_MAX_NICS + 1;
+	assert_false(container_spec_network(&cfg, 0, &s, err, sizeof(err)));
+	assert_string_equal(err, "container 'web': 5 network interfaces, more than 4");
+	container_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +433,8 @@ int main(void)
 	    cmocka_unit_test(test_user_forms),
 	    cmocka_unit_test(test_cwd_and_newlines),
 	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_network_lines),
+	    cmocka_unit_test(test_network_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,14 +158,17 @@ static void test_refusals(void **state)
 /* Builds the container whose image is tag of the layout. */
 static bool build(const char *tag, const char *command, const char *out, char *err, size_t errlen)
 {
-	struct config_container c = {0};
+	static struct appliance_config cfg; /* large: fixed arrays */
+	struct config_container *c = &cfg.containers[0];
 
-	strcpy(c.name, "web");
-	snprintf(c.image, sizeof(c.image), "%s", ref("oci", tag));
-	strcpy(c.command, command);
-	strcpy(c.env[0], "MODE=demo");
-	c.env_count = 1;
-	return container_build_initramfs(&c, "INIT", 4, out, INITRAMFS_GZIP, err, errlen);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.container_count = 1;
+	strcpy(c->name, "web");
+	snprintf(c->image, sizeof(c->image), "%s", ref("oci", tag));
+	strcpy(c->command, command);
+	strcpy(c->env[0], "MODE=demo");
+	c->env_count = 1;
+	return container_build_initramfs(&cfg, 0, c, "INIT", 4, out, INITRAMFS_GZIP, err, errlen);
 }
 
 static void test_hostile_layers(void **state)
