@@ -149,7 +149,10 @@ int dhcp_parse(const uint8_t *buf, size_t len, uint32_t xid, const uint8_t mac[6
 	if ((type != DHCP_OFFER && type != DHCP_ACK) || lease->address == 0 ||
 	    (type == DHCP_OFFER && lease->server == 0))
 		return -1;
-	if (lease->netmask == 0)
+	/* A mask Linux would refuse (not contiguous ones) is taken as none
+	 * given, so the lease's router and DNS servers are still used. */
+	uint32_t m = lease->netmask;
+	if (m == 0 || (~m & (~m + 1)) != 0)
 		lease->netmask = classful_mask(lease->address);
 	return type;
 }

@@ -45,9 +45,17 @@ size_t net_hosts_text(const struct spec *spec, char buf[NET_HOSTS_MAX])
 	int len = snprintf(buf, NET_HOSTS_MAX, "127.0.0.1\tlocalhost\n");
 	char a[16];
 
-	for (size_t i = 0; i < spec->host_count && i < SPEC_MAX_HOSTS; i++)
-		len += snprintf(buf + len, NET_HOSTS_MAX - (size_t)len, "%s\t%s\n",
-		                net_ipv4_text(spec->hosts[i].address, a), spec->hosts[i].name);
+	/* Stops before a line that would not fit whole, whatever the names'
+	 * lengths: the buffer is never overrun, the file never cut mid-line. */
+	for (size_t i = 0; i < spec->host_count && i < SPEC_MAX_HOSTS; i++) {
+		int n = snprintf(buf + len, NET_HOSTS_MAX - (size_t)len, "%s\t%s\n",
+		                 net_ipv4_text(spec->hosts[i].address, a), spec->hosts[i].name);
+		if (n < 0 || (size_t)n >= NET_HOSTS_MAX - (size_t)len) {
+			buf[len] = '\0';
+			break;
+		}
+		len += n;
+	}
 	return (size_t)len;
 }
 

@@ -3,9 +3,10 @@
 # the MMIO instruction decoder (the
 # bytes at a guest's RIP), the port-I/O device models (what a guest
 # writes to a UART, the CMOS clock and the PCI host bridge), a network
-# interface's registers and rings (virtio-net and the switch) and the image
-# reader (an image layer, and a whole docker-archive). Built with Debian's
-# clang (-fsanitize=fuzzer plus AddressSanitizer and UBSan) into
+# interface's registers and rings (virtio-net and the switch), the image
+# reader (an image layer, and a whole docker-archive) and solo-init's
+# DHCP client (a server's reply, off the container's network). Built with
+# Debian's clang (-fsanitize=fuzzer plus AddressSanitizer and UBSan) into
 # $(BUILD)/fuzz/.
 #
 #   make fuzz                 each target for FUZZ_TIME seconds (30)
@@ -19,7 +20,7 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -Ihypervisor/include -Ihypervisor -Iloader
+	-fno-sanitize-recover=undefined -Ihypervisor/include -Ihypervisor -Iloader -Iguest-kernel/init
 
 # NAME -> the production sources it links.
 FUZZ_bzimage_SRCS := $(LOADER_LINUX_SRCS)
@@ -34,7 +35,8 @@ FUZZ_port_devices_SRCS := hypervisor/devices/uart16550.c hypervisor/devices/rtc_
 FUZZ_manifest_SRCS := loader/manifest.c loader/sha256.c
 FUZZ_virtio_net_SRCS := hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
 	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
-FUZZ_NAMES := bzimage config insn_decode port_devices manifest virtio_net layer image
+FUZZ_dhcp_SRCS := guest-kernel/init/dhcp.c
+FUZZ_NAMES := bzimage config insn_decode port_devices manifest virtio_net layer image dhcp
 
 .PHONY: fuzz fuzz-deps
 
