@@ -651,6 +651,16 @@ static bool parse_dns(struct parser *p, struct span value)
 	return true;
 }
 
+static bool parse_mtu(struct parser *p, struct span value)
+{
+	uint64_t mtu;
+	if (!parse_uint(value, CONFIG_MTU_MAX, &mtu) || mtu < CONFIG_MTU_MIN)
+		return line_error(p, "mtu must be a number of bytes from 68 to 9000, not ", value,
+		                  "");
+	p->network->mtu = (uint32_t)mtu;
+	return true;
+}
+
 /* One network per physical NIC: two switches cannot both own its wire. */
 static bool parse_uplink(struct parser *p, struct span value)
 {
@@ -775,10 +785,8 @@ static const struct key vm_keys[] = {
 };
 
 static const struct key network_keys[] = {
-    {"subnet", false, parse_subnet},
-    {"gateway", false, parse_gateway},
-    {"dns", true, parse_dns},
-    {"uplink", false, parse_uplink},
+    {"subnet", false, parse_subnet}, {"gateway", false, parse_gateway}, {"dns", true, parse_dns},
+    {"uplink", false, parse_uplink}, {"mtu", false, parse_mtu},
 };
 
 /* ---- lines -------------------------------------------------------------- */
@@ -1022,6 +1030,10 @@ static bool check_networks(struct parser *p)
 		struct config_network *n = &out->networks[i];
 		if (!n->prefix)
 			return missing_key(p, kind_network, n->name, "subnet");
+		/* Jumbo frames inside solo, where every port takes them; the
+		 * wire's 1500 where frames leave through a NIC. */
+		if (!n->mtu)
+			n->mtu = n->uplink >= 0 ? CONFIG_MTU_UPLINK : CONFIG_MTU_INTERNAL;
 		if (!(p->gateway_given & (1u << i))) {
 			if (n->uplink >= 0)
 				n->gateway = n->subnet + 1;

@@ -36,6 +36,8 @@
  *   gateway = 10.77.0.1                   optional: the default route
  *                                         (default .1 when uplinked)
  *   dns = 10.0.2.3                        repeatable, up to 3
+ *   mtu = 9000                            optional, 68..9000: 9000 on an
+ *                                         internal network, 1500 uplinked
  *   uplink = nic0                         optional: bridge the physical NIC
  *
  *   [vm linux]                            a plain Linux VM; names shared
@@ -82,6 +84,10 @@
 #define CONFIG_MAX_NICS             4 /* interfaces per partition */
 #define CONFIG_MAX_DNS              3
 #define CONFIG_MAX_UPLINKS          4 /* physical NICs nic0..nic3 */
+#define CONFIG_MTU_MIN              68   /* what IPv4 needs (RFC 791) */
+#define CONFIG_MTU_MAX              9000 /* jumbo frames */
+#define CONFIG_MTU_INTERNAL         9000
+#define CONFIG_MTU_UPLINK           1500 /* Ethernet's, the wire's */
 
 /* The self-test VMs the hypervisor can run, as bits of `selftest`. */
 #define CONFIG_SELFTEST_PROBE     (1u << 0)
@@ -121,6 +127,7 @@ struct config_network {
 	uint32_t dns_count;
 	uint32_t dns[CONFIG_MAX_DNS];
 	int32_t uplink; /* physical NIC index (nicN), -1 for none */
+	uint32_t mtu;   /* bytes of IP packet per frame: 68..9000 */
 };
 
 enum config_restart {

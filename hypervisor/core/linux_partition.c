@@ -165,7 +165,8 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 {
 	partition_console_flush(p);
 	uint64_t ran = cpu_rdtsc() - p->started_tsc;
-	uint64_t counts[EXIT_REASON_COUNT], total, halted = 0, timer = 0, dropped = 0, switches = 0;
+	uint64_t counts[EXIT_REASON_COUNT], total, halted = 0, timer = 0, dropped = 0, switches = 0,
+	                                           handling = 0;
 	unsigned refused = 0;
 	for (unsigned i = 0; i < p->vcpu_count; i++) {
 		const struct vcpu *v = &p->vcpus[i];
@@ -174,6 +175,7 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 		dropped += v->apic.ipis_dropped;
 		refused += v->msr_refusals;
 		switches += v->switches_in;
+		handling += v->exit_handling_tsc;
 	}
 	partition_exit_totals(p, counts, &total);
 	char text[400];
@@ -192,6 +194,9 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 	    "TSC %llu\n",
 	    p->name, (unsigned long long)p->started_tsc, (unsigned long long)p->first_output_tsc,
 	    (unsigned long long)cpu_rdtsc());
+	console_printf("[%s] solo's share: %llu TSC ticks handling its exits, %llu per exit\n",
+	               p->name, (unsigned long long)handling,
+	               (unsigned long long)(total ? handling / total : 0));
 	partition_net_report(p, print_line);
 	console_printf("[%s] solo's memory for it: %llu KiB (%llu MiB of guest RAM apart)\n",
 	               p->name, (unsigned long long)(partition_overhead_bytes(p) / 1024),

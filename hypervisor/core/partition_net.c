@@ -110,8 +110,9 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 			snprintf(err, errlen, "eth%u: network '%s' has no port left", i, sw->name);
 			return false;
 		}
-		virtio_net_init(&nic->dev, nics[i].mac, ram, transmit, rx_posted, raise_interrupt,
-		                nic);
+		virtio_net_init(&nic->dev, nics[i].mac,
+		                (uint16_t)appliance->networks[nics[i].network].mtu, ram, transmit,
+		                rx_posted, raise_interrupt, nic);
 		nic->partition = p;
 		nic->index = i;
 		nic->network = nics[i].network;

@@ -46,15 +46,16 @@ struct vcpu {
 	uint16_t last_out_port;
 	uint32_t last_out_value;
 
-	unsigned index;         /* within its partition; also its APIC ID */
-	struct x2apic apic;     /* its local APIC (xAPIC mode until Linux switches) */
-	uint64_t efer;          /* as the guest last wrote it (LMA kept by solo) */
-	uint64_t xcr0;          /* XCR0 as the guest set it with XSETBV */
-	uint64_t halted_since;  /* TSC when it halted; 0 while running */
-	uint64_t halted_tsc;    /* total TSC ticks spent halted */
-	unsigned msr_refusals;  /* MSR accesses answered with #GP */
-	uint64_t tsc_hz;        /* reported to the guest in CPUID */
-	uint64_t mmio_accesses; /* emulated device-register accesses */
+	unsigned index;             /* within its partition; also its APIC ID */
+	struct x2apic apic;         /* its local APIC (xAPIC mode until Linux switches) */
+	uint64_t efer;              /* as the guest last wrote it (LMA kept by solo) */
+	uint64_t xcr0;              /* XCR0 as the guest set it with XSETBV */
+	uint64_t halted_since;      /* TSC when it halted; 0 while running */
+	uint64_t exit_handling_tsc; /* TSC ticks solo spent handling its exits */
+	uint64_t halted_tsc;        /* total TSC ticks spent halted */
+	unsigned msr_refusals;      /* MSR accesses answered with #GP */
+	uint64_t tsc_hz;            /* reported to the guest in CPUID */
+	uint64_t mmio_accesses;     /* emulated device-register accesses */
 
 	/* What the CPU holds for the guest outside the VMCS, kept here while
 	 * another vCPU uses the CPU (vcpu_context.c). */

@@ -11,6 +11,11 @@
 #include "devices/virtio_net.h"
 
 #define NUM_BUFFERS_OFFSET 10
+/* struct virtio_net_config: mac[6], status, max_virtqueue_pairs, mtu. */
+#define CONFIG_MTU_OFFSET 10
+
+/* The frame being transmitted, for every device (virtio_net.h). */
+static uint8_t tx_frame[NET_FRAME_MAX];
 
 static struct virtio_net *net_of(struct virtio_mmio *t)
 {
@@ -44,13 +49,13 @@ static void transmit_all(struct virtio_net *n)
 		}
 		uint64_t total = chain.readable_bytes;
 		if (total < VIRTIO_NET_HDR_LEN + NET_FRAME_MIN ||
-		    total > VIRTIO_NET_HDR_LEN + NET_FRAME_MAX) {
+		    total > (uint64_t)VIRTIO_NET_HDR_LEN + n->mtu + NET_ETH_OVERHEAD) {
 			n->stats.tx_malformed++;
 		} else {
 			size_t len = (size_t)total - VIRTIO_NET_HDR_LEN;
-			virtq_read_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, n->frame, len);
+			virtq_read_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, tx_frame, len);
 			n->stats.tx_frames++;
-			n->transmit(n->ctx, n->frame, len);
+			n->transmit(n->ctx, tx_frame, len);
 		}
 		virtq_push(q, &t->ram, chain.head, 0);
 		returned = true;
@@ -69,7 +74,8 @@ static void notify(struct virtio_mmio *t, unsigned queue)
 		n->rx_posted(n->ctx);
 }
 
-/* The configuration space: the MAC (6 bytes) and nothing else offered. */
+/* The configuration space: the MAC (6 bytes) and the MTU (at 10); the
+ * status and queue-pair fields between read 0 (not offered). */
 static bool config_read(struct virtio_mmio *t, unsigned offset, unsigned size, uint32_t *value)
 {
 	struct virtio_net *n = net_of(t);
@@ -78,7 +84,10 @@ static bool config_read(struct virtio_mmio *t, unsigned offset, unsigned size, u
 	uint32_t v = 0;
 	for (unsigned i = 0; i < size; i++) {
 		unsigned at = offset + i;
-		uint32_t byte = at < NET_MAC_LEN ? n->mac[at] : 0;
+		uint32_t byte = at < NET_MAC_LEN              ? n->mac[at]
+		                : at == CONFIG_MTU_OFFSET     ? n->mtu & 0xffu
+		                : at == CONFIG_MTU_OFFSET + 1 ? (uint32_t)n->mtu >> 8
+		                                              : 0;
 		v |= byte << (8 * i);
 	}
 	*value = v;
@@ -96,13 +105,16 @@ static const struct virtio_mmio_device_ops net_ops = {
     .reset = reset,
 };
 
-void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], struct guest_ram ram,
+void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint16_t mtu,
+                     struct guest_ram ram,
                      void (*transmit)(void *ctx, const uint8_t *frame, size_t len),
                      void (*rx_posted)(void *ctx), void (*irq)(void *ctx), void *ctx)
 {
 	memset(n, 0, sizeof(*n));
-	virtio_mmio_init(&n->transport, VIRTIO_ID_NET, VIRTIO_NET_F_MAC, 2, &net_ops, n, ram);
+	virtio_mmio_init(&n->transport, VIRTIO_ID_NET, VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU, 2,
+	                 &net_ops, n, ram);
 	memcpy(n->mac, mac, NET_MAC_LEN);
+	n->mtu = mtu;
 	n->transmit = transmit;
 	n->rx_posted = rx_posted;
 	n->interrupt = irq;

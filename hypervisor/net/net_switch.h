@@ -21,9 +21,10 @@
 #include <stdint.h>
 
 #define NET_MAC_LEN 6
-/* Ethernet without the FCS: 14 header bytes and a 1500-byte payload,
- * plus a VLAN tag. */
-#define NET_FRAME_MAX 1518
+/* Ethernet without the FCS: 14 header bytes and up to a 9000-byte
+ * (jumbo) payload, plus a VLAN tag. A network's own MTU may be lower. */
+#define NET_ETH_OVERHEAD 18
+#define NET_FRAME_MAX    (9000 + NET_ETH_OVERHEAD)
 #define NET_FRAME_MIN 14
 /* Partitions (64 containers and 16 VMs) and an uplink. */
 #define NET_SWITCH_MAX_PORTS 96

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(g->ram, 0, RAM_SIZE);
 		memcpy(g->ram, data, size < SEED_SIZE ? size : SEED_SIZE);
 		uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
-		virtio_net_init(&g->net, mac, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
+		virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
 		                rx_posted, irq, g);
 		g->port = (unsigned)net_switch_add_port(&sw, mac, false, g->queue);
 		net_switch_attach(&sw, g->port, deliver, g);

@@ -657,12 +657,14 @@ static void test_networks(void **state)
 	assert_int_equal(lan->dns[0], IP(10, 77, 0, 53));
 	assert_int_equal(lan->dns[1], IP(1, 1, 1, 1));
 	assert_int_equal(lan->uplink, -1);
+	assert_int_equal(lan->mtu, 9000); /* internal: jumbo frames */
 	assert_string_equal(wan->name, "wan");
 	assert_int_equal(wan->subnet, IP(192, 168, 8, 0));
 	assert_int_equal(wan->prefix, 22);
 	assert_int_equal(wan->gateway, IP(192, 168, 8, 1)); /* uplinked: first host */
 	assert_int_equal(wan->dns_count, 0);
 	assert_int_equal(wan->uplink, 1);
+	assert_int_equal(wan->mtu, 1500); /* uplinked: the wire's */
 
 	const struct config_container *web = &cfg.containers[0];
 	assert_int_equal(web->nic_count, 2);
@@ -792,6 +794,16 @@ static void test_network_section_errors(void **state)
 	             "line 6: duplicate key 'gateway'");
 	expect_error("[appliance]\nname=a\n[network n]\ndns=1.1.1.1\n",
 	             "network 'n': missing 'subnet'");
+	/* mtu: given, at its bounds, and out of them. */
+	expect_ok(WITH("mtu = 68"));
+	assert_int_equal(cfg.networks[0].mtu, 68);
+	expect_ok(WITH("mtu = 9000\nuplink = nic0"));
+	assert_int_equal(cfg.networks[0].mtu, 9000);
+	expect_error(WITH("mtu = 67"),
+	             "line 5: mtu must be a number of bytes from 68 to 9000, not '67'");
+	expect_error(WITH("mtu = 9001"),
+	             "line 5: mtu must be a number of bytes from 68 to 9000, not '9001'");
+	expect_error(WITH("mtu = 1500\nmtu = 1500"), "line 6: duplicate key 'mtu'");
 
 	static const char *const bad_subnets[] = {
 	    "10.0.0.0",      "10.0.0.0/7",     "10.0.0.0/31",   "10.0.0.0/32",

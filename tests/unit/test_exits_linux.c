@@ -1116,6 +1116,28 @@ static void test_hlt_without_hlt_activity_waits_on_the_host(void **state)
 	assert_true(part.vcpus[0].halted_tsc > 0);
 }
 
+/* Solo's time handling each exit is counted: from the exit back to the
+ * next entry's event work, with the TSC moving 1000 per read, two reads
+ * (the exit's and the next loop's) apart for each of the three exits
+ * that resume; the last one (power-off) leaves without a next entry. */
+static void test_exit_handling_time_counted(void **state)
+{
+	(void)state;
+	fake_cpu.tsc_step = 1000;
+	rdmsr(0x1000, 0x1b);
+	rdmsr(0x1002, 0x1b);
+	rdmsr(0x1004, 0x1b);
+	poweroff(0x1006);
+	run();
+	const struct vcpu *v = &part.vcpus[0];
+	assert_int_equal(v->exits_total, 4);
+	/* Each resumed exit: at least the step between its two reads, and
+	 * no more than the reads its handler made besides. */
+	assert_true(v->exit_handling_tsc >= 3 * 1000);
+	assert_true(v->exit_handling_tsc < 3 * 1000 * 8);
+	assert_int_equal(v->exit_handling_tsc % 1000, 0);
+}
+
 /* ---- Time slices (vcpu_run_slice) ---- */
 
 #define SLICE_END (TSC_START + 50000)
@@ -1354,6 +1376,7 @@ int main(void)
 	    T(test_sti_hlt_clears_the_interrupt_shadow),
 	    T(test_hlt_with_interrupt_pending_does_not_sleep),
 	    T(test_hlt_without_hlt_activity_waits_on_the_host),
+	    T(test_exit_handling_time_counted),
 	    T(test_shared_slice_halt_gives_up_the_cpu),
 	    T(test_shared_slice_preempted_when_it_ends),
 	    T(test_shared_slice_ends_with_the_partition),

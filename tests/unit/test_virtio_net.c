@@ -143,7 +143,7 @@ static void driver_probe(struct guest *g)
 	uint64_t features = (uint64_t)rd(g, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
 	wr(g, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
 	features |= rd(g, VIRTIO_MMIO_DEVICE_FEATURES);
-	assert_int_equal(features, VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC);
+	assert_int_equal(features, VIRTIO_F_VERSION_1 | VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU);
 	wr(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(g, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(features >> 32));
 	wr(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
@@ -192,8 +192,8 @@ static void guest_init(struct guest *g, const uint8_t *mac)
 	memset(g, 0, sizeof(*g));
 	g->ram = calloc(1, RAM_SIZE);
 	g->sw = &sw;
-	virtio_net_init(&g->net, mac, (struct guest_ram){g->ram, RAM_SIZE}, transmit, rx_posted,
-	                interrupt, g);
+	virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
+	                rx_posted, interrupt, g);
 	int port = net_switch_add_port(&sw, mac, false, g->queue);
 	assert_true(port >= 0);
 	g->port = (unsigned)port;
@@ -255,6 +255,12 @@ static void test_registers_and_config_space(void **state)
 	}
 	assert_true(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_CONFIG + 4, 2, &v));
 	assert_int_equal(v, 0x0a00);
+	/* The MTU, a 16-bit field at 10 (status and queue pairs before it
+	 * are not offered and read 0). */
+	assert_true(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_CONFIG + 10, 2, &v));
+	assert_int_equal(v, 1500);
+	assert_true(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_CONFIG + 6, 4, &v));
+	assert_int_equal(v, 0);
 	/* Registers are 32-bit only; the window ends at 4 KiB. */
 	assert_false(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_STATUS, 2, &v));
 	assert_false(virtio_mmio_read(&a.net.transport, VIRTIO_MMIO_STATUS + 1, 4, &v));
@@ -351,16 +357,21 @@ static void test_spoofed_and_malformed_frames_dropped(void **state)
 	frame_of(frame, MAC_B, OTHER, 1, 60);
 	send(&a, 0, frame, 60);
 	assert_int_equal(sw.ports[a.port].stats.drop_spoofed, 1);
-	/* Too long, and too short for an Ethernet header. */
-	frame_of(frame, MAC_B, MAC_A, 1, NET_FRAME_MAX + 1);
-	send(&a, 1, frame, NET_FRAME_MAX + 1);
+	/* One byte longer than the MTU (1500) allows, and too short for
+	 * an Ethernet header. */
+	frame_of(frame, MAC_B, MAC_A, 1, 1500 + 18 + 1);
+	send(&a, 1, frame, 1500 + 18 + 1);
 	send(&a, 2, frame, 10);
 	assert_int_equal(a.net.stats.tx_malformed, 2);
 	unsigned id;
 	uint32_t len;
 	assert_false(next_rx(&b, &id, &len));
+	/* The longest the MTU allows goes through. */
+	send(&a, 3, frame, 1500 + 18);
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(len, VIRTIO_NET_HDR_LEN + 1518);
 	/* Every chain still went back to a. */
-	assert_int_equal(get16(&a, TX_USED + 2), 3);
+	assert_int_equal(get16(&a, TX_USED + 2), 4);
 	assert_null(a.net.transport.violation);
 }
 

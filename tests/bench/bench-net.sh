@@ -1,0 +1,95 @@
+#!/bin/sh
+# `make bench`, networking: figures, not pass/fail, all in Bochs
+# instructions (1 emulated CPU; the guests' clocks run at 200 MHz, Bochs'
+# instructions per second, so a second of guest time is 200 M
+# instructions).
+#   - TCP throughput: 4 MiB over HTTP (busybox httpd and wget) between two
+#     containers across solo's switch, against the same transfer over
+#     loopback inside one container, in the same run: bytes per million
+#     instructions and their ratio. (httpd/wget rather than nc: busybox
+#     nc does not end on its input's end, and both are plain TCP.)
+#   - Round trip: busybox ping's average between the two containers and
+#     over loopback, in instructions; their difference is what crossing
+#     two virtio-net devices and the switch adds.
+#   - VM exits per frame: the two containers' exits (all, and the MMIO
+#     ones of their interfaces) beyond what `quiet` (same image, same
+#     network, no traffic) took to boot, over the frames they sent.
+#   - Boot: a container alone, with one interface and without, in two
+#     runs: solo's start of the partition -> its first line.
+#   bench-net.sh BUILD_DIR
+set -eu
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+emu=$(cd "$here/../emu" && pwd)
+. "$emu/bochs-lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/solo-bench-net.XXXXXX")
+
+run() { # run NAME CONF: one Bochs run of CONF, 1 CPU
+	mkdir -p "$work/$1"
+	"$build/solo" build "$2" -o "$work/$1/esp.img" >"$work/$1/build.log"
+	bochs_write_config "$work/$1" "$work/$1/esp.img" 1
+	bochs_boot "$work/$1" 1800 '^solo: all partitions have ended|^solo: stopped|exception' || true
+}
+
+echo "bench: networking: transfer, ping and exits (1 CPU)"
+run traffic "$here/net-bench.conf"
+echo "bench: networking: boot without and with an interface"
+run plain "$here/net-boot-plain.conf"
+run net "$here/net-boot-net.conf"
+
+s=$work/traffic/serial.txt
+span() { # span KIND: (to - from) seconds of the client's uptime x 200 MHz
+	sed -n "s/^\\[client\\] bench-net: $1 4194304 bytes from \\([0-9.]*\\) to \\([0-9.]*\\)\$/\\1 \\2/p" "$s" |
+		awk '{ printf "%.0f\n", ($2 - $1) * 200e6 }'
+}
+switch=$(span switch) loopback=$(span loopback)
+echo
+echo "TCP, 4 MiB over HTTP (busybox httpd -> wget), bytes per million instructions:"
+if [ -n "$switch" ] && [ -n "$loopback" ]; then
+	awk -v s="$switch" -v l="$loopback" 'BEGIN {
+		printf "  across solo'"'"'s switch (two containers): %8.0f  (%.0f M instructions)\n", 4194304e6 / s, s / 1e6
+		printf "  loopback inside one container:       %8.0f  (%.0f M instructions)\n", 4194304e6 / l, l / 1e6
+		printf "  ratio switch/loopback: %.3f\n", l / s }'
+else
+	echo "  n/a (see $s)"
+fi
+avg() { # avg KIND: busybox ping's average round trip, ms
+	sed -n "s|^\\[client\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
+}
+echo "round trip, busybox ping -c 20 (average):"
+ps=$(avg switch) pl=$(avg loopback)
+if [ -n "$ps" ] && [ -n "$pl" ]; then
+	awk -v s="$ps" -v l="$pl" 'BEGIN {
+		printf "  between two containers: %.3f ms = %.0f instructions\n", s, s * 200e3
+		printf "  loopback:               %.3f ms = %.0f instructions\n", l, l * 200e3
+		printf "  added by virtio-net and the switch: %.0f instructions\n", (s - l) * 200e3 }'
+else
+	echo "  n/a"
+fi
+exits() { # exits NAME REASON: the partition's count of REASON (ALL: every exit)
+	sed -n "s/^\\[$1\\] exits: //p" "$s" | head -1 | tr ' ' '\n' | awk -F= -v r="$2" '
+		r == "ALL" { n += $2 } $1 == r { n = $2 } END { print n + 0 }'
+}
+sent() { sed -n "s/^\\[$1\\] eth0 .* sent \\([0-9]*\\) frames.*/\\1/p" "$s" | head -1; }
+frames=$(($(sent server) + $(sent client)))
+echo "VM exits per frame (server and client, less what quiet took to boot), $frames frames:"
+for reason in ALL EPT_VIOLATION; do
+	extra=$(($(exits server $reason) + $(exits client $reason) - 2 * $(exits quiet $reason)))
+	awk -v r="$reason" -v e="$extra" -v f="$frames" 'BEGIN {
+		printf "  %-14s %.2f\n", (r == "ALL" ? "all exits" : "MMIO (EPT)"), (f ? e / f : 0) }'
+done
+first() { # first RUN: the container's start -> first line, in TSC ticks
+	sed -n 's/^solo: \[first\] timeline: started at TSC \([0-9]*\), first output at TSC \([0-9]*\),.*/\1 \2/p' \
+		"$work/$1/serial.txt" | awk '{ print $2 - $1 }'
+}
+mhz=$(sed -n 's/^solo: TSC \([0-9.]*\) MHz.*/\1/p' "$work/plain/serial.txt" | head -1)
+plain=$(first plain) net=$(first net)
+echo "a container's boot, partition start -> first line (TSC at ${mhz:-?} MHz = instructions):"
+if [ -n "$plain" ] && [ -n "$net" ]; then
+	awk -v p="$plain" -v n="$net" 'BEGIN {
+		printf "  without an interface: %.1f M\n  with one:             %.1f M (%+.1f M, ratio %.3f)\n",
+			p / 1e6, n / 1e6, (n - p) / 1e6, n / p }'
+else
+	echo "  n/a"
+fi
+echo "(serial logs: $work/*/serial.txt)"
