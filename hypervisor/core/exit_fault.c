@@ -5,6 +5,7 @@
  * Exceptions are not intercepted (the exception bitmap is 0), so any other
  * exception exit is unexpected and ends the partition.
  */
+#include "arch/host_ioapic.h"
 #include "arch/lapic.h"
 #include "core/exit_handlers.h"
 #include "core/partition.h"
@@ -13,6 +14,7 @@
 #define INTR_INFO_VECTOR(info) ((info)&0xff)
 #define INTR_INFO_TYPE(info)   (((info) >> 8) & 7)
 #define INTR_TYPE_NMI          2
+#define INTR_INFO_VALID        (1u << 31)
 
 enum exit_action exit_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
@@ -34,10 +36,18 @@ enum exit_action exit_exception_nmi(struct vcpu *vcpu, const struct vm_exit *exi
 
 enum exit_action exit_external_interrupt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	(void)vcpu;
 	(void)exit;
 	/* "Acknowledge interrupt on exit" took the vector from the local
-	 * APIC; nobody in solo's host context wants it yet. */
+	 * APIC. A device's (a NIC with frames) has its pin masked with the
+	 * EOI, or its still-asserted line would bring the next exit at
+	 * once, and sends the vCPU back to the scheduler so the driver runs
+	 * now rather than at the end of a long slice. */
+	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
+	if ((info & INTR_INFO_VALID) && INTR_INFO_VECTOR(info) == HOST_IOAPIC_VECTOR) {
+		host_ioapic_interrupt();
+		vcpu->device_interrupt = true;
+		return EXIT_ACTION_RESUME;
+	}
 	lapic_eoi();
 	return EXIT_ACTION_RESUME;
 }

@@ -17,6 +17,7 @@
 #include "core/handoff_check.h"
 #include "core/linux_partition.h"
 #include "core/management_console.h"
+#include "core/net_uplink.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/placement.h"
@@ -233,6 +234,15 @@ static void place(struct partition_slot *slot, const unsigned *cpu_of)
 	}
 }
 
+/* The boot CPU's work between its slices: the management console, and
+ * the frames the physical uplinks received (their interrupts come to
+ * this CPU, net_uplink.h). */
+static void between_slices(void)
+{
+	console_poll();
+	net_uplink_poll();
+}
+
 /* Hands the partitions out to the CPUs in VMX operation and runs the
  * boot CPU's share, serving the management console between its slices
  * for as long as solo runs. */
@@ -258,7 +268,7 @@ static __attribute__((noreturn)) void run_partitions(unsigned count, uint64_t ba
 	for (unsigned i = 1; i < pcpu_count; i++)
 		pcpus[i].run_queue_ready = 1;
 	console_attach(slots, count, baseline, tsc_hz);
-	pcpus[0].between_slices = console_poll;
+	pcpus[0].between_slices = between_slices;
 	console_printf("solo: console ready (type help)\n");
 	smp_run_queue(&pcpus[0]);
 }
@@ -312,6 +322,7 @@ void hv_main(uint64_t handoff_address)
 	read_config(h);
 	lapic_init();
 	load_cpu_list(h);
+	net_uplink_init(&config, bsp->apic_id);
 	bsp->alive = 1;
 	bsp->state = PCPU_STARTED;
 

@@ -15,6 +15,7 @@
 #include "core/console_command.h"
 #include "core/linux_partition.h"
 #include "core/management_console.h"
+#include "core/net_uplink.h"
 #include "core/partition.h"
 #include "core/partition_ipi.h"
 #include "core/pcpu.h"
@@ -129,6 +130,7 @@ static void net(void)
 	}
 	if (!shown)
 		console_printf("solo: no running partition has a network interface\n");
+	net_uplink_report(print_net_line);
 }
 
 static void show_log(const struct partition_slot *s)

@@ -33,6 +33,19 @@ void partition_net_init(const struct appliance_config *config)
 		net_switch_init(&switches[i], config->networks[i].name);
 }
 
+struct net_switch *partition_net_lock_switch(unsigned network)
+{
+	if (network >= switch_count)
+		return 0;
+	spin_lock(&net_lock);
+	return &switches[network];
+}
+
+void partition_net_unlock(void)
+{
+	spin_unlock(&net_lock);
+}
+
 /* The I/O APIC message for the interface's pin, posted to the vCPUs it
  * names: the interrupt may come from another partition's exit, on
  * another CPU, so it is always posted, never written into an APIC. */

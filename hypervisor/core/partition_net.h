@@ -33,6 +33,12 @@ struct partition_nic {
 /* Sets up a switch for each [network] of the appliance; once, at boot. */
 void partition_net_init(const struct appliance_config *config);
 
+/* The network's switch with net_lock held, for the physical uplinks
+ * (core/net_uplink.c) that are ports on it; NULL, unlocked, when there
+ * is no such network. partition_net_unlock releases it. */
+struct net_switch *partition_net_lock_switch(unsigned network);
+void partition_net_unlock(void);
+
 /* Gives a partition being created its interfaces and attaches them to
  * their switches (its RAM must be allocated). False, with the reason in
  * err, when a switch has no port left or memory runs out. */

@@ -52,10 +52,12 @@ struct vcpu {
 	uint64_t xcr0;              /* XCR0 as the guest set it with XSETBV */
 	uint64_t halted_since;      /* TSC when it halted; 0 while running */
 	uint64_t exit_handling_tsc; /* TSC ticks solo spent handling its exits */
-	uint64_t halted_tsc;        /* total TSC ticks spent halted */
-	unsigned msr_refusals;      /* MSR accesses answered with #GP */
-	uint64_t tsc_hz;            /* reported to the guest in CPUID */
-	uint64_t mmio_accesses;     /* emulated device-register accesses */
+	/* Its last exit was a host device's interrupt: leave the slice. */
+	bool device_interrupt;
+	uint64_t halted_tsc;    /* total TSC ticks spent halted */
+	unsigned msr_refusals;  /* MSR accesses answered with #GP */
+	uint64_t tsc_hz;        /* reported to the guest in CPUID */
+	uint64_t mmio_accesses; /* emulated device-register accesses */
 
 	/* What the CPU holds for the guest outside the VMCS, kept here while
 	 * another vCPU uses the CPU (vcpu_context.c). */

@@ -86,8 +86,11 @@ enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
 		/* A host interrupt is solo's own kick: the scheduler has
 		 * something to look at (a start-up, an interrupt for a vCPU
 		 * asleep on this CPU, an ending). */
-		if (!alone && exit.basic_reason == EXIT_REASON_EXTERNAL_INTERRUPT)
+		if (exit.basic_reason == EXIT_REASON_EXTERNAL_INTERRUPT &&
+		    (!alone || vcpu->device_interrupt)) {
+			vcpu->device_interrupt = false;
 			return VCPU_PREEMPTED;
+		}
 		switch (action) {
 		case EXIT_ACTION_STOP:
 			return VCPU_ENDED;

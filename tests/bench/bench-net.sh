@@ -3,17 +3,21 @@
 # instructions (1 emulated CPU; the guests' clocks run at 200 MHz, Bochs'
 # instructions per second, so a second of guest time is 200 M
 # instructions).
-#   - TCP throughput: 4 MiB over HTTP (busybox httpd and wget) between two
+#   - TCP throughput: 16 MiB over HTTP (busybox httpd and wget) between two
 #     containers across solo's switch, against the same transfer over
 #     loopback inside one container, in the same run: bytes per million
 #     instructions and their ratio. (httpd/wget rather than nc: busybox
 #     nc does not end on its input's end, and both are plain TCP.)
-#   - Round trip: busybox ping's average between the two containers and
-#     over loopback, in instructions; their difference is what crossing
-#     two virtio-net devices and the switch adds.
-#   - VM exits per frame: the two containers' exits (all, and the MMIO
-#     ones of their interfaces) beyond what `quiet` (same image, same
-#     network, no traffic) took to boot, over the frames they sent.
+#   - Round trip: busybox ping's average over 200 between two other
+#     containers, once the transfer is over, and over loopback, in
+#     instructions; and solo's share of a round trip: the TSC ticks solo
+#     spent handling the two pinging containers' exits (each partition's
+#     report) beyond what `quiet` (same image, same network, no traffic)
+#     spent booting, per ping (an upper bound: it includes their idle
+#     wait for the transfer to end, about 14 exits a second).
+#   - VM exits per frame: the transfer's two containers' exits (all, and
+#     the MMIO ones of their interfaces) beyond `quiet`'s, over the
+#     frames they sent; the same per round trip for the pinging pair.
 #   - Boot: a container alone, with one interface and without, in two
 #     runs: solo's start of the partition -> its first line.
 #   bench-net.sh BUILD_DIR
@@ -38,25 +42,26 @@ run plain "$here/net-boot-plain.conf"
 run net "$here/net-boot-net.conf"
 
 s=$work/traffic/serial.txt
-span() { # span KIND: (to - from) seconds of the client's uptime x 200 MHz
-	sed -n "s/^\\[client\\] bench-net: $1 4194304 bytes from \\([0-9.]*\\) to \\([0-9.]*\\)\$/\\1 \\2/p" "$s" |
-		awk '{ printf "%.0f\n", ($2 - $1) * 200e6 }'
+span() { # span KIND: "BYTES INSTRUCTIONS", the client's uptime x 200 MHz
+	sed -n "s/^\\[client\\] bench-net: $1 \\([0-9]*\\) bytes from \\([0-9.]*\\) to \\([0-9.]*\\)\$/\\1 \\2 \\3/p" "$s" |
+		awk '{ printf "%d %.0f\n", $1, ($3 - $2) * 200e6 }'
 }
 switch=$(span switch) loopback=$(span loopback)
 echo
-echo "TCP, 4 MiB over HTTP (busybox httpd -> wget), bytes per million instructions:"
+echo "TCP, 16 MiB over HTTP (busybox httpd -> wget), bytes per million instructions:"
 if [ -n "$switch" ] && [ -n "$loopback" ]; then
-	awk -v s="$switch" -v l="$loopback" 'BEGIN {
-		printf "  across solo'"'"'s switch (two containers): %8.0f  (%.0f M instructions)\n", 4194304e6 / s, s / 1e6
-		printf "  loopback inside one container:       %8.0f  (%.0f M instructions)\n", 4194304e6 / l, l / 1e6
-		printf "  ratio switch/loopback: %.3f\n", l / s }'
+	echo "$switch $loopback" | awk '{
+		if ($1 != 16777216 || $3 != 16777216) printf "  (short transfer: %d and %d bytes)\n", $1, $3
+		printf "  across solo'"'"'s switch (two containers): %8.0f  (%.1f M instructions)\n", $1 * 1e6 / $2, $2 / 1e6
+		printf "  loopback inside one container:       %8.0f  (%.1f M instructions)\n", $3 * 1e6 / $4, $4 / 1e6
+		printf "  ratio switch/loopback: %.3f\n", ($1 / $2) / ($3 / $4) }'
 else
 	echo "  n/a (see $s)"
 fi
 avg() { # avg KIND: busybox ping's average round trip, ms
-	sed -n "s|^\\[client\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
+	sed -n "s|^\\[pinger\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
 }
-echo "round trip, busybox ping -c 20 (average):"
+echo "round trip, busybox ping -c 200 (average):"
 ps=$(avg switch) pl=$(avg loopback)
 if [ -n "$ps" ] && [ -n "$pl" ]; then
 	awk -v s="$ps" -v l="$pl" 'BEGIN {
@@ -71,6 +76,7 @@ exits() { # exits NAME REASON: the partition's count of REASON (ALL: every exit)
 		r == "ALL" { n += $2 } $1 == r { n = $2 } END { print n + 0 }'
 }
 sent() { sed -n "s/^\\[$1\\] eth0 .* sent \\([0-9]*\\) frames.*/\\1/p" "$s" | head -1; }
+share() { sed -n "s/^\\[$1\\] solo's share: \\([0-9]*\\) TSC ticks.*/\\1/p" "$s" | head -1; }
 frames=$(($(sent server) + $(sent client)))
 echo "VM exits per frame (server and client, less what quiet took to boot), $frames frames:"
 for reason in ALL EPT_VIOLATION; do
@@ -78,6 +84,11 @@ for reason in ALL EPT_VIOLATION; do
 	awk -v r="$reason" -v e="$extra" -v f="$frames" 'BEGIN {
 		printf "  %-14s %.2f\n", (r == "ALL" ? "all exits" : "MMIO (EPT)"), (f ? e / f : 0) }'
 done
+echo "per round trip (pinger and target, less what quiet took to boot), 200 pings:"
+extra=$(($(exits pinger ALL) + $(exits target ALL) - 2 * $(exits quiet ALL)))
+ticks=$(($(share pinger) + $(share target) - 2 * $(share quiet)))
+awk -v e="$extra" -v t="$ticks" 'BEGIN {
+	printf "  VM exits: %.1f\n  solo'"'"'s share (exit handling): %.0f instructions\n", e / 200, t / 200 }' 
 first() { # first RUN: the container's start -> first line, in TSC ticks
 	sed -n 's/^solo: \[first\] timeline: started at TSC \([0-9]*\), first output at TSC \([0-9]*\),.*/\1 \2/p' \
 		"$work/$1/serial.txt" | awk '{ print $2 - $1 }'

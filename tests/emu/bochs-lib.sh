@@ -9,6 +9,8 @@
 # "socket:PORT": COM1 both ways on a TCP server at localhost:PORT, for
 # scenarios that type on the console (Bochs waits for the client).
 # MEGS is the machine's memory in MiB (default 512).
+# BOCHS_EXTRA, when set, holds further bochsrc lines appended as they are
+# (a NIC for scenario-bochs-uplink.sh, say).
 bochs_write_config() {
 	dir=$1 image=$2 cpus=$3 serial=${4:-file} megs=${5:-512}
 	case $serial in
@@ -36,6 +38,7 @@ debug: action=ignore
 error: action=report
 panic: action=fatal
 CONF
+	[ -z "${BOCHS_EXTRA:-}" ] || printf '%s\n' "$BOCHS_EXTRA" >>"$dir/bochsrc.txt"
 	echo c >"$dir/cont.rc"
 }
 

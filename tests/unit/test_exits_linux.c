@@ -26,6 +26,8 @@
 #include "core/vcpu_run.h"
 #include "fake/console.h"
 #include "fake/cpu.h"
+#include "arch/host_ioapic.h"
+#include "fake/host_ioapic.h"
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
@@ -1199,6 +1201,26 @@ static void test_shared_slice_ends_with_the_partition(void **state)
 	expect_end(PARTITION_STOPPED, "halted with interrupts off at RIP 0x1000");
 }
 
+/* A host device's interrupt (a NIC with frames for solo) ends even a
+ * vCPU's slice alone on its CPU, so the driver runs at once: its pin is
+ * masked with the EOI (the host I/O APIC's handler). solo's own kick
+ * alone on the CPU only takes its EOI, and the vCPU runs on. */
+static void test_device_interrupt_ends_an_alone_slice(void **state)
+{
+	(void)state;
+	fake_script_write(fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0),
+	                  VM_EXIT_INTR_INFO, 0x80000000u | LAPIC_KICK_VECTOR);
+	fake_script_write(fake_script_step(EXIT_REASON_EXTERNAL_INTERRUPT, 0x1000, 0),
+	                  VM_EXIT_INTR_INFO, 0x80000000u | HOST_IOAPIC_VECTOR);
+	unsigned steps = fake_script_install();
+	unsigned eois = fake_lapic.eoi_calls, taken = fake_host_ioapic.interrupts;
+	assert_int_equal(vcpu_run_slice(&part.vcpus[0], SLICE_END, true), VCPU_PREEMPTED);
+	assert_int_equal(fake_vmx_entry_count(), steps);
+	assert_int_equal(fake_lapic.eoi_calls, eois + 1);
+	assert_int_equal(fake_host_ioapic.interrupts, taken + 1);
+	assert_false(part.vcpus[0].device_interrupt);
+}
+
 static void test_alone_slice_ignores_the_slice_end(void **state)
 {
 	(void)state;
@@ -1381,6 +1403,7 @@ int main(void)
 	    T(test_shared_slice_preempted_when_it_ends),
 	    T(test_shared_slice_ends_with_the_partition),
 	    T(test_alone_slice_ignores_the_slice_end),
+	    T(test_device_interrupt_ends_an_alone_slice),
 	    T(test_interrupt_window_exit_delivers),
 	    T(test_vmx_instructions_get_ud),
 	    T(test_invd_and_wbinvd_skipped),

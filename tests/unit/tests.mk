@@ -28,7 +28,7 @@ EXIT_PATH_SRCS := $(NET_SRCS) hypervisor/core/partition_net.c hypervisor/mm/page
 	hypervisor/vmx/vmx_caps.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c \
 	hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c \
 	tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c tests/fakes/fake_lapic.c \
-	tests/fakes/fake_vmx_globals.c
+	tests/fakes/fake_vmx_globals.c tests/fakes/fake_host_ioapic.c
 $(eval $(call unit_test,test_exits,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_console,hypervisor/lib/console.c tests/fakes/fake_console.c))
 $(eval $(call unit_test,test_vmx_cpu,hypervisor/vmx/vmx_cpu.c hypervisor/vmx/vmx_caps.c hypervisor/vmx/vmcs_setup.c hypervisor/vmx/vpid.c hypervisor/mm/page_alloc.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_enter.c))
@@ -72,3 +72,8 @@ $(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/co
 $(eval $(call unit_test,test_vpid,hypervisor/vmx/vpid.c))
 $(eval $(call unit_test,test_virtio_net,$(NET_SRCS)))
 $(eval $(call unit_test,test_net_setup,guest-kernel/init/net_setup.c guest-kernel/init/dhcp.c guest-kernel/init/spec.c))
+# Hardware solo drives itself: the PCI scan and the NIC drivers, on fake
+# configuration space and fake device registers.
+$(eval $(call unit_test,test_pci_scan,hypervisor/drivers/pci.c tests/fakes/fake_pci_config.c))
+$(eval $(call unit_test,test_e1000,tests/fakes/fake_e1000.c hypervisor/drivers/e1000.c hypervisor/drivers/nic.c hypervisor/drivers/pci.c hypervisor/mm/page_alloc.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_pci_config.c))
+$(eval $(call unit_test,test_uplink,hypervisor/core/net_uplink.c hypervisor/drivers/e1000.c hypervisor/drivers/nic.c hypervisor/drivers/pci.c tests/fakes/fake_e1000.c tests/fakes/fake_pci_config.c $(EXIT_PATH_SRCS)))

@@ -1,14 +1,16 @@
 /*
  * The IDT, shared by all CPUs: gates for the 32 exception vectors and for
- * the three interrupts solo takes while it sleeps (its wake-up timer,
- * another CPU's kick, the spurious vector); it runs with interrupts off
- * otherwise. An exception in solo's own code is a bug, reported with
- * every register, after which that CPU stops and the others carry on.
+ * the interrupts solo takes while it sleeps (its wake-up timer, another
+ * CPU's kick, a device interrupt routed through the I/O APIC, the
+ * spurious vector); it runs with interrupts off otherwise. An exception
+ * in solo's own code is a bug, reported with every register, after
+ * which that CPU stops and the others carry on.
  */
 #include <stdint.h>
 
 #include "arch/cpu.h"
 #include "arch/cpu_tables.h"
+#include "arch/host_ioapic.h"
 #include "arch/lapic.h"
 #include "core/pcpu.h"
 #include "lib/console.h"
@@ -31,7 +33,7 @@ struct exception_frame {
 };
 
 extern const uint64_t isr_table[32];
-extern const char isr_wakeup[], isr_spurious[];
+extern const char isr_wakeup[], isr_device[], isr_spurious[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void set_gate(unsigned vector, uint64_t handler, uint8_t ist)
@@ -79,6 +81,7 @@ void idt_init(void)
 	}
 	set_gate(LAPIC_WAKE_VECTOR, (uint64_t)(uintptr_t)isr_wakeup, 0);
 	set_gate(LAPIC_KICK_VECTOR, (uint64_t)(uintptr_t)isr_wakeup, 0);
+	set_gate(HOST_IOAPIC_VECTOR, (uint64_t)(uintptr_t)isr_device, 0);
 	set_gate(LAPIC_SPURIOUS_VECTOR, (uint64_t)(uintptr_t)isr_spurious, 0);
 }
 

@@ -107,6 +107,35 @@ isr_wakeup:
 	popq %rax
 	iretq
 
+/*
+ * A device interrupt routed through the machine's I/O APIC (a NIC with
+ * frames for solo): it also only wakes the CPU, but its line may still
+ * be asserted, so host_ioapic_interrupt masks the pin before the EOI;
+ * the driver unmasks it once it has cleared its device's cause.
+ */
+	.globl isr_device
+isr_device:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call host_ioapic_interrupt
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
 /* A spurious interrupt takes no EOI. */
 	.globl isr_spurious
 isr_spurious:
