@@ -5,7 +5,9 @@
 # PCI bus and report it; the container `web` (10.0.2.20) fetches a page
 # from a web server this script runs on the host (10.0.2.2 to the guest),
 # then serves a page that this script fetches with curl through slirp's
-# port forward, and exits when a second fetch ends its httpd.
+# port forward, and exits when a second fetch ends its httpd. The
+# container `lease` gets its address from slirp's DHCP server through
+# solo-init's own client and fetches the host's page too.
 #   scenario-bochs-uplink.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
@@ -88,6 +90,11 @@ expect "host: the second fetch ended httpd" "$work/bye.txt" '^bye$'
 expect "web: exit status 0 reported" "$s" '^\[web\] stopped: exited with status 0$'
 expect "web: its interface counted frames both ways, none dropped" "$s" \
 	'^\[web\] eth0 02:[0-9a-f:]{14} 10\.0\.2\.20/24 on wan: sent [1-9][0-9]* frames .*received [1-9][0-9]* .*dropped: 0 spoofed, 0 malformed'
+expect "lease: an address from slirp's DHCP server" "$s" \
+	'^\[lease\] solo-init: eth0: DHCP: 10\.0\.2\.[0-9]+/255\.255\.255\.0 from 10\.0\.2\.2$'
+expect "lease: reached the host through the lease" "$s" \
+	'^\[lease\] lease: on 10\.0\.2\.[0-9]+/24, the host says solo-host-hello$'
+expect "lease: exit status 0 reported" "$s" '^\[lease\] stopped: exited with status 0$'
 expect "every partition ended" "$s" '^solo: all partitions have ended'
 expect_not "no hypervisor exception" "$s" 'exception'
 checks_done
