@@ -1138,6 +1138,17 @@ static bool is_dns(const struct config_network *n, uint32_t address)
 	return false;
 }
 
+/* Ends an error line with " already used by container 'web'". */
+static bool err_used_by(struct parser *p, struct partition_view other)
+{
+	err_str(p, " already used by ");
+	err_str(p, other.kind);
+	err_str(p, " '");
+	err_str(p, other.name);
+	err_str(p, "'");
+	return false;
+}
+
 /* A static address is a host address of its subnet that no one else
  * has: not the gateway, not a DNS server, not another interface. */
 static bool check_static_addresses(struct parser *p)
@@ -1176,12 +1187,7 @@ static bool check_static_addresses(struct parser *p)
 				err_ipv4(p, nic->address);
 				err_str(p, " on ");
 				err_network(p, n);
-				err_str(p, " already used by ");
-				err_str(p, other.kind);
-				err_str(p, " '");
-				err_str(p, other.name);
-				err_str(p, "'");
-				return false;
+				return err_used_by(p, other);
 			}
 		}
 	}
@@ -1286,12 +1292,7 @@ static bool assign_macs(struct parser *p)
 					err_about(p, part.kind, part.name);
 					err_str(p, "MAC ");
 					err_mac(p, mac);
-					err_str(p, " already used by ");
-					err_str(p, other.kind);
-					err_str(p, " '");
-					err_str(p, other.name);
-					err_str(p, "'");
-					return false;
+					return err_used_by(p, other);
 				}
 			}
 		}

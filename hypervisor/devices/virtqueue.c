@@ -140,42 +140,41 @@ bool virtq_interrupt_suppressed(const struct virtq *q, const struct guest_ram *r
 	return q->ready && (load16(ram, q->avail) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 
-size_t virtq_read_chain(const struct guest_ram *ram, const struct virtq_chain *chain, size_t offset,
-                        void *out, size_t len)
+/* Copies between the segments and a flat buffer, starting `offset`
+ * bytes into the segments; returns the bytes copied. */
+static size_t copy_segments(const struct guest_ram *ram, const struct virtq_seg *segs,
+                            unsigned count, size_t offset, uint8_t *flat, size_t len, bool to_guest)
 {
 	size_t done = 0;
-	for (unsigned s = 0; s < chain->readable_count && done < len; s++) {
-		const struct virtq_seg *seg = &chain->readable[s];
-		if (offset >= seg->len) {
-			offset -= seg->len;
+	for (unsigned s = 0; s < count && done < len; s++) {
+		if (offset >= segs[s].len) {
+			offset -= segs[s].len;
 			continue;
 		}
-		size_t n = seg->len - offset;
+		size_t n = segs[s].len - offset;
 		if (n > len - done)
 			n = len - done;
-		memcpy((uint8_t *)out + done, ram->base + seg->gpa + offset, n);
+		uint8_t *guest = ram->base + segs[s].gpa + offset;
+		if (to_guest)
+			memcpy(guest, flat + done, n);
+		else
+			memcpy(flat + done, guest, n);
 		done += n;
 		offset = 0;
 	}
 	return done;
 }
 
+size_t virtq_read_chain(const struct guest_ram *ram, const struct virtq_chain *chain, size_t offset,
+                        void *out, size_t len)
+{
+	return copy_segments(ram, chain->readable, chain->readable_count, offset, out, len, false);
+}
+
 size_t virtq_write_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
                          size_t offset, const void *data, size_t len)
 {
-	size_t done = 0;
-	for (unsigned s = 0; s < chain->writable_count && done < len; s++) {
-		const struct virtq_seg *seg = &chain->writable[s];
-		if (offset >= seg->len) {
-			offset -= seg->len;
-			continue;
-		}
-		size_t n = seg->len - offset;
-		if (n > len - done)
-			n = len - done;
-		memcpy(ram->base + seg->gpa + offset, (const uint8_t *)data + done, n);
-		done += n;
-		offset = 0;
-	}
-	return done;
+	/* The flat buffer is only read in this direction. */
+	return copy_segments(ram, chain->writable, chain->writable_count, offset,
+	                     (uint8_t *)(uintptr_t)data, len, true);
 }

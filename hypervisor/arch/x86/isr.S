@@ -80,12 +80,13 @@ isr_common:
 
 /*
  * The only interrupts solo takes, and only while it sleeps (sti; hlt in
- * lapic_sleep_until): its wake-up timer and another CPU's kick. Taking
- * one ends the hlt; the handler just acknowledges it. Nine pushes after
- * the CPU's five-word frame leave the stack 16-byte aligned for the call.
+ * lapic_sleep_until): its wake-up timer, another CPU's kick and a
+ * device's interrupt. Taking one ends the hlt; the handler just
+ * acknowledges it, through a C function call_saving_scratch makes. Its
+ * nine pushes after the CPU's five-word frame leave the stack 16-byte
+ * aligned for the call.
  */
-	.globl isr_wakeup
-isr_wakeup:
+.macro call_saving_scratch function
 	pushq %rax
 	pushq %rcx
 	pushq %rdx
@@ -95,7 +96,7 @@ isr_wakeup:
 	pushq %r9
 	pushq %r10
 	pushq %r11
-	call lapic_eoi
+	call \function
 	popq %r11
 	popq %r10
 	popq %r9
@@ -106,35 +107,21 @@ isr_wakeup:
 	popq %rcx
 	popq %rax
 	iretq
+.endm
+
+	.globl isr_wakeup
+isr_wakeup:
+	call_saving_scratch lapic_eoi
 
 /*
  * A device interrupt routed through the machine's I/O APIC (a NIC with
- * frames for solo): it also only wakes the CPU, but its line may still
- * be asserted, so host_ioapic_interrupt masks the pin before the EOI;
- * the driver unmasks it once it has cleared its device's cause.
+ * frames for solo): its line may still be asserted, so
+ * host_ioapic_interrupt masks the pin before the EOI; the driver
+ * unmasks it once it has cleared its device's cause.
  */
 	.globl isr_device
 isr_device:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	call host_ioapic_interrupt
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
-	iretq
+	call_saving_scratch host_ioapic_interrupt
 
 /* A spurious interrupt takes no EOI. */
 	.globl isr_spurious
