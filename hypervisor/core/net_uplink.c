@@ -28,16 +28,23 @@ static struct net_switch *current; /* the switch of the uplink being polled */
 /* The switch has a frame for the outside: into the transmit ring. A full
  * ring drops it (counted as the port's queue being full): the uplink's
  * ring is its queue. */
-static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
+/* The frame gathered flat for the NIC's transmit (which copies it into
+ * its DMA buffer): the wire's MTU keeps it small. Under net_lock. */
+static uint8_t outgoing[NET_FRAME_MAX];
+
+static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 {
 	struct uplink *u = ctx;
-	return nic_transmit(u->nic, frame, len) ? NET_DELIVERED : NET_NO_BUFFER;
+	size_t len = net_frame_copy(frame, 0, outgoing, frame->len);
+	return nic_transmit(u->nic, outgoing, len) ? NET_DELIVERED : NET_NO_BUFFER;
 }
 
-static void receive(void *ctx, const uint8_t *frame, size_t len)
+static void receive(void *ctx, const uint8_t *bytes, size_t len)
 {
 	struct uplink *u = ctx;
-	net_switch_send(current, u->port, frame, len);
+	struct net_frame frame;
+	net_frame_flat(&frame, bytes, len);
+	net_switch_send(current, u->port, &frame);
 }
 
 /* Routes the NIC's legacy interrupt line to the polling CPU; without

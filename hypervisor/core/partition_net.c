@@ -61,10 +61,10 @@ static void raise_interrupt(void *ctx)
 		partition_post_interrupt(p, &message);
 }
 
-static void transmit(void *ctx, const uint8_t *frame, size_t len)
+static void transmit(void *ctx, const struct net_frame *frame)
 {
 	struct partition_nic *nic = ctx;
-	net_switch_send(&switches[nic->network], nic->port, frame, len);
+	net_switch_send(&switches[nic->network], nic->port, frame);
 }
 
 static void rx_posted(void *ctx)
@@ -73,10 +73,10 @@ static void rx_posted(void *ctx)
 	net_switch_drain(&switches[nic->network], nic->port);
 }
 
-static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 {
 	struct partition_nic *nic = ctx;
-	enum net_delivery taken = virtio_net_receive(&nic->dev, frame, len);
+	enum net_delivery taken = virtio_net_receive(&nic->dev, frame);
 	/* A receiver that broke its rings is ended here, on the sender's
 	 * CPU; its own vCPUs see that at their next exit. */
 	if (nic->dev.transport.violation) {

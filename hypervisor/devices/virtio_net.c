@@ -14,9 +14,6 @@
 /* struct virtio_net_config: mac[6], status, max_virtqueue_pairs, mtu. */
 #define CONFIG_MTU_OFFSET 10
 
-/* The frame being transmitted, for every device (virtio_net.h). */
-static uint8_t tx_frame[NET_FRAME_MAX];
-
 static struct virtio_net *net_of(struct virtio_mmio *t)
 {
 	return t->device;
@@ -30,6 +27,46 @@ static void interrupt(struct virtio_net *n, unsigned queue)
 	t->interrupt_status |= VIRTIO_MMIO_INT_VRING;
 	n->stats.interrupts++;
 	n->interrupt(n->ctx);
+}
+
+/* The frame in a transmit chain, past its header, where it lies in the
+ * guest's RAM (pop checked every buffer is inside it). */
+static void frame_in_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
+                           struct net_frame *f)
+{
+	_Static_assert(NET_FRAME_PIECES >= VIRTQ_MAX_SEGS, "a piece for every buffer");
+	size_t skip = VIRTIO_NET_HDR_LEN;
+	f->len = 0;
+	f->piece_count = 0;
+	for (unsigned s = 0; s < chain->readable_count; s++) {
+		const struct virtq_seg *seg = &chain->readable[s];
+		if (skip >= seg->len) {
+			skip -= seg->len;
+			continue;
+		}
+		f->pieces[f->piece_count].bytes = ram->base + seg->gpa + skip;
+		f->pieces[f->piece_count].len = seg->len - skip;
+		f->len += seg->len - skip;
+		f->piece_count++;
+		skip = 0;
+	}
+}
+
+/* Copies the frame into a receive chain's writable buffers after the
+ * header: the one copy a frame takes from sender to receiver. */
+static void frame_to_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
+                           const struct net_frame *f)
+{
+	size_t skip = VIRTIO_NET_HDR_LEN, at = 0;
+	for (unsigned s = 0; s < chain->writable_count && at < f->len; s++) {
+		const struct virtq_seg *seg = &chain->writable[s];
+		if (skip >= seg->len) {
+			skip -= seg->len;
+			continue;
+		}
+		at += net_frame_copy(f, at, ram->base + seg->gpa + skip, seg->len - skip);
+		skip = 0;
+	}
 }
 
 static void transmit_all(struct virtio_net *n)
@@ -52,10 +89,10 @@ static void transmit_all(struct virtio_net *n)
 		    total > (uint64_t)VIRTIO_NET_HDR_LEN + n->mtu + NET_ETH_OVERHEAD) {
 			n->stats.tx_malformed++;
 		} else {
-			size_t len = (size_t)total - VIRTIO_NET_HDR_LEN;
-			virtq_read_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, tx_frame, len);
+			struct net_frame frame;
+			frame_in_chain(&t->ram, &chain, &frame);
 			n->stats.tx_frames++;
-			n->transmit(n->ctx, tx_frame, len);
+			n->transmit(n->ctx, &frame);
 		}
 		virtq_push(q, &t->ram, chain.head, 0);
 		returned = true;
@@ -107,7 +144,7 @@ static const struct virtio_mmio_device_ops net_ops = {
 
 void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint16_t mtu,
                      struct guest_ram ram,
-                     void (*transmit)(void *ctx, const uint8_t *frame, size_t len),
+                     void (*transmit)(void *ctx, const struct net_frame *frame),
                      void (*rx_posted)(void *ctx), void (*irq)(void *ctx), void *ctx)
 {
 	memset(n, 0, sizeof(*n));
@@ -121,8 +158,9 @@ void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint1
 	n->ctx = ctx;
 }
 
-enum net_delivery virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len)
+enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_frame *frame)
 {
+	size_t len = frame->len;
 	struct virtio_mmio *t = &n->transport;
 	struct virtq *q = &t->queues[VIRTIO_NET_RX_QUEUE];
 	if (!virtio_mmio_driver_ok(t) || !q->ready || t->violation)
@@ -144,7 +182,7 @@ enum net_delivery virtio_net_receive(struct virtio_net *n, const uint8_t *frame,
 	uint8_t header[VIRTIO_NET_HDR_LEN] = {0};
 	header[NUM_BUFFERS_OFFSET] = 1; /* one buffer holds the whole frame */
 	virtq_write_chain(&t->ram, &chain, 0, header, sizeof(header));
-	virtq_write_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, frame, len);
+	frame_to_chain(&t->ram, &chain, frame);
 	virtq_push(q, &t->ram, chain.head, (uint32_t)(VIRTIO_NET_HDR_LEN + len));
 	n->stats.rx_frames++;
 	interrupt(n, VIRTIO_NET_RX_QUEUE);

@@ -43,24 +43,24 @@ struct virtio_net {
 	struct virtio_mmio transport;
 	uint8_t mac[NET_MAC_LEN];
 	uint16_t mtu;
-	void (*transmit)(void *ctx, const uint8_t *frame, size_t len);
+	void (*transmit)(void *ctx, const struct net_frame *frame);
 	void (*rx_posted)(void *ctx); /* the driver posted receive buffers */
 	void (*interrupt)(void *ctx);
 	void *ctx;
 	struct virtio_net_stats stats;
 };
 
-/* mtu: 68..9000. The devices share one buffer for the frame being
- * transmitted: their callers serialize them (net_lock). */
+/* mtu: 68..9000. A frame transmitted is handed on where it lies, in the
+ * guest's own buffers (valid until transmit returns). */
 void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint16_t mtu,
                      struct guest_ram ram,
-                     void (*transmit)(void *ctx, const uint8_t *frame, size_t len),
+                     void (*transmit)(void *ctx, const struct net_frame *frame),
                      void (*rx_posted)(void *ctx), void (*interrupt)(void *ctx), void *ctx);
 
 /* Puts a frame into the next receive buffer: NET_NO_BUFFER when the
  * driver has none posted, NET_REFUSED when it is not running (or broke
  * its ring), NET_DELIVERED otherwise (a buffer too small for the frame
  * is returned empty and counted). */
-enum net_delivery virtio_net_receive(struct virtio_net *n, const uint8_t *frame, size_t len);
+enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_frame *frame);
 
 #endif

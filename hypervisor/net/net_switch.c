@@ -7,6 +7,31 @@
 
 #include "net/net_switch.h"
 
+void net_frame_flat(struct net_frame *f, const uint8_t *bytes, size_t len)
+{
+	f->len = len;
+	f->piece_count = 1;
+	f->pieces[0].bytes = bytes;
+	f->pieces[0].len = len;
+}
+
+size_t net_frame_copy(const struct net_frame *f, size_t at, void *out, size_t n)
+{
+	size_t done = 0;
+	for (unsigned i = 0; i < f->piece_count && done < n; i++) {
+		size_t piece = f->pieces[i].len;
+		if (at >= piece) {
+			at -= piece;
+			continue;
+		}
+		size_t take = piece - at < n - done ? piece - at : n - done;
+		memcpy((uint8_t *)out + done, f->pieces[i].bytes + at, take);
+		done += take;
+		at = 0;
+	}
+	return done;
+}
+
 void net_switch_init(struct net_switch *sw, const char *name)
 {
 	memset(sw, 0, sizeof(*sw));
@@ -84,43 +109,46 @@ static void learn(struct net_switch *sw, const uint8_t *mac, unsigned port)
 	e->seen = sw->frames;
 }
 
-static void enqueue(struct net_port *p, const uint8_t *frame, size_t len)
+/* The one case of a second copy: the receiver has no buffer now. */
+static void enqueue(struct net_port *p, const struct net_frame *frame)
 {
 	if (!p->queue || p->queue_count == NET_PORT_QUEUE) {
 		p->stats.drop_queue_full++;
 		return;
 	}
 	struct net_queued_frame *q = &p->queue[(p->queue_head + p->queue_count) % NET_PORT_QUEUE];
-	q->len = (uint16_t)len;
-	memcpy(q->data, frame, len);
+	q->len = (uint16_t)net_frame_copy(frame, 0, q->data, frame->len);
 	p->queue_count++;
 }
 
-static void deliver(struct net_port *p, const uint8_t *frame, size_t len)
+static void deliver(struct net_port *p, const struct net_frame *frame)
 {
 	if (!p->attached)
 		return;
 	/* Frames already waiting go first, so order is kept. */
-	enum net_delivery d = p->queue_count ? NET_NO_BUFFER : p->deliver(p->ctx, frame, len);
+	enum net_delivery d = p->queue_count ? NET_NO_BUFFER : p->deliver(p->ctx, frame);
 	if (d == NET_NO_BUFFER) {
-		enqueue(p, frame, len);
+		enqueue(p, frame);
 	} else if (d == NET_REFUSED) {
 		p->stats.drop_not_listening++;
 	} else {
 		p->stats.rx_frames++;
-		p->stats.rx_bytes += len;
+		p->stats.rx_bytes += frame->len;
 	}
 }
 
-enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const uint8_t *frame,
-                                     size_t len)
+enum net_send_result net_switch_send(struct net_switch *sw, unsigned port,
+                                     const struct net_frame *frame)
 {
 	struct net_port *from = &sw->ports[port];
-	if (len < NET_FRAME_MIN || len > NET_FRAME_MAX) {
+	size_t len = frame->len;
+	uint8_t header[NET_FRAME_MIN];
+	if (len < NET_FRAME_MIN || len > NET_FRAME_MAX ||
+	    net_frame_copy(frame, 0, header, sizeof(header)) != sizeof(header)) {
 		from->stats.drop_malformed++;
 		return NET_DROP_MALFORMED;
 	}
-	const uint8_t *dst = frame, *src = frame + NET_MAC_LEN;
+	const uint8_t *dst = header, *src = header + NET_MAC_LEN;
 	if (!from->any_source && memcmp(src, from->mac, NET_MAC_LEN)) {
 		from->stats.drop_spoofed++;
 		return NET_DROP_SPOOFED;
@@ -134,12 +162,12 @@ enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const
 	struct net_fdb_entry *e = (dst[0] & 1) ? 0 : lookup(sw, dst);
 	if (e) {
 		if (e->port != port)
-			deliver(&sw->ports[e->port], frame, len);
+			deliver(&sw->ports[e->port], frame);
 		return NET_SENT;
 	}
 	for (unsigned i = 0; i < sw->port_count; i++)
 		if (i != port)
-			deliver(&sw->ports[i], frame, len);
+			deliver(&sw->ports[i], frame);
 	return NET_SENT;
 }
 
@@ -148,7 +176,9 @@ void net_switch_drain(struct net_switch *sw, unsigned port)
 	struct net_port *p = &sw->ports[port];
 	while (p->attached && p->queue_count) {
 		struct net_queued_frame *q = &p->queue[p->queue_head];
-		enum net_delivery d = p->deliver(p->ctx, q->data, q->len);
+		struct net_frame frame;
+		net_frame_flat(&frame, q->data, q->len);
+		enum net_delivery d = p->deliver(p->ctx, &frame);
 		if (d == NET_NO_BUFFER)
 			return;
 		if (d == NET_REFUSED) {

@@ -5,8 +5,10 @@
  * and unknown unicast are flooded to every other attached port. A
  * partition's port may send only with its own source MAC (spoofed frames
  * are dropped and counted), so one partition can neither pose as another
- * nor poison the table. A frame goes straight into the receiver's buffers
- * (its `deliver` copies it into its RX ring); when the receiver has none
+ * nor poison the table. A frame is handed on as where it lies (struct
+ * net_frame: the sender's own transmit buffers in its RAM), and goes
+ * straight into the receiver's buffers: its `deliver` copies it once,
+ * from the sender's buffers into its receive ring. When the receiver has none
  * posted, it waits in that port's bounded queue and is delivered when
  * the receiver posts more (net_switch_drain), or dropped and counted
  * when the queue is full. Pure C: the caller holds the network's lock
@@ -25,13 +27,33 @@
  * (jumbo) payload, plus a VLAN tag. A network's own MTU may be lower. */
 #define NET_ETH_OVERHEAD 18
 #define NET_FRAME_MAX    (9000 + NET_ETH_OVERHEAD)
-#define NET_FRAME_MIN 14
+#define NET_FRAME_MIN    14
 /* Partitions (64 containers and 16 VMs) and an uplink. */
 #define NET_SWITCH_MAX_PORTS 96
 /* Frames one port holds while its partition has no RX buffer posted. */
 #define NET_PORT_QUEUE 8
 /* MACs one switch remembers; past that the least recently seen goes. */
 #define NET_SWITCH_FDB_SIZE 128
+
+/* A frame where it lies: up to NET_FRAME_PIECES pieces of memory (a
+ * guest's transmit buffers, the flat buffer of a queue or a NIC), len
+ * bytes in all. The switch and the receivers only copy out of it. */
+#define NET_FRAME_PIECES 16
+struct net_frame {
+	size_t len;
+	unsigned piece_count;
+	struct {
+		const uint8_t *bytes;
+		size_t len;
+	} pieces[NET_FRAME_PIECES];
+};
+
+/* A frame of one flat buffer. */
+void net_frame_flat(struct net_frame *f, const uint8_t *bytes, size_t len);
+
+/* Copies n bytes of the frame from offset `at` to out; returns the
+ * bytes copied (fewer only past the frame's end). */
+size_t net_frame_copy(const struct net_frame *f, size_t at, void *out, size_t n);
 
 /* What a receiver did with a frame offered to it. */
 enum net_delivery {
@@ -40,7 +62,7 @@ enum net_delivery {
 	NET_REFUSED,   /* not listening (driver not ready): the frame is lost */
 };
 
-typedef enum net_delivery (*net_deliver_fn)(void *ctx, const uint8_t *frame, size_t len);
+typedef enum net_delivery (*net_deliver_fn)(void *ctx, const struct net_frame *frame);
 
 struct net_port_stats {
 	uint64_t tx_frames, tx_bytes; /* sent by the port into the switch */
@@ -106,8 +128,8 @@ void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deli
 void net_switch_detach(struct net_switch *sw, unsigned port);
 
 /* A frame sent by `port`. */
-enum net_send_result net_switch_send(struct net_switch *sw, unsigned port, const uint8_t *frame,
-                                     size_t len);
+enum net_send_result net_switch_send(struct net_switch *sw, unsigned port,
+                                     const struct net_frame *frame);
 
 /* Delivers the port's queued frames while its receiver takes them. */
 void net_switch_drain(struct net_switch *sw, unsigned port);

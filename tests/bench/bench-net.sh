@@ -8,13 +8,14 @@
 #     loopback inside one container, in the same run: bytes per million
 #     instructions and their ratio. (httpd/wget rather than nc: busybox
 #     nc does not end on its input's end, and both are plain TCP.)
-#   - Round trip: busybox ping's average over 200 between two other
-#     containers, once the transfer is over, and over loopback, in
+#   - Round trip, in a run of its own (net-ping.conf): busybox ping's
+#     average over 200 (-A: each as soon as the last reply came, so no
+#     idle time between) between two containers and over loopback, in
 #     instructions; and solo's share of a round trip: the TSC ticks solo
 #     spent handling the two pinging containers' exits (each partition's
 #     report) beyond what `quiet` (same image, same network, no traffic)
-#     spent booting, per ping (an upper bound: it includes their idle
-#     wait for the transfer to end, about 14 exits a second).
+#     spent booting, per ping (an upper bound: it includes their short
+#     wait for each other at boot).
 #   - VM exits per frame: the transfer's two containers' exits (all, and
 #     the MMIO ones of their interfaces) beyond `quiet`'s, over the
 #     frames they sent; the same per round trip for the pinging pair.
@@ -37,6 +38,8 @@ run() { # run NAME CONF: one Bochs run of CONF, 1 CPU
 
 echo "bench: networking: transfer, ping and exits (1 CPU)"
 run traffic "$here/net-bench.conf"
+echo "bench: networking: round trips (1 CPU)"
+run ping "$here/net-ping.conf"
 echo "bench: networking: boot without and with an interface"
 run plain "$here/net-boot-plain.conf"
 run net "$here/net-boot-net.conf"
@@ -58,19 +61,6 @@ if [ -n "$switch" ] && [ -n "$loopback" ]; then
 else
 	echo "  n/a (see $s)"
 fi
-avg() { # avg KIND: busybox ping's average round trip, ms
-	sed -n "s|^\\[pinger\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
-}
-echo "round trip, busybox ping -c 200 (average):"
-ps=$(avg switch) pl=$(avg loopback)
-if [ -n "$ps" ] && [ -n "$pl" ]; then
-	awk -v s="$ps" -v l="$pl" 'BEGIN {
-		printf "  between two containers: %.3f ms = %.0f instructions\n", s, s * 200e3
-		printf "  loopback:               %.3f ms = %.0f instructions\n", l, l * 200e3
-		printf "  added by virtio-net and the switch: %.0f instructions\n", (s - l) * 200e3 }'
-else
-	echo "  n/a"
-fi
 exits() { # exits NAME REASON: the partition's count of REASON (ALL: every exit)
 	sed -n "s/^\\[$1\\] exits: //p" "$s" | head -1 | tr ' ' '\n' | awk -F= -v r="$2" '
 		r == "ALL" { n += $2 } $1 == r { n = $2 } END { print n + 0 }'
@@ -84,6 +74,20 @@ for reason in ALL EPT_VIOLATION; do
 	awk -v r="$reason" -v e="$extra" -v f="$frames" 'BEGIN {
 		printf "  %-14s %.2f\n", (r == "ALL" ? "all exits" : "MMIO (EPT)"), (f ? e / f : 0) }'
 done
+s=$work/ping/serial.txt
+avg() { # avg KIND: busybox ping's average round trip, ms
+	sed -n "s|^\\[pinger\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
+}
+echo "round trip, busybox ping -A -c 200 (each ping as soon as the last reply came; average):"
+ps=$(avg switch) pl=$(avg loopback)
+if [ -n "$ps" ] && [ -n "$pl" ]; then
+	awk -v s="$ps" -v l="$pl" 'BEGIN {
+		printf "  between two containers: %.3f ms = %.0f instructions\n", s, s * 200e3
+		printf "  loopback:               %.3f ms = %.0f instructions\n", l, l * 200e3
+		printf "  added by virtio-net and the switch: %.0f instructions\n", (s - l) * 200e3 }'
+else
+	echo "  n/a"
+fi
 echo "per round trip (pinger and target, less what quiet took to boot), 200 pings:"
 extra=$(($(exits pinger ALL) + $(exits target ALL) - 2 * $(exits quiet ALL)))
 ticks=$(($(share pinger) + $(share target) - 2 * $(share quiet)))

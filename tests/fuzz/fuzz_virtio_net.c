@@ -40,11 +40,19 @@ static void require(int ok)
 		abort();
 }
 
-static void transmit(void *ctx, const uint8_t *frame, size_t len)
+static void transmit(void *ctx, const struct net_frame *frame)
 {
 	struct guest *g = ctx;
-	require(len >= NET_FRAME_MIN && len <= NET_FRAME_MAX);
-	net_switch_send(&sw, g->port, frame, len);
+	require(frame->len >= NET_FRAME_MIN && frame->len <= NET_FRAME_MAX);
+	/* Every piece lies inside the sender's RAM, and they add up. */
+	size_t sum = 0;
+	for (unsigned i = 0; i < frame->piece_count; i++) {
+		require(frame->pieces[i].bytes >= g->ram &&
+		        frame->pieces[i].bytes + frame->pieces[i].len <= g->ram + RAM_SIZE);
+		sum += frame->pieces[i].len;
+	}
+	require(sum == frame->len);
+	net_switch_send(&sw, g->port, frame);
 }
 
 static void rx_posted(void *ctx)
@@ -58,10 +66,10 @@ static void irq(void *ctx)
 	(void)ctx;
 }
 
-static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 {
 	struct guest *g = ctx;
-	return virtio_net_receive(&g->net, frame, len);
+	return virtio_net_receive(&g->net, frame);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -102,7 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t frame[NET_FRAME_MAX];
 			size_t len = NET_FRAME_MIN + value % (NET_FRAME_MAX - NET_FRAME_MIN + 1);
 			memset(frame, s[1], len);
-			virtio_net_receive(&g->net, frame, len);
+			struct net_frame f;
+			net_frame_flat(&f, frame, len);
+			virtio_net_receive(&g->net, &f);
 			break;
 		}
 		}

@@ -44,12 +44,11 @@ static struct {
 	struct net_queued_frame queue[NET_PORT_QUEUE];
 } guest;
 
-static enum net_delivery guest_deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery guest_deliver(void *ctx, const struct net_frame *f)
 {
 	assert_ptr_equal(ctx, &guest);
 	guest.frames++;
-	memcpy(guest.last, frame, len);
-	guest.last_len = len;
+	guest.last_len = net_frame_copy(f, 0, guest.last, f->len);
 	return NET_DELIVERED;
 }
 
@@ -142,7 +141,9 @@ static void test_frames_both_ways(void **state)
 	/* From the guest to the outside MAC, learned on the uplink. */
 	frame(f, OUTSIDE_MAC, GUEST_MAC, 60, 0x55);
 	struct net_switch *sw = partition_net_lock_switch(0);
-	assert_int_equal(net_switch_send(sw, guest.port, f, 60), NET_SENT);
+	struct net_frame out;
+	net_frame_flat(&out, f, 60);
+	assert_int_equal(net_switch_send(sw, guest.port, &out), NET_SENT);
 	partition_net_unlock();
 	assert_int_equal(fake_e1000.sent, 1);
 	assert_int_equal(fake_e1000.sent_len[0], 60);
@@ -174,8 +175,10 @@ static void test_full_transmit_ring_drops_and_counts(void **state)
 	frame(f, OUTSIDE_MAC, GUEST_MAC, sizeof(f), 0x33);
 	fake_e1000.tx_stalled = true;
 	struct net_switch *sw = partition_net_lock_switch(0);
+	struct net_frame out;
+	net_frame_flat(&out, f, sizeof(f));
 	for (unsigned i = 0; i < 200; i++)
-		net_switch_send(sw, guest.port, f, sizeof(f));
+		net_switch_send(sw, guest.port, &out);
 	struct net_port_stats uplink = sw->ports[0].stats;
 	partition_net_unlock();
 	struct nic *nic = nic_get(0);

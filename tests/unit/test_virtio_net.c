@@ -89,10 +89,10 @@ static void wr(struct guest *g, unsigned offset, uint32_t value)
 	assert_true(virtio_mmio_write(&g->net.transport, offset, 4, value));
 }
 
-static void transmit(void *ctx, const uint8_t *frame, size_t len)
+static void transmit(void *ctx, const struct net_frame *frame)
 {
 	struct guest *g = ctx;
-	net_switch_send(g->sw, g->port, frame, len);
+	net_switch_send(g->sw, g->port, frame);
 }
 
 static void rx_posted(void *ctx)
@@ -107,10 +107,10 @@ static void interrupt(void *ctx)
 	g->interrupts++;
 }
 
-static enum net_delivery deliver(void *ctx, const uint8_t *frame, size_t len)
+static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 {
 	struct guest *g = ctx;
-	return virtio_net_receive(&g->net, frame, len);
+	return virtio_net_receive(&g->net, frame);
 }
 
 static void setup_queue(struct guest *g, unsigned q, uint32_t desc, uint32_t avail, uint32_t used)
@@ -318,6 +318,43 @@ static void test_frame_crosses_the_switch(void **state)
 	assert_false(next_rx(&a, &id, &len));
 }
 
+/* A frame in three transmit buffers (the header alone, then the frame in
+ * two pieces) lands whole in a receive chain of three (the header alone,
+ * then 500 bytes, then the rest), as Linux's big-packet receive buffers
+ * split it: one copy, buffer to buffer. */
+static void test_scattered_frame_crosses_whole(void **state)
+{
+	(void)state;
+	driver_probe(&a);
+	driver_probe(&b);
+	put_desc(&b, RX_DESC, 0, RX_BUFS, VIRTIO_NET_HDR_LEN,
+	         VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	put_desc(&b, RX_DESC, 1, RX_BUFS + 0x100, 500, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+	put_desc(&b, RX_DESC, 2, RX_BUFS + 0x1000, 2000, VIRTQ_DESC_F_WRITE, 0);
+	put16(&b, RX_AVAIL + 4, 0);
+	put16(&b, RX_AVAIL + 2, 1);
+	uint8_t frame[1200];
+	frame_of(frame, MAC_B, MAC_A, 0, sizeof(frame));
+	for (unsigned i = 14; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)(i * 7);
+	memset(a.ram + TX_BUFS, 0, VIRTIO_NET_HDR_LEN);
+	memcpy(a.ram + TX_BUFS + 0x100, frame, 700);
+	memcpy(a.ram + TX_BUFS + 0x800, frame + 700, sizeof(frame) - 700);
+	put_desc(&a, TX_DESC, 0, TX_BUFS, VIRTIO_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(&a, TX_DESC, 1, TX_BUFS + 0x100, 700, VIRTQ_DESC_F_NEXT, 2);
+	put_desc(&a, TX_DESC, 2, TX_BUFS + 0x800, sizeof(frame) - 700, 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	wr(&a, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TX_QUEUE);
+	unsigned id;
+	uint32_t len;
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(len, VIRTIO_NET_HDR_LEN + sizeof(frame));
+	assert_int_equal(b.ram[RX_BUFS + 10], 1);
+	assert_memory_equal(b.ram + RX_BUFS + 0x100, frame, 500);
+	assert_memory_equal(b.ram + RX_BUFS + 0x1000, frame + 500, sizeof(frame) - 500);
+}
+
 static void test_no_buffers_queue_then_drop(void **state)
 {
 	(void)state;
@@ -441,7 +478,9 @@ static void test_receive_buffer_too_small(void **state)
 	put16(&b, RX_AVAIL + 2, 1);
 	uint8_t frame[60];
 	frame_of(frame, MAC_B, MAC_A, 1, sizeof(frame));
-	assert_int_equal(virtio_net_receive(&b.net, frame, sizeof(frame)), NET_DELIVERED);
+	struct net_frame f;
+	net_frame_flat(&f, frame, sizeof(frame));
+	assert_int_equal(virtio_net_receive(&b.net, &f), NET_DELIVERED);
 	assert_int_equal(b.net.stats.rx_too_small, 1);
 	unsigned id;
 	uint32_t len;
@@ -564,6 +603,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_registers_and_config_space, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_frame_crosses_the_switch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_scattered_frame_crosses_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_buffers_queue_then_drop, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spoofed_and_malformed_frames_dropped, setup,
 	                                    teardown),
