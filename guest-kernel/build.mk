@@ -104,7 +104,7 @@ STOCK_INITRAMFS := $(STOCK_DIR)/stock.cpio
 $(STOCK_KERNEL): guest-kernel/stock/fetch-kernel.sh | deps
 	$(Q)guest-kernel/stock/fetch-kernel.sh $(STOCK_DIR)
 $(STOCK_INITRAMFS): guest-kernel/stock/build-initramfs.sh guest-kernel/cpio-lib.sh \
-		$(wildcard /bin/busybox)
+		$(wildcard /bin/busybox) $(STOCK_KERNEL)
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
-	$(Q)guest-kernel/stock/build-initramfs.sh $@
+	$(Q)guest-kernel/stock/build-initramfs.sh $@ $(STOCK_DIR)/modules

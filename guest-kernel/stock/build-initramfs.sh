@@ -5,8 +5,11 @@
 # the timer and serial interrupt counts, sleeps a second by the kernel's
 # clock, prints what the kernel logged of errors, PCI and the clock,
 # waits for solo's stop request on its control line where it has one, and
-# powers off through ACPI (poweroff -f). Uncompressed cpio (cpio-lib.sh).
-#   build-initramfs.sh OUT_CPIO
+# powers off through ACPI (poweroff -f). With MODULES_DIR, its modules
+# (fetch-kernel.sh's virtio-net ones) are loaded in name order after the
+# first line, and each network interface's name and MAC printed.
+# Uncompressed cpio (cpio-lib.sh).
+#   build-initramfs.sh OUT_CPIO [MODULES_DIR]
 set -eu
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +19,9 @@ root=$out.d
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 cp "$busybox" "$root/bin/busybox"
-for a in sh mount cat grep sleep dmesg head poweroff nproc stty; do
+mkdir -p "$root/modules"
+[ -z "${2:-}" ] || cp "$2"/*.ko "$root/modules/"
+for a in sh mount cat grep sleep dmesg head poweroff nproc stty insmod ls; do
 	ln -s busybox "$root/bin/$a"
 done
 cat >"$root/init" <<'INIT'
@@ -28,6 +33,14 @@ mount -t devtmpfs dev /dev
 echo "stock-bench: init" >/dev/kmsg
 dmesg | grep -m1 'stock-bench: init'
 echo "stock: $(nproc) cpus online: $(cat /sys/devices/system/cpu/online)"
+# The virtio-net drivers: under solo they find each interface the DSDT
+# lists (LNRO0005); natively there is none.
+for m in /modules/*.ko; do
+	[ -e "$m" ] && { insmod "$m" || echo "stock: insmod $m failed"; }
+done
+for i in /sys/class/net/eth*; do
+	[ -e "$i" ] && echo "stock: ${i##*/} $(cat "$i/address")"
+done
 grep -E 'LOC|ttyS' /proc/interrupts
 sleep 1
 echo "stock: slept 1 s"

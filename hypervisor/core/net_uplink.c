@@ -79,10 +79,10 @@ static void bridge(const struct config_network *n, unsigned network, uint32_t ap
 	}
 	struct uplink *u = &uplinks[uplink_count];
 	struct net_switch *sw = partition_net_lock_switch(network);
-	int port = sw ? net_switch_add_port(sw, nic->mac, true, 0) : -1;
+	int port = sw ? net_switch_add_port(sw, nic->mac, true) : -1;
 	if (port >= 0) {
 		*u = (struct uplink){.nic = nic, .network = network, .port = (unsigned)port};
-		net_switch_attach(sw, u->port, deliver, u);
+		net_switch_attach(sw, u->port, deliver, u, 0);
 	}
 	if (sw)
 		partition_net_unlock();

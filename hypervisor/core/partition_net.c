@@ -1,7 +1,8 @@
 /*
  * Partitions' network interfaces and the switches between them
  * (partition_net.h). A port belongs to an interface's MAC, which the
- * config fixes, so a restarted partition finds its port (and the frames
+ * config fixes, so a restarted partition finds its port. Its queue is
+ * the partition's while it exists, given back with its RAM (the frames
  * queued for it are dropped at the restart, as a cable pulled and put
  * back would lose them).
  */
@@ -94,13 +95,7 @@ static int find_or_add_port(struct net_switch *sw, const uint8_t *mac)
 	for (unsigned i = 0; i < sw->port_count; i++)
 		if (!memcmp(sw->ports[i].mac, mac, NET_MAC_LEN))
 			return (int)i;
-	hpa_t queue = page_alloc(QUEUE_PAGES, PAGE_SIZE);
-	if (!queue)
-		return -1;
-	int port = net_switch_add_port(sw, mac, false, hpa_to_ptr(queue));
-	if (port < 0)
-		page_free(queue, QUEUE_PAGES);
-	return port;
+	return net_switch_add_port(sw, mac, false);
 }
 
 bool partition_net_create(struct partition *p, const struct config_nic *nics, unsigned count,
@@ -123,6 +118,12 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 			snprintf(err, errlen, "eth%u: network '%s' has no port left", i, sw->name);
 			return false;
 		}
+		hpa_t queue = page_alloc(QUEUE_PAGES, PAGE_SIZE);
+		if (!queue) {
+			spin_unlock(&net_lock);
+			snprintf(err, errlen, "eth%u: out of memory for its queue", i);
+			return false;
+		}
 		virtio_net_init(&nic->dev, nics[i].mac,
 		                (uint16_t)appliance->networks[nics[i].network].mtu, ram, transmit,
 		                rx_posted, raise_interrupt, nic);
@@ -131,7 +132,7 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 		nic->network = nics[i].network;
 		nic->port = (unsigned)port;
 		nic->config = &nics[i];
-		net_switch_attach(sw, nic->port, deliver, nic);
+		net_switch_attach(sw, nic->port, deliver, nic, hpa_to_ptr(queue));
 		p->nic_count = i + 1;
 	}
 	spin_unlock(&net_lock);
@@ -141,8 +142,12 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 void partition_net_destroy(struct partition *p)
 {
 	spin_lock(&net_lock);
-	for (unsigned i = 0; i < p->nic_count; i++)
-		net_switch_detach(&switches[p->nics[i].network], p->nics[i].port);
+	for (unsigned i = 0; i < p->nic_count; i++) {
+		struct net_queued_frame *queue =
+		    net_switch_detach(&switches[p->nics[i].network], p->nics[i].port);
+		if (queue)
+			page_free(ptr_to_hpa(queue), QUEUE_PAGES);
+	}
 	p->nic_count = 0;
 	spin_unlock(&net_lock);
 }

@@ -41,8 +41,7 @@ void net_switch_init(struct net_switch *sw, const char *name)
 	memcpy(sw->name, name, n);
 }
 
-int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source,
-                        struct net_queued_frame *queue)
+int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source)
 {
 	if (sw->port_count == NET_SWITCH_MAX_PORTS)
 		return -1;
@@ -50,7 +49,6 @@ int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], b
 	memset(port, 0, sizeof(*port));
 	memcpy(port->mac, mac, NET_MAC_LEN);
 	port->any_source = any_source;
-	port->queue = queue;
 	return (int)sw->port_count++;
 }
 
@@ -61,23 +59,28 @@ static void forget_port(struct net_switch *sw, unsigned port)
 			sw->fdb[i].used = false;
 }
 
-void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx)
+void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx,
+                       struct net_queued_frame *queue)
 {
 	struct net_port *p = &sw->ports[port];
 	p->deliver = deliver;
 	p->ctx = ctx;
+	p->queue = queue;
 	p->queue_head = p->queue_count = 0;
 	p->attached = true;
 }
 
-void net_switch_detach(struct net_switch *sw, unsigned port)
+struct net_queued_frame *net_switch_detach(struct net_switch *sw, unsigned port)
 {
 	struct net_port *p = &sw->ports[port];
+	struct net_queued_frame *queue = p->queue;
 	p->attached = false;
 	p->deliver = 0;
 	p->ctx = 0;
+	p->queue = 0;
 	p->queue_head = p->queue_count = 0;
 	forget_port(sw, port);
+	return queue;
 }
 
 static struct net_fdb_entry *lookup(struct net_switch *sw, const uint8_t *mac)

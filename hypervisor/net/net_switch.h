@@ -118,14 +118,15 @@ enum net_send_result {
 void net_switch_init(struct net_switch *sw, const char *name);
 
 /* Adds a port (detached) and returns its number, or -1 when full. */
-int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source,
-                        struct net_queued_frame *queue);
+int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], bool any_source);
 
-/* Connects a port to its receiver, or disconnects it: a detached port
- * receives nothing, its queue is emptied and the MACs learned on it are
- * forgotten. */
-void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx);
-void net_switch_detach(struct net_switch *sw, unsigned port);
+/* Connects a port to its receiver, with room for NET_PORT_QUEUE frames
+ * (NULL: none, as for an uplink whose ring is its queue), or disconnects
+ * it: a detached port receives nothing, the MACs learned on it are
+ * forgotten, and its queue goes back to the caller (to free). */
+void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx,
+                       struct net_queued_frame *queue);
+struct net_queued_frame *net_switch_detach(struct net_switch *sw, unsigned port);
 
 /* A frame sent by `port`. */
 enum net_send_result net_switch_send(struct net_switch *sw, unsigned port,

@@ -45,6 +45,11 @@ expect "stop: it shut down when asked" "$s" '^solo: \[stock\] shut down when ask
 expect "the container's output, from a stock kernel" "$s" '^\[hello\] hello from hello: GREETING=from-a-stock-kernel, sum 1\.\.100 = 5050$'
 expect "the container's exit status" "$s" '^\[hello\] stopped: exited with status 0$'
 expect_not "the MSRs Linux probes are refused quietly" "$s" '^solo: \[(stock|hello)\] rdmsr MSR 0x(4e|34|140|64e|c0011029) '
+# Its interface, found by a stock kernel through the DSDT alone: the MAC
+# its driver read from the device is the one solo gave it.
+mac=$(sed -n 's/^\[stock\] eth0 \(02:[0-9a-f:]*\) 10\.80\.0\.1\/24 on lan: .*/\1/p' "$s" | head -1)
+expect "the interface, from the DSDT, with its virtio-net driver" "$s" "^\\[stock\\] stock: eth0 ${mac:-none}\$"
+expect_not "the virtio-net modules load" "$s" '^\[stock\] stock: insmod .* failed$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'
 checks_done

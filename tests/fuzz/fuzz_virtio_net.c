@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
 		virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
 		                rx_posted, irq, g);
-		g->port = (unsigned)net_switch_add_port(&sw, mac, false, g->queue);
-		net_switch_attach(&sw, g->port, deliver, g);
+		g->port = (unsigned)net_switch_add_port(&sw, mac, false);
+		net_switch_attach(&sw, g->port, deliver, g, g->queue);
 	}
 	for (size_t at = SEED_SIZE; at + 6 <= size; at += 6) {
 		const uint8_t *s = data + at;

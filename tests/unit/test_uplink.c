@@ -92,10 +92,10 @@ static void boot(void)
 	net_uplink_init(&config, 3);
 	struct net_switch *sw = partition_net_lock_switch(0);
 	assert_non_null(sw);
-	int port = net_switch_add_port(sw, GUEST_MAC, false, guest.queue);
+	int port = net_switch_add_port(sw, GUEST_MAC, false);
 	assert_true(port >= 0);
 	guest.port = (unsigned)port;
-	net_switch_attach(sw, guest.port, guest_deliver, &guest);
+	net_switch_attach(sw, guest.port, guest_deliver, &guest, guest.queue);
 	partition_net_unlock();
 }
 

@@ -194,10 +194,10 @@ static void guest_init(struct guest *g, const uint8_t *mac)
 	g->sw = &sw;
 	virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
 	                rx_posted, interrupt, g);
-	int port = net_switch_add_port(&sw, mac, false, g->queue);
+	int port = net_switch_add_port(&sw, mac, false);
 	assert_true(port >= 0);
 	g->port = (unsigned)port;
-	net_switch_attach(&sw, g->port, deliver, g);
+	net_switch_attach(&sw, g->port, deliver, g, g->queue);
 }
 
 static int setup(void **state)
@@ -429,8 +429,8 @@ static void test_learning_flooding_and_isolation(void **state)
 	d.sw = &other;
 	/* (guest_init put d on sw: move it.) */
 	net_switch_detach(&sw, d.port);
-	d.port = (unsigned)net_switch_add_port(&other, MAC_D, false, d.queue);
-	net_switch_attach(&other, d.port, deliver, &d);
+	d.port = (unsigned)net_switch_add_port(&other, MAC_D, false);
+	net_switch_attach(&other, d.port, deliver, &d, d.queue);
 	struct guest *all[] = {&a, &b, &c, &d};
 	for (unsigned g = 0; g < 4; g++) {
 		driver_probe(all[g]);
@@ -460,7 +460,7 @@ static void test_learning_flooding_and_isolation(void **state)
 	assert_true(next_rx(&c, &id, &len));
 	assert_false(next_rx(&d, &id, &len));
 	/* A detached port gets nothing and is forgotten. */
-	net_switch_detach(&sw, c.port);
+	assert_ptr_equal(net_switch_detach(&sw, c.port), c.queue); /* back to its owner */
 	frame_of(frame, MAC_C, MAC_A, 4, sizeof(frame));
 	send(&a, 2, frame, sizeof(frame));
 	assert_false(next_rx(&c, &id, &len));
