@@ -8,14 +8,13 @@
 #     loopback inside one container, in the same run: bytes per million
 #     instructions and their ratio. (httpd/wget rather than nc: busybox
 #     nc does not end on its input's end, and both are plain TCP.)
-#   - Round trip, in a run of its own (net-ping.conf): busybox ping's
-#     average over 200 (-A: each as soon as the last reply came, so no
+#   - Round trip, in runs of their own (net-ping.conf): busybox ping's
+#     average over 500 (-A: each as soon as the last reply came, so no
 #     idle time between) between two containers and over loopback, in
-#     instructions; and solo's share of a round trip: the TSC ticks solo
-#     spent handling the two pinging containers' exits (each partition's
-#     report) beyond what `quiet` (same image, same network, no traffic)
-#     spent booting, per ping (an upper bound: it includes their short
-#     wait for each other at boot).
+#     instructions; and the VM exits and solo's share of one round trip:
+#     the TSC ticks solo spent handling the two pinging containers' exits
+#     (each partition's report), in a run of 500 pings less a run of 100,
+#     over the 400 pings between, so boot and waiting cancel out.
 #   - VM exits per frame: the transfer's two containers' exits (all, and
 #     the MMIO ones of their interfaces) beyond `quiet`'s, over the
 #     frames they sent; the same per round trip for the pinging pair.
@@ -38,8 +37,12 @@ run() { # run NAME CONF: one Bochs run of CONF, 1 CPU
 
 echo "bench: networking: transfer, ping and exits (1 CPU)"
 run traffic "$here/net-bench.conf"
-echo "bench: networking: round trips (1 CPU)"
+echo "bench: networking: round trips (1 CPU), 500 pings and 100"
 run ping "$here/net-ping.conf"
+images=$(cd "$build/example-images" && pwd)
+sed -e 's/ping -A -c 500 -q target/ping -A -c 100 -q target/' \
+	-e "s#oci:../../build/example-images#oci:$images#" "$here/net-ping.conf" >"$work/net-ping-100.conf"
+run ping100 "$work/net-ping-100.conf"
 echo "bench: networking: boot without and with an interface"
 run plain "$here/net-boot-plain.conf"
 run net "$here/net-boot-net.conf"
@@ -78,7 +81,7 @@ s=$work/ping/serial.txt
 avg() { # avg KIND: busybox ping's average round trip, ms
 	sed -n "s|^\\[pinger\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
 }
-echo "round trip, busybox ping -A -c 200 (each ping as soon as the last reply came; average):"
+echo "round trip, busybox ping -A -c 500 (each ping as soon as the last reply came; average):"
 ps=$(avg switch) pl=$(avg loopback)
 if [ -n "$ps" ] && [ -n "$pl" ]; then
 	awk -v s="$ps" -v l="$pl" 'BEGIN {
@@ -88,11 +91,12 @@ if [ -n "$ps" ] && [ -n "$pl" ]; then
 else
 	echo "  n/a"
 fi
-echo "per round trip (pinger and target, less what quiet took to boot), 200 pings:"
-extra=$(($(exits pinger ALL) + $(exits target ALL) - 2 * $(exits quiet ALL)))
-ticks=$(($(share pinger) + $(share target) - 2 * $(share quiet)))
-awk -v e="$extra" -v t="$ticks" 'BEGIN {
-	printf "  VM exits: %.1f\n  solo'"'"'s share (exit handling): %.0f instructions\n", e / 200, t / 200 }' 
+echo "per round trip (pinger and target, 500 pings less 100):"
+e500=$(($(exits pinger ALL) + $(exits target ALL))) t500=$(($(share pinger) + $(share target)))
+s=$work/ping100/serial.txt
+e100=$(($(exits pinger ALL) + $(exits target ALL))) t100=$(($(share pinger) + $(share target)))
+awk -v e="$((e500 - e100))" -v t="$((t500 - t100))" 'BEGIN {
+	printf "  VM exits: %.1f\n  solo'"'"'s share (exit handling): %.0f instructions\n", e / 400, t / 400 }' 
 first() { # first RUN: the container's start -> first line, in TSC ticks
 	sed -n 's/^solo: \[first\] timeline: started at TSC \([0-9]*\), first output at TSC \([0-9]*\),.*/\1 \2/p' \
 		"$work/$1/serial.txt" | awk '{ print $2 - $1 }'
