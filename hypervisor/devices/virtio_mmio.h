@@ -78,7 +78,8 @@ struct virtio_mmio_device_ops {
 	/* A read of `size` bytes (1, 2 or 4) at `offset` in the
 	 * configuration space; false if outside it. */
 	bool (*config_read)(struct virtio_mmio *t, unsigned offset, unsigned size, uint32_t *value);
-	/* The driver reset the device (status 0). */
+	/* The driver reset the device (status 0); NULL when the device keeps
+	 * nothing the transport does not. */
 	void (*reset)(struct virtio_mmio *t);
 };
 

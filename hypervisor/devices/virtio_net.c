@@ -52,12 +52,13 @@ static void frame_in_chain(const struct guest_ram *ram, const struct virtq_chain
 	}
 }
 
-/* Copies the frame into a receive chain's writable buffers after the
- * header: the one copy a frame takes from sender to receiver. */
+/* Copies a frame into a receive chain's writable buffers, `skip` bytes
+ * in: for a received frame, the one copy it takes from sender to
+ * receiver. */
 static void frame_to_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
-                           const struct net_frame *f)
+                           size_t skip, const struct net_frame *f)
 {
-	size_t skip = VIRTIO_NET_HDR_LEN, at = 0;
+	size_t at = 0;
 	for (unsigned s = 0; s < chain->writable_count && at < f->len; s++) {
 		const struct virtq_seg *seg = &chain->writable[s];
 		if (skip >= seg->len) {
@@ -131,15 +132,9 @@ static bool config_read(struct virtio_mmio *t, unsigned offset, unsigned size, u
 	return true;
 }
 
-static void reset(struct virtio_mmio *t)
-{
-	(void)t;
-}
-
 static const struct virtio_mmio_device_ops net_ops = {
     .notify = notify,
     .config_read = config_read,
-    .reset = reset,
 };
 
 void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint16_t mtu,
@@ -181,8 +176,10 @@ enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_fram
 	}
 	uint8_t header[VIRTIO_NET_HDR_LEN] = {0};
 	header[NUM_BUFFERS_OFFSET] = 1; /* one buffer holds the whole frame */
-	virtq_write_chain(&t->ram, &chain, 0, header, sizeof(header));
-	frame_to_chain(&t->ram, &chain, frame);
+	struct net_frame header_frame;
+	net_frame_flat(&header_frame, header, sizeof(header));
+	frame_to_chain(&t->ram, &chain, 0, &header_frame);
+	frame_to_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, frame);
 	virtq_push(q, &t->ram, chain.head, (uint32_t)(VIRTIO_NET_HDR_LEN + len));
 	n->stats.rx_frames++;
 	interrupt(n, VIRTIO_NET_RX_QUEUE);

@@ -87,14 +87,4 @@ void virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uin
 /* Whether the driver asked for no interrupts on this queue. */
 bool virtq_interrupt_suppressed(const struct virtq *q, const struct guest_ram *ram);
 
-/* Copies up to len bytes from the chain's readable buffers, starting
- * `offset` bytes in; returns the bytes copied. */
-size_t virtq_read_chain(const struct guest_ram *ram, const struct virtq_chain *chain, size_t offset,
-                        void *out, size_t len);
-
-/* Copies len bytes into the chain's writable buffers from `offset`
- * bytes in; returns the bytes copied (fewer when the buffers end). */
-size_t virtq_write_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
-                         size_t offset, const void *data, size_t len);
-
 #endif
