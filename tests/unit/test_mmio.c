@@ -31,6 +31,7 @@
 #include "fake/lapic.h"
 #include "fake/vmcs.h"
 #include "fake/vmx_enter.h"
+#include "mm/page_alloc.h"
 #include "partition_fixture.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_cpu.h"
@@ -697,6 +698,120 @@ static void test_stop_request_presses_the_power_button(void **state)
 	assert_int_equal(part.ioapic.delivered, 1);
 }
 
+/* ---- A network interface's virtio-mmio window ---- */
+
+#define VIRTIO    0xfeb00000ULL
+#define POOL_SIZE (1u << 20)
+#define TEST_MTU  9000
+
+static const uint8_t NIC_MAC[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+
+/* Gives the test's partition one interface on a one-network appliance,
+ * its queue from a page pool of the test's own. */
+static void attach_nic(void)
+{
+	static struct appliance_config config;
+	static struct config_nic nic;
+	static void *pool;
+	if (!pool) {
+		pool = aligned_alloc(PAGE_SIZE, POOL_SIZE);
+		assert_true(page_alloc_add_range(ptr_to_hpa(pool), POOL_SIZE));
+	}
+	memset(&config, 0, sizeof(config));
+	config.network_count = 1;
+	snprintf(config.networks[0].name, sizeof(config.networks[0].name), "lan");
+	config.networks[0].mtu = TEST_MTU;
+	nic = (struct config_nic){.network = 0};
+	memcpy(nic.mac, NIC_MAC, sizeof(NIC_MAC));
+	partition_net_init(&config);
+	char err[80];
+	assert_true(partition_net_create(&part, &nic, 1, err, sizeof(err)));
+	assert_int_equal(part.nic_count, 1);
+}
+
+/* Reads narrower than 32 bits write only their part of the register, as
+ * the CPU's MOV does; a 32-bit one zero-extends. Linux reads the MAC a
+ * byte at a time (readb: mov al, [rdi]) and the MTU as a word. */
+static void test_virtio_reads_merge_by_width(void **state)
+{
+	(void)state;
+	attach_nic();
+	part.vcpus[0].regs.rdi = VIRTIO + 0x100 + 1; /* the MAC's second byte */
+	part.vcpus[0].regs.rax = 0x1122334455667788ULL;
+	MMIO(0x100000, VIRTIO + 0x101, QUAL_READ, 0x8a, 0x07);       /* mov al, [edi] */
+	MMIO(0x100002, VIRTIO + 0x10a, QUAL_READ, 0x66, 0x8b, 0x0f); /* mov cx, [edi] */
+	MMIO(0x100005, VIRTIO + 0x000, QUAL_READ, 0x8b, 0x17);       /* mov edx, [edi] */
+	place(0x100007, (const uint8_t[]){0xcc}, 1);
+	part.vcpus[0].regs.rcx = 0xffffffffffffffffULL;
+	part.vcpus[0].regs.rdx = 0xffffffffffffffffULL;
+	poweroff(0x100007);
+	run();
+	assert_int_equal(entry(1)->regs.rax, 0x1122334455667700ULL | NIC_MAC[1]);
+	assert_int_equal(entry(2)->regs.rcx, 0xffffffffffff0000ULL | TEST_MTU);
+	assert_int_equal(entry(3)->regs.rdx, 0x74726976); /* "virt", zero-extended */
+	assert_int_equal(part.vcpus[0].mmio_accesses, 3);
+	partition_net_destroy(&part);
+}
+
+/* A quadword access, a register read at a width registers do not take,
+ * and a window past the partition's interfaces are refused: the first
+ * two with their reason, the last as memory it does not have. */
+static void test_virtio_refusals(void **state)
+{
+	(void)state;
+	attach_nic();
+	enter_long_mode();
+	map_4k(0x100000, 0x100000);
+	MMIO(0x100000, VIRTIO, QUAL_READ, 0x48, 0x8b, 0x07); /* mov rax, [rdi] */
+	expect_refusal(VIRTIO, "virtio-mmio takes 8, 16 and 32-bit accesses only");
+	partition_net_destroy(&part);
+	reset();
+	attach_nic();
+	MMIO(0x100000, VIRTIO + 0x70, QUAL_READ, 0x8a, 0x07); /* a byte of Status */
+	expect_refusal(VIRTIO + 0x70, "no such virtio-mmio register");
+	partition_net_destroy(&part);
+	reset();
+	attach_nic();
+	MMIO(0x100000, VIRTIO + 0x1000, QUAL_READ, 0x8b, 0x07);
+	run();
+	expect_end(PARTITION_CRASHED, "EPT violation: read of guest-physical 0xfeb01000 outside "
+	                              "its memory at RIP 0x100000");
+	partition_net_destroy(&part);
+}
+
+/* A queue whose rings lie outside the partition's RAM ends it, with the
+ * reason, at the write that makes the queue ready; the writes before it
+ * (mov dword [disp32], imm32) are taken. */
+static void test_virtio_ring_outside_ram_ends_the_partition(void **state)
+{
+	(void)state;
+	attach_nic();
+	/* QueueNum = 8, QueueDescLow = the last 16 bytes of RAM, ready. */
+	MMIO(0x100000, VIRTIO + 0x38, QUAL_WRITE, 0xc7, 0x05, 0x38, 0x00, 0xb0, 0xfe, 8, 0, 0, 0);
+	MMIO(0x10000a, VIRTIO + 0x80, QUAL_WRITE, 0xc7, 0x05, 0x80, 0x00, 0xb0, 0xfe, 0xf0, 0xff,
+	     0x7f, 0x00);
+	MMIO(0x100014, VIRTIO + 0x44, QUAL_WRITE, 0xc7, 0x05, 0x44, 0x00, 0xb0, 0xfe, 1, 0, 0, 0);
+	run();
+	expect_end(PARTITION_CRASHED, "virtio-net eth0: a ring lies outside its RAM");
+	assert_int_equal(part.nics[0].dev.transport.queues[0].size, 8);
+	assert_false(part.nics[0].dev.transport.queues[0].ready);
+	partition_net_destroy(&part);
+}
+
+/* An interface naming a network the appliance does not have is refused
+ * at creation, with nothing attached. */
+static void test_virtio_unknown_network_refused(void **state)
+{
+	(void)state;
+	attach_nic();
+	partition_net_destroy(&part);
+	struct config_nic nic = {.network = 3};
+	char err[80];
+	assert_false(partition_net_create(&part, &nic, 1, err, sizeof(err)));
+	assert_string_equal(err, "eth0: no such network");
+	assert_int_equal(part.nic_count, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -721,6 +836,10 @@ int main(void)
 	    T(test_16_bit_code_refused),
 	    T(test_com1_interrupt_reaches_the_guest),
 	    T(test_com1_interrupt_masked_at_the_ioapic),
+	    T(test_virtio_reads_merge_by_width),
+	    T(test_virtio_refusals),
+	    T(test_virtio_ring_outside_ram_ends_the_partition),
+	    T(test_virtio_unknown_network_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
