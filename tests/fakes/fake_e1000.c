@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "drivers/mmio.h"
+#include "arch/mmio.h"
 #include "fake/e1000.h"
 
 struct fake_e1000 fake_e1000;
