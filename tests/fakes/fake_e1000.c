@@ -1,5 +1,5 @@
 /*
- * The fake 82540EM (fake/e1000.h), in place of drivers/mmio.c.
+ * The fake 82540EM (fake/e1000.h), in place of arch/x86/mmio.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
