@@ -17,7 +17,7 @@
 #     over the 400 pings between, so boot and waiting cancel out.
 #   - VM exits per frame: the transfer's two containers' exits (all, and
 #     the MMIO ones of their interfaces) beyond `quiet`'s, over the
-#     frames they sent; the same per round trip for the pinging pair.
+#     frames they sent; and solo's share of the transfer, the same way.
 #   - Boot: a container alone, with one interface and without, in two
 #     runs: solo's start of the partition -> its first line.
 #   bench-net.sh BUILD_DIR
@@ -77,6 +77,9 @@ for reason in ALL EPT_VIOLATION; do
 	awk -v r="$reason" -v e="$extra" -v f="$frames" 'BEGIN {
 		printf "  %-14s %.2f\n", (r == "ALL" ? "all exits" : "MMIO (EPT)"), (f ? e / f : 0) }'
 done
+ticks=$(($(share server) + $(share client) - 2 * $(share quiet)))
+awk -v t="$ticks" -v f="$frames" 'BEGIN {
+	printf "solo'"'"'s share of the transfer (exit handling, less quiet'"'"'s boot): %.1f M instructions, %.0f per frame\n", t / 1e6, (f ? t / f : 0) }' 
 s=$work/ping/serial.txt
 avg() { # avg KIND: busybox ping's average round trip, ms
 	sed -n "s|^\\[pinger\\] bench-net: ping $1 round-trip min/avg/max = [0-9.]*/\\([0-9.]*\\)/.*|\\1|p" "$s"
