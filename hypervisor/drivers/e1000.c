@@ -33,7 +33,7 @@
 #include <string.h>
 
 #include "drivers/e1000_regs.h"
-#include "arch/mmio.h"
+#include "drivers/mmio.h"
 #include "drivers/nic.h"
 #include "mm/page_alloc.h"
 

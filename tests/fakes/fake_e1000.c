@@ -1,5 +1,5 @@
 /*
- * The fake 82540EM (fake/e1000.h), in place of arch/x86/mmio.c.
+ * The fake 82540EM (fake/e1000.h), in place of drivers/mmio.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "arch/mmio.h"
+#include "drivers/mmio.h"
 #include "fake/e1000.h"
 
 struct fake_e1000 fake_e1000;

@@ -2,10 +2,10 @@
  * A device register read or write of 32 bits at a host-physical address
  * (solo's identity map makes it a pointer). Out of line on purpose:
  * drivers reach their registers only through these two, so a host test
- * links a fake device model in their place (tests/fakes/fake_e1000.c).
+ * links a fake device model in their place (tests/unit/test_e1000.c).
  */
-#ifndef SOLO_ARCH_MMIO_H
-#define SOLO_ARCH_MMIO_H
+#ifndef SOLO_DRIVERS_MMIO_H
+#define SOLO_DRIVERS_MMIO_H
 
 #include <stdint.h>
 
