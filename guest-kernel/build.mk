@@ -12,7 +12,7 @@ GUEST_DIR := $(BUILD)/guest
 GUEST_KERNEL := $(GUEST_DIR)/bzImage
 GUEST_TEST_INITRAMFS := $(GUEST_DIR)/test-initramfs.cpio
 GUEST_INIT := $(GUEST_DIR)/solo-init
-GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c \
+GUEST_INIT_SRCS := guest-kernel/init/solo-init.c guest-kernel/init/spec.c guest-kernel/init/clone_point.c \
 	guest-kernel/init/net_setup.c guest-kernel/init/dhcp.c
 GUEST_HOSTILE := $(GUEST_DIR)/hostile.bin
 GUEST_HOSTILE_SRCS := guest-kernel/freestanding/bzimage-header.S guest-kernel/hostile/head.S \

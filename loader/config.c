@@ -763,6 +763,31 @@ static bool parse_interface(struct parser *p, struct span value)
 	return true;
 }
 
+static bool parse_start(struct parser *p, struct span value)
+{
+	if (span_is(value, "clone"))
+		p->container->start_boot = false;
+	else if (span_is(value, "boot"))
+		p->container->start_boot = true;
+	else
+		return line_error(p, "start must be clone or boot, not ", value, "");
+	return true;
+}
+
+static bool parse_replicas(struct parser *p, struct span value)
+{
+	uint64_t n;
+	if (!parse_uint(value, CONFIG_MAX_CONTAINER_PARTITIONS, &n) || n == 0) {
+		line_error(p, "replicas must be from 1 to ", no_span, "");
+		err_uint(p, CONFIG_MAX_CONTAINER_PARTITIONS);
+		err_str(p, ", not ");
+		err_quoted(p, value);
+		return false;
+	}
+	p->container->replicas = (uint32_t)n;
+	return true;
+}
+
 static const struct key appliance_keys[] = {
     {"name", false, parse_appliance_name},
     {"selftest", false, parse_selftest},
@@ -770,11 +795,12 @@ static const struct key appliance_keys[] = {
 };
 
 static const struct key container_keys[] = {
-    {"image", false, parse_image},      {"memory", false, parse_memory},
-    {"vcpus", false, parse_vcpus},      {"cpus", false, parse_cpus},
-    {"restart", false, parse_restart},  {"env", true, parse_env},
-    {"command", false, parse_command},  {"stop_timeout", false, parse_stop_timeout},
-    {"network", true, parse_interface},
+    {"image", false, parse_image},       {"memory", false, parse_memory},
+    {"vcpus", false, parse_vcpus},       {"cpus", false, parse_cpus},
+    {"restart", false, parse_restart},   {"env", true, parse_env},
+    {"command", false, parse_command},   {"stop_timeout", false, parse_stop_timeout},
+    {"network", true, parse_interface},  {"start", false, parse_start},
+    {"replicas", false, parse_replicas},
 };
 
 static const struct key vm_keys[] = {
@@ -820,6 +846,7 @@ static bool start_container(struct parser *p, struct span name)
 	c->cpus = CONFIG_CPUS_SHARED;
 	c->restart = CONFIG_RESTART_NO;
 	c->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
+	c->replicas = 1;
 	p->container = c;
 	p->section = SECTION_CONTAINER;
 	p->partitions[p->partition_count++] =
@@ -1314,11 +1341,26 @@ static bool check_complete(struct parser *p)
 	}
 	if (!out->timeslice_us)
 		out->timeslice_us = CONFIG_TIMESLICE_DEFAULT_US;
+	uint32_t replicas = 0;
 	for (uint32_t i = 0; i < out->container_count; i++) {
 		const struct config_container *c = &out->containers[i];
 		const char *missing = !c->image[0] ? "image" : c->memory == 0 ? "memory" : 0;
 		if (missing)
 			return missing_key(p, kind_container, c->name, missing);
+		if (c->replicas > 1 && c->nic_count) {
+			err_about(p, kind_container, c->name);
+			err_str(p, "replicas cannot have network interfaces yet (each would need "
+			           "its own address)");
+			return false;
+		}
+		replicas += c->replicas;
+	}
+	if (replicas > CONFIG_MAX_CONTAINER_PARTITIONS) {
+		p->errpos = 0;
+		err_str(p, "more than ");
+		err_uint(p, CONFIG_MAX_CONTAINER_PARTITIONS);
+		err_str(p, " container partitions, replicas counted");
+		return false;
 	}
 	for (uint32_t i = 0; i < out->vm_count; i++) {
 		const struct config_vm *vm = &out->vms[i];

@@ -61,13 +61,15 @@
 
 #define CONFIG_NAME_MAX       31 /* appliance and container names */
 #define CONFIG_MAX_CONTAINERS 64
-#define CONFIG_MAX_ENV        32
-#define CONFIG_IMAGE_MAX      255
-#define CONFIG_ENV_MAX        255
-#define CONFIG_COMMAND_MAX    1023
-#define CONFIG_CMDLINE_MAX    1023
-#define CONFIG_PATH_MAX       127 /* a handoff file name, NUL excluded */
-#define CONFIG_MAX_VMS        16
+/* Partitions all containers make together, replicas counted. */
+#define CONFIG_MAX_CONTAINER_PARTITIONS 512
+#define CONFIG_MAX_ENV                  32
+#define CONFIG_IMAGE_MAX                255
+#define CONFIG_ENV_MAX                  255
+#define CONFIG_COMMAND_MAX              1023
+#define CONFIG_CMDLINE_MAX              1023
+#define CONFIG_PATH_MAX                 127 /* a handoff file name, NUL excluded */
+#define CONFIG_MAX_VMS                  16
 /* Characters, not counting the line break: room for "cmdline = " or
  * "command = " with a value of the longest length allowed. */
 #define CONFIG_LINE_MAX             2048
@@ -83,7 +85,7 @@
 #define CONFIG_MAX_NETWORKS         8
 #define CONFIG_MAX_NICS             4 /* interfaces per partition */
 #define CONFIG_MAX_DNS              3
-#define CONFIG_MAX_UPLINKS          4 /* physical NICs nic0..nic3 */
+#define CONFIG_MAX_UPLINKS          4    /* physical NICs nic0..nic3 */
 #define CONFIG_MTU_MIN              68   /* what IPv4 needs (RFC 791) */
 #define CONFIG_MTU_MAX              9000 /* jumbo frames */
 #define CONFIG_MTU_INTERNAL         9000
@@ -152,6 +154,12 @@ struct config_container {
 	uint32_t stop_timeout_s;
 	uint32_t nic_count;
 	struct config_nic nics[CONFIG_MAX_NICS];
+	/* `start = boot`: every start a full boot, never a clone of a
+	 * template (docs/templates.md). */
+	bool start_boot;
+	/* `replicas = N`: N partitions of this container, NAME-1 .. NAME-N,
+	 * each its own VM with its own hostname; 1 when not given. */
+	uint32_t replicas;
 };
 
 /* A [vm] section: a Linux kernel booted as is, for tests and for users

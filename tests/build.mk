@@ -43,6 +43,7 @@ bench: deps all $(STOCK_KERNEL) $(STOCK_INITRAMFS)
 	$(Q)tests/bench/bench-stock.sh $(BUILD)
 	$(Q)tests/bench/bench-verify.sh $(BUILD)
 	$(Q)tests/bench/bench-net.sh $(BUILD)
+	$(Q)tests/bench/bench-start.sh $(BUILD)
 
 # `make soak`: issue 14's three-container appliance booted 20 times in
 # Bochs with two CPUs (tests/soak/soak.sh; SOAK_RUNS=N for another count).

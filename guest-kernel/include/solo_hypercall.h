@@ -26,10 +26,14 @@ enum solo_hypercall_nr {
 	SOLO_HC_POWEROFF = 2,    /* the partition powers off; no exit status */
 	SOLO_HC_MEASUREMENT = 3, /* RBX = 0 kernel, 1 initrd, 2 cmdline, 3 config: its SHA-256
 	                            in RBX, RCX, RDX, RSI (big-endian 8-byte parts) */
+	SOLO_HC_CLONE_POINT = 4, /* RBX = buffer, RCX = its size: solo may snapshot the
+	                            partition here; the answer (hostname=, seed= lines) comes
+	                            back in the buffer, its length in RAX */
 };
 
 #define SOLO_HC_ABI_CURRENT 1     /* the version this header describes */
 #define SOLO_HC_ENOENT      (-2)  /* nothing to give (no initrd, an unverified build) */
+#define SOLO_HC_EFAULT      (-14) /* a buffer the caller cannot write */
 #define SOLO_HC_EINVAL      (-22) /* an argument out of range; nothing happened */
 #define SOLO_HC_ENOSYS      (-38) /* unknown call number (Linux's -ENOSYS) */
 

@@ -17,6 +17,7 @@
  * glibc can only do by loading shared libraries.
  */
 #define _GNU_SOURCE
+#include "clone_point.h"
 #include "net_setup.h"
 #include "solo_hypercall.h"
 #include "spec.h"
@@ -406,6 +407,10 @@ int main(void)
 		say("%s: %s", SPEC_PATH, error);
 		container_end("container", STATUS_BAD_SPEC, 0);
 	}
+	/* Everything before this point is the same in every container
+	 * started from this image; solo may snapshot it here and start
+	 * the next ones from the snapshot (docs/templates.md). */
+	clone_point(&spec.hostname, say);
 	const char *name = spec.argv[0];
 	if (spec.hostname != NULL && sethostname(spec.hostname, strlen(spec.hostname)) != 0) {
 		say("sethostname %s: %s", spec.hostname, strerror(errno));

@@ -95,7 +95,7 @@ static bool parse_ipv4_value(const char *s, uint32_t *out)
 	return parse_ipv4(&s, out) && *s == '\0';
 }
 
-static int hex_digit(char c)
+int spec_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -116,7 +116,7 @@ static bool parse_mac(const char **s, uint8_t mac[6])
 
 		if (i > 0 && *p++ != ':')
 			return false;
-		if ((hi = hex_digit(p[0])) < 0 || (lo = hex_digit(p[1])) < 0)
+		if ((hi = spec_hex_digit(p[0])) < 0 || (lo = spec_hex_digit(p[1])) < 0)
 			return false;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 		any |= mac[i];

@@ -77,4 +77,7 @@ int spec_parse(char *text, size_t len, struct spec *spec, char error[SPEC_ERROR_
 /* Frees what spec_parse() allocated (not TEXT). */
 void spec_free(struct spec *spec);
 
+/* The value of a lower-case hex digit, or -1. */
+int spec_hex_digit(char c);
+
 #endif

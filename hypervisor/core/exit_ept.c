@@ -7,7 +7,9 @@
  * ends only that partition.
  */
 #include "core/exit_handlers.h"
+#include "core/guest_memory.h"
 #include "core/partition.h"
+#include "core/vcpu_events.h"
 #include "vmx/vmcs.h"
 
 /* EPT-violation exit qualification bits (SDM Table 28-7). */
@@ -29,6 +31,19 @@ static const char *access_kind(uint64_t q)
 enum exit_action exit_ept_violation(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	struct partition *p = vcpu->partition;
+	/* A clone writing a page it shares with its template gets its own
+	 * copy, and the write is retried. */
+	if (p->template && (exit->qualification & EPT_QUAL_WRITE) && gpa < p->ram_size) {
+		if (guest_page_for_write(p, gpa)) {
+			vcpu_events_exit_interrupted_delivery(vcpu);
+			return EXIT_ACTION_RESUME;
+		}
+		partition_end(p, PARTITION_CRASHED,
+		              "out of memory for a private copy of guest-physical 0x%llx",
+		              (unsigned long long)gpa);
+		return EXIT_ACTION_STOP;
+	}
 	if (exit_mmio_claims(vcpu, gpa))
 		return exit_mmio(vcpu, exit, gpa);
 	partition_end(vcpu->partition, PARTITION_CRASHED,

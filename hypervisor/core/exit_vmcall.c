@@ -3,10 +3,15 @@
  * a fault: a guest cannot hurt anything by asking. Every argument is
  * checked before anything is done.
  */
+#include "arch/vmx_ops.h"
+#include "core/clone_point.h"
 #include "core/exit_handlers.h"
 #include "core/hypercall.h"
 #include "core/measurements.h"
 #include "core/partition.h"
+#include "core/template.h"
+#include "lib/console.h"
+#include "vmx/vmcs.h"
 
 enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 {
@@ -52,6 +57,33 @@ enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 		vcpu->regs.rdx = words[2];
 		vcpu->regs.rsi = words[3];
 		vcpu->regs.rax = HYPERCALL_OK;
+		return EXIT_ACTION_RESUME;
+	}
+	case HYPERCALL_CLONE_POINT: {
+		/* The maker's snapshot is taken with the call done (RIP past
+		 * VMCALL) and before its answer, which each clone gets anew. */
+		if (p->making && p->vcpu_count == 1) {
+			struct template *t = p->making;
+			if (template_take(t, vcpu)) {
+				vmx_invept(2, 0); /* its RAM is read-only now */
+				console_printf(
+				    "solo: [%s] template made at its clone point: %llu MiB "
+				    "shared by its clones\n",
+				    p->name, (unsigned long long)(t->ram_size >> 20));
+			} else {
+				p->making = 0;
+				console_printf("solo: [%s] no template: out of memory for the "
+				               "snapshot\n",
+				               p->name);
+			}
+		}
+		struct guest_paging paging = {
+		    .cr0 = vmcs_readl(GUEST_CR0),
+		    .cr3 = vmcs_readl(GUEST_CR3),
+		    .cr4 = vmcs_readl(GUEST_CR4),
+		    .efer = vcpu->efer,
+		};
+		clone_point_answer(p, vcpu, &paging);
 		return EXIT_ACTION_RESUME;
 	}
 	case HYPERCALL_POWEROFF:

@@ -17,10 +17,14 @@ enum hypercall_number {
 	 * comes back in RBX, RCX, RDX, RSI, bytes 0-7, 8-15, 16-23, 24-31,
 	 * each big-endian (its first byte the register's top byte). */
 	HYPERCALL_MEASUREMENT = 3,
+	/* RBX: a buffer, RCX: its size. The clone point (core/clone_point.h):
+	 * the answer's text comes back in the buffer, its length in RAX. */
+	HYPERCALL_CLONE_POINT = 4,
 };
 
 #define HYPERCALL_OK     0
 #define HYPERCALL_ENOENT (-2LL)  /* nothing to give: no initrd, an unverified build */
+#define HYPERCALL_EFAULT (-14LL) /* a buffer the caller cannot write */
 #define HYPERCALL_EINVAL (-22LL) /* a bad argument */
 #define HYPERCALL_ENOSYS (-38LL) /* unknown call number, as Linux's ENOSYS */
 

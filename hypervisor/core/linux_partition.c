@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch/cpu.h"
+#include "core/clone_point.h"
 #include "core/guest_msr.h"
 #include "core/linux_partition.h"
 #include "core/partition.h"
@@ -15,7 +16,11 @@
 #include "core/vcpu_run.h"
 #include "lib/console.h"
 #include "linux_boot.h"
+#include "core/template.h"
 #include "mm/page_alloc.h"
+#include "mm/page_pool.h"
+#include "vmx/ept_share.h"
+#include "vmx/vmcs_snapshot.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
@@ -29,25 +34,57 @@ static void free_table_page(hpa_t page)
 	page_free(page, 1);
 }
 
+/* Single pages of a partition come from the clones' pool when it is a
+ * clone (page_pool.h says why), from page_alloc otherwise. */
+static hpa_t one_page(const struct partition *p)
+{
+	return p->from_snapshot ? page_pool_alloc_zeroed() : page_alloc_zeroed();
+}
+
+static void free_one_page(const struct partition *p, hpa_t page)
+{
+	if (p->from_snapshot)
+		page_pool_free(page);
+	else
+		page_free(page, 1);
+}
+
 void partition_destroy(struct partition *p)
 {
 	/* No frame may reach its RAM once it is freed. */
 	partition_net_destroy(p);
+	uint64_t xsave_pages = vcpu_context_xsave_pages();
 	for (unsigned i = 0; i < PARTITION_MAX_VCPUS; i++) {
 		struct vcpu *v = &p->vcpus[i];
 		/* Each CPU frees the VMCS of a vCPU it ran when that vCPU
 		 * leaves it; what is left here is this CPU's. */
 		vmcs_destroy(v);
-		if (v->xsave_area)
-			page_free(v->xsave_area, vcpu_context_xsave_pages());
+		if (v->xsave_area && xsave_pages == 1)
+			free_one_page(p, v->xsave_area);
+		else if (v->xsave_area)
+			page_free(v->xsave_area, xsave_pages);
 		v->xsave_area = 0;
 	}
+	if (p->template)
+		ept_free_private(&p->ept, page_pool_free);
+	/* The tables' own allocator says where their pages go back to (a
+	 * template's maker keeps page_alloc's). */
 	if (p->ept.tables.root)
-		ept_destroy(&p->ept, free_table_page);
+		ept_destroy(&p->ept, p->ept.tables.alloc == page_pool_alloc_zeroed
+		                         ? page_pool_free
+		                         : free_table_page);
 	if (p->ram_hpa)
 		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
 	if (p->msr_bitmap)
-		page_free(p->msr_bitmap, 1);
+		free_one_page(p, p->msr_bitmap);
+	if (p->template)
+		template_clone_ended(p->template);
+	if (p->making)
+		template_abandon(p->making);
+	p->template = 0;
+	p->making = 0;
+	p->from_snapshot = false;
+	p->private_pages = 0;
 	p->ram_hpa = 0;
 	p->msr_bitmap = 0;
 	/* Its EPT root may be reused by the next partition. */
@@ -64,7 +101,7 @@ static bool create_vcpus(struct partition *p, const struct linux_partition_spec 
 	partition_init_vcpus(p, spec->vcpus, spec->cpus);
 	for (unsigned i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *v = &p->vcpus[i];
-		v->xsave_area = page_alloc(pages, PAGE_SIZE);
+		v->xsave_area = pages == 1 ? one_page(p) : page_alloc(pages, PAGE_SIZE);
 		if (!v->xsave_area)
 			return false;
 		memset(hpa_to_ptr(v->xsave_area), 0, pages * PAGE_SIZE);
@@ -84,6 +121,9 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 		            PARTITION_MAX_VCPUS);
 	uint64_t size = (spec->memory + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
 	p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
+	/* Templates no clone runs on are a cache: their memory goes first. */
+	if (!p->ram_hpa && template_reclaim_idle())
+		p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
 	if (!p->ram_hpa)
 		return FAIL("not enough free memory for %llu MiB of RAM",
 		            (unsigned long long)(size / MIB));
@@ -101,7 +141,7 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	              page_alloc_zeroed) ||
 	    !ept_map_ram(&p->ept, 0, p->ram_hpa, size))
 		return FAIL("out of memory for its EPT");
-	p->msr_bitmap = page_alloc(1, PAGE_SIZE);
+	p->msr_bitmap = one_page(p);
 	if (!p->msr_bitmap)
 		return FAIL("out of memory for its MSR bitmap");
 	if (!create_vcpus(p, spec))
@@ -111,7 +151,73 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
 	p->vcpus[0].regs.rsi = layout.boot_params_gpa;
 	p->entry_gpa = layout.entry_gpa;
+	p->hostname = spec->hostname;
 	return true;
+}
+
+bool linux_partition_clone(struct partition *p, const struct linux_partition_spec *spec,
+                           struct template *t, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", spec->name);
+	p->measurements = spec->measurements;
+	p->hostname = spec->hostname;
+	p->template = t;
+	p->from_snapshot = true;
+	p->ram_size = t->ram_size;
+	partition_devices_init(p);
+	if (!ept_init(&p->ept, vmx_features.ept_2mb_pages, vmx_features.ept_1gb_pages,
+	              page_pool_alloc_zeroed) ||
+	    !ept_map_shared(&p->ept, 0, t->ram_hpa, t->ram_size))
+		return FAIL("out of memory for its EPT");
+	p->msr_bitmap = one_page(p);
+	if (!p->msr_bitmap)
+		return FAIL("out of memory for its MSR bitmap");
+	if (!create_vcpus(p, spec))
+		return FAIL("out of memory for its register save areas");
+	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
+	template_restore(t, p);
+	/* The clone point's answer is the clone's own: its identity and
+	 * fresh entropy, written into its memory before it first runs. */
+	clone_point_answer(p, &p->vcpus[0],
+	                   &(struct guest_paging){
+	                       .cr0 = vmcs_snapshot_field(&t->vmcs, GUEST_CR0),
+	                       .cr3 = vmcs_snapshot_field(&t->vmcs, GUEST_CR3),
+	                       .cr4 = vmcs_snapshot_field(&t->vmcs, GUEST_CR4),
+	                       .efer = t->vcpu.efer,
+	                   });
+	return true;
+}
+
+enum partition_launch linux_partition_launch(struct partition *p,
+                                             const struct linux_partition_spec *spec, char *err,
+                                             size_t errlen)
+{
+	uint64_t now = cpu_rdtsc();
+	struct template *t = 0;
+	bool clonable = spec->clonable && spec->vcpus == 1 && spec->nic_count == 0;
+	bool built;
+	switch (template_lookup(spec, clonable, spec->template_eager, &t)) {
+	case TEMPLATE_WAIT:
+		return PARTITION_LAUNCH_WAITING;
+	case TEMPLATE_CLONE:
+		built = linux_partition_clone(p, spec, t, err, errlen);
+		break;
+	case TEMPLATE_MAKE:
+		built = linux_partition_create(p, spec, err, errlen);
+		if (built)
+			p->making = t;
+		else
+			template_abandon(t);
+		break;
+	default:
+		built = linux_partition_create(p, spec, err, errlen);
+		break;
+	}
+	if (!built)
+		return PARTITION_LAUNCH_FAILED;
+	p->launched_tsc = now;
+	return PARTITION_LAUNCH_BUILT;
 }
 
 bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
@@ -136,6 +242,14 @@ bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu
 	}
 	p->started_tsc = cpu_rdtsc();
 	p->state = PARTITION_RUNNING;
+	if (p->from_snapshot) {
+		vmcs_snapshot_restore(&p->template->vmcs);
+		console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, %u vCPU, a clone of "
+		               "its template\n",
+		               p->name, cpu->index, (unsigned long long)(p->ram_size / MIB),
+		               p->vcpu_count);
+		return true;
+	}
 	vmcs_setup_guest_protected_mode((uint32_t)p->entry_gpa);
 	console_printf("solo: [%s] starting on cpu%u: %llu MiB RAM, %u vCPU%s, entry 0x%llx\n",
 	               p->name, cpu->index, (unsigned long long)(p->ram_size / MIB), p->vcpu_count,
@@ -194,6 +308,20 @@ void linux_partition_report(struct partition *p, uint64_t tsc_hz)
 	    "TSC %llu\n",
 	    p->name, (unsigned long long)p->started_tsc, (unsigned long long)p->first_output_tsc,
 	    (unsigned long long)cpu_rdtsc());
+	if (p->first_output_tsc && p->launched_tsc)
+		console_printf("solo: [%s] start: %s, %llu TSC ticks from its start to its first "
+		               "line\n",
+		               p->name,
+		               p->from_snapshot ? "a clone of its template"
+		               : p->template    ? "a full boot, which made its template"
+		                                : "a full boot",
+		               (unsigned long long)(p->first_output_tsc - p->launched_tsc));
+	if (p->template)
+		console_printf(
+		    "[%s] RAM: %llu private pages (copied on write), %llu shared with its "
+		    "template\n",
+		    p->name, (unsigned long long)p->private_pages,
+		    (unsigned long long)(p->ram_size / PAGE_SIZE - p->private_pages));
 	console_printf("[%s] solo's share: %llu TSC ticks handling its exits, %llu per exit\n",
 	               p->name, (unsigned long long)handling,
 	               (unsigned long long)(total ? handling / total : 0));

@@ -32,8 +32,11 @@ struct linux_partition_spec {
 	 * partition's home (PLACEMENT_NONE if it has none). */
 	unsigned cpus[PARTITION_MAX_VCPUS];
 	const struct partition_measurements *measurements; /* what it boots */
-	const struct config_nic *nics; /* its network interfaces */
+	const struct config_nic *nics;                     /* its network interfaces */
 	unsigned nic_count;
+	bool clonable;        /* may start as a clone of a template (not start = boot) */
+	bool template_eager;  /* more starts expected: make the template at the first */
+	const char *hostname; /* a replica's own; NULL: its spec's */
 };
 
 enum slot_state {
@@ -41,6 +44,7 @@ enum slot_state {
 	SLOT_RUNNABLE, /* running: its vCPUs are scheduled (vcpu.run_state) */
 	SLOT_BACKOFF,  /* ended; restarts at wake_tsc */
 	SLOT_DONE,     /* ended for good (its memory is freed) */
+	SLOT_WAITING,  /* not built yet: waits for its template to be made */
 };
 
 /* A partition as configured, which may be started several times: what it
@@ -82,6 +86,25 @@ struct partition_slot {
  * failure writes the cause to err and frees what it took. */
 bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec, char *err,
                             size_t errlen);
+
+/* Builds the partition as a clone of a ready template: its EPT maps the
+ * template's RAM shared, its vCPU and devices carry the snapshot's
+ * state, and its guest init gets its own answer at the clone point. */
+bool linux_partition_clone(struct partition *p, const struct linux_partition_spec *spec,
+                           struct template *t, char *err, size_t errlen);
+
+enum partition_launch {
+	PARTITION_LAUNCH_BUILT,   /* booted in full or cloned: ready to start */
+	PARTITION_LAUNCH_WAITING, /* its template is being made: ask again later */
+	PARTITION_LAUNCH_FAILED,  /* err says why */
+};
+
+/* Builds the partition the fastest way its kind allows (template.h):
+ * as a clone of its template, or booting in full (and making the
+ * template), or not yet, while another partition makes it. */
+enum partition_launch linux_partition_launch(struct partition *p,
+                                             const struct linux_partition_spec *spec, char *err,
+                                             size_t errlen);
 
 /* Sets up one of the partition's vCPUs to run on this CPU: VMCS (left
  * current) and VPID; vCPU 0 at the kernel's entry, the others where

@@ -138,7 +138,7 @@ static struct vmx_bitmaps allocate_bitmaps(void)
 	return b;
 }
 
-#define MAX_PARTITIONS (CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS)
+#define MAX_PARTITIONS (CONFIG_MAX_VMS + CONFIG_MAX_CONTAINER_PARTITIONS)
 /* One CPU may have to run them all. */
 _Static_assert(MAX_PARTITIONS <= PCPU_MAX_QUEUED, "a run queue holds every partition");
 static struct partition partitions[MAX_PARTITIONS];
@@ -148,8 +148,8 @@ static struct partition_slot slots[MAX_PARTITIONS];
  * the [vm] it boots as). Returns false, with the reason on the console,
  * when it cannot start; the others go ahead regardless. */
 static bool create_one(const struct handoff *h, const struct config_vm *vm,
-                       struct restart_policy policy, bool pinned, struct partition_slot *slot,
-                       struct partition *p)
+                       struct restart_policy policy, bool pinned, bool clonable, bool eager,
+                       const char *name, struct partition_slot *slot, struct partition *p)
 {
 	const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
 	const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
@@ -162,7 +162,10 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	*slot = (struct partition_slot){
 	    .spec =
 	        {
-	            .name = vm->name,
+	            .name = name,
+	            .hostname = name == vm->name ? 0 : name,
+	            .clonable = clonable,
+	            .template_eager = eager,
 	            .kernel = hpa_to_ptr(kernel->base),
 	            .kernel_size = kernel->size,
 	            .initrd = initrd ? hpa_to_ptr(initrd->base) : 0,
@@ -181,10 +184,13 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	};
 	measurements_take(&slot->measurements, have_manifest ? &manifest : 0, vm);
 	slot->spec.measurements = &slot->measurements;
-	if (!linux_partition_create(p, &slot->spec, err, sizeof(err))) {
-		console_printf("solo: [%s] not started: %s\n", vm->name, err);
+	enum partition_launch launch = linux_partition_launch(p, &slot->spec, err, sizeof(err));
+	if (launch == PARTITION_LAUNCH_FAILED) {
+		console_printf("solo: [%s] not started: %s\n", name, err);
 		return false;
 	}
+	if (launch == PARTITION_LAUNCH_WAITING)
+		slot->state = SLOT_WAITING;
 	return true;
 }
 
@@ -192,17 +198,29 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 static unsigned create_partitions(const struct handoff *h)
 {
 	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS];
-	unsigned count = 0;
+	/* A replica's name: its container's, "-1" ... "-N" after it. */
+	static char replica_names[CONFIG_MAX_CONTAINER_PARTITIONS][PARTITION_NAME_LEN];
+	unsigned count = 0, replicas = 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
-		count +=
-		    create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
-		               false, &slots[count], &partitions[count]);
+		count += create_one(h, &config.vms[i],
+		                    (struct restart_policy){CONFIG_RESTART_NO, 0}, false, false,
+		                    false, config.vms[i].name, &slots[count], &partitions[count]);
 	for (unsigned i = 0; i < config.container_count; i++) {
 		const struct config_container *c = &config.containers[i];
 		config_container_vm(c, &container_vms[i]);
 		struct restart_policy policy = {c->restart, c->restart_max};
-		count += create_one(h, &container_vms[i], policy, c->cpus == CONFIG_CPUS_PINNED,
-		                    &slots[count], &partitions[count]);
+		for (unsigned r = 0; r < c->replicas; r++) {
+			const char *name = container_vms[i].name;
+			if (c->replicas > 1) {
+				name = replica_names[replicas++];
+				snprintf(replica_names[replicas - 1], PARTITION_NAME_LEN, "%.*s-%u",
+				         PARTITION_NAME_LEN - 5, c->name, r + 1);
+			}
+			bool eager = c->replicas > 1 || c->restart != CONFIG_RESTART_NO;
+			count += create_one(h, &container_vms[i], policy,
+			                    c->cpus == CONFIG_CPUS_PINNED, !c->start_boot, eager,
+			                    name, &slots[count], &partitions[count]);
+		}
 	}
 	return count;
 }

@@ -21,9 +21,11 @@
 #include "core/pcpu.h"
 #include "core/placement.h"
 #include "core/scheduler.h"
+#include "core/template.h"
 #include "core/vcpu_run.h"
 #include "lib/console.h"
 #include "mm/page_alloc.h"
+#include "mm/page_pool.h"
 
 _Static_assert(CONSOLE_COMMAND_NAME_MAX < PARTITION_NAME_LEN, "a name must fit a partition");
 
@@ -78,6 +80,8 @@ static const char *slot_state_name(const struct partition_slot *s)
 		return all_halted(s->partition) ? "halted" : "running";
 	case SLOT_BACKOFF:
 		return "backoff";
+	case SLOT_WAITING:
+		return "waiting";
 	case SLOT_DONE:
 		break;
 	}
@@ -166,6 +170,14 @@ static void stats(void)
 		uint64_t overhead = is_running(&slots[i]) ? partition_overhead_bytes(p) : 0;
 		console_printf("solo: [%s] solo's memory for it: %llu KiB\n", slots[i].spec.name,
 		               (unsigned long long)(overhead / 1024));
+		if (is_running(&slots[i])) {
+			uint64_t pages = p->ram_size / PAGE_SIZE;
+			uint64_t own = p->template ? p->private_pages : pages;
+			console_printf("solo: [%s] RAM: %llu private pages, %llu shared with its "
+			               "template\n",
+			               slots[i].spec.name, (unsigned long long)own,
+			               (unsigned long long)(pages - own));
+		}
 		uint64_t mine[EXIT_REASON_COUNT], exits;
 		partition_exit_totals(p, mine, &exits);
 		all += exits;
@@ -174,6 +186,15 @@ static void stats(void)
 	}
 	console_printf("solo: exits, all partitions (current or last run): %llu: %s\n",
 	               (unsigned long long)all, format_exit_counts(total, counts, sizeof(counts)));
+	for (unsigned i = 0; i < template_count(); i++) {
+		const struct template *t = template_at(i);
+		console_printf("solo: template %u: %llu MiB, %u clones started, %u running\n", i,
+		               (unsigned long long)(t->ram_size / MIB), t->clones_started,
+		               t->clones_running);
+	}
+	struct page_pool_stats pool = page_pool_stats();
+	console_printf("solo: clone pages: %llu in use, %llu free in the pool\n",
+	               (unsigned long long)pool.in_use, (unsigned long long)pool.free);
 }
 
 /* What the partition boots, as SHA-256 digests (docs/verified-launch.md). */
@@ -340,6 +361,10 @@ void console_poll(void)
 			               CONSOLE_INPUT_MAX);
 	}
 	if (!all_ended_reported && all_ended()) {
+		/* Nothing runs: templates and the clones' pool give their
+		 * memory back (a later start boots in full again). */
+		template_reclaim_idle();
+		page_pool_release();
 		if (shutting_down)
 			finish_shutdown();
 		all_ended_reported = 1;

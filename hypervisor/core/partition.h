@@ -30,12 +30,24 @@ enum partition_state {
 	PARTITION_CRASHED, /* ended by a fault: bad entry, EPT violation, triple fault */
 };
 
+struct template;
+
 struct partition {
 	char name[PARTITION_NAME_LEN];
 	enum partition_state state;
 	char reason[PARTITION_REASON_LEN];
-	hpa_t ram_hpa;
+	hpa_t ram_hpa; /* its own RAM, one block; 0 for a clone */
 	uint64_t ram_size;
+	/* A clone's RAM is its template's, shared read-only, and the pages
+	 * it wrote, its own (core/template.h). */
+	struct template *template;
+	uint64_t private_pages;
+	struct template *making; /* booting to make it, until its clone point */
+	const char *hostname;    /* given at its clone point; NULL: its spec's */
+	/* Built as a clone: vCPU 0 starts where its template stopped, and
+	 * its single pages come from the clones' pool (the template's maker
+	 * is a clone too, but kept its own). */
+	bool from_snapshot;
 	struct ept ept;
 	hpa_t msr_bitmap;
 	struct vcpu vcpus[PARTITION_MAX_VCPUS];
@@ -61,7 +73,8 @@ struct partition {
 	unsigned line_len;
 	struct log_ring log; /* recent console output */
 	bool has_exit_status;
-	int exit_status; /* as reported by the guest's init */
+	int exit_status;       /* as reported by the guest's init */
+	uint64_t launched_tsc; /* when solo began to build it (a start as a user sees it) */
 	uint64_t started_tsc;
 	uint64_t first_output_tsc; /* its first console line; 0 before */
 	uint64_t entry_gpa;

@@ -20,7 +20,7 @@ struct vcpu;
 #define SEL_DATA        0x10
 #define SEL_TSS         0x18
 #define GDT_ENTRIES     5
-#define PCPU_MAX_QUEUED 80
+#define PCPU_MAX_QUEUED 528
 
 struct tss64 {
 	uint32_t reserved0;

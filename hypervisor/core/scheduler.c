@@ -131,14 +131,22 @@ static void retire(struct partition_slot *slot, uint64_t tsc_hz)
 	slot->wake_tsc = cpu_rdtsc() + next.delay_ms * (tsc_hz / 1000);
 }
 
-/* Builds the partition afresh; false (and done) if it cannot be. */
+/* Builds the partition afresh (as a clone of its template where it
+ * can, template.h), or leaves it waiting for its template; false (and
+ * done) if it cannot be. */
 static bool recreate(struct partition_slot *s, const char *failure)
 {
 	char err[160];
 	s->stopped_by_console = false;
-	if (linux_partition_create(s->partition, &s->spec, err, sizeof(err))) {
+	switch (linux_partition_launch(s->partition, &s->spec, err, sizeof(err))) {
+	case PARTITION_LAUNCH_BUILT:
 		s->state = SLOT_CREATED;
 		return true;
+	case PARTITION_LAUNCH_WAITING:
+		s->state = SLOT_WAITING;
+		return true;
+	case PARTITION_LAUNCH_FAILED:
+		break;
 	}
 	console_printf("solo: [%s] %s: %s\n", s->spec.name, failure, err);
 	s->state = SLOT_DONE;
@@ -268,6 +276,8 @@ static void tend(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
 		struct partition *p = s->partition;
 		if (is_home(e) && s->state == SLOT_BACKOFF && now >= s->wake_tsc)
 			recreate(s, "not restarted");
+		if (is_home(e) && s->state == SLOT_WAITING)
+			recreate(s, "not started");
 		if (is_home(e) ? s->state != SLOT_RUNNABLE && s->state != SLOT_CREATED
 		               : s->state == SLOT_DONE)
 			continue;

@@ -81,6 +81,11 @@ struct vcpu {
 	 * these inputs gave it (vcpu_events.c). */
 	bool timer_counting;
 	uint64_t timer_set_for_deadline, timer_set_for_slice_end;
+	/* An event whose delivery the last exit interrupted (a clone's
+	 * copy-on-write fault while the CPU pushed an interrupt frame),
+	 * delivered again on the next entry: its IDT-vectoring information,
+	 * error code and instruction length. 0: none. */
+	uint32_t redeliver_info, redeliver_error_code, redeliver_length;
 	/* An exception a handler wants delivered on the next entry. */
 	bool exception_pending;
 	uint8_t exception_vector;

@@ -49,8 +49,45 @@ static void wake(struct vcpu *vcpu, uint64_t now)
 	vmcs_write32(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 }
 
+#define VECTORING_DELIVERS_CODE (1u << 11)
+/* Software interrupts and exceptions (types 4-6) are re-entered with
+ * the length of their instruction. */
+#define VECTORING_TYPE(info) (((info) >> 8) & 7)
+
+void vcpu_events_exit_interrupted_delivery(struct vcpu *vcpu)
+{
+	uint32_t info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	if (!(info & INTR_INFO_VALID))
+		return;
+	/* Bit 12 is undefined in this field; entry wants it clear. */
+	vcpu->redeliver_info = info & (INTR_INFO_VALID | 0xfffu);
+	if (info & VECTORING_DELIVERS_CODE)
+		vcpu->redeliver_error_code = vmcs_read32(IDT_VECTORING_ERROR_CODE);
+	unsigned type = VECTORING_TYPE(info);
+	vcpu->redeliver_length = type >= 4 ? vmcs_read32(VM_EXIT_INSTRUCTION_LEN) : 0;
+}
+
+static void redeliver(struct vcpu *vcpu)
+{
+	uint32_t info = vcpu->redeliver_info;
+	if (info & VECTORING_DELIVERS_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vcpu->redeliver_error_code);
+	if (vcpu->redeliver_length)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vcpu->redeliver_length);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+	vcpu->redeliver_info = 0;
+}
+
 static void inject(struct vcpu *vcpu, uint64_t now)
 {
+	if (vcpu->redeliver_info) {
+		/* The interrupted event goes first; anything else waits for
+		 * the next entry (an interrupt window exit if need be). */
+		redeliver(vcpu);
+		if (vcpu->exception_pending || !x2apic_irr_empty(&vcpu->apic))
+			set_interrupt_window_exiting(vcpu, true);
+		return;
+	}
 	if (vcpu->exception_pending) {
 		uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vcpu->exception_vector;
 		if (vcpu->exception_has_error_code) {
@@ -86,7 +123,8 @@ void vcpu_events_before_entry(struct vcpu *vcpu, uint64_t now, uint64_t tsc_hz)
 		vcpu_take_posted(vcpu);
 	if (vcpu->apic.timer_deadline && now >= vcpu->apic.timer_deadline)
 		x2apic_timer_update(&vcpu->apic, now);
-	if (vcpu->exception_pending || vcpu->intr_window_exiting || !x2apic_irr_empty(&vcpu->apic))
+	if (vcpu->redeliver_info || vcpu->exception_pending || vcpu->intr_window_exiting ||
+	    !x2apic_irr_empty(&vcpu->apic))
 		inject(vcpu, now);
 
 	/* Where VM exits save the preemption timer's count, it keeps running

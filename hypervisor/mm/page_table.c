@@ -33,7 +33,7 @@ bool page_table_init(struct page_table *pt, const struct page_table_format *form
 }
 
 static bool map_at(struct page_table *pt, hpa_t table, int level, uint64_t va, hpa_t pa,
-                   uint64_t size)
+                   uint64_t size, uint64_t leaf_bits)
 {
 	uint64_t *entries = hpa_to_ptr(table);
 	while (size) {
@@ -44,7 +44,7 @@ static bool map_at(struct page_table *pt, hpa_t table, int level, uint64_t va, h
 		if (leaf_allowed(pt, level) && chunk == span && (pa & (span - 1)) == 0) {
 			if (*e)
 				return false;
-			*e = pa | pt->format->leaf_bits | (level ? PT_LARGE : 0);
+			*e = pa | leaf_bits | (level ? PT_LARGE : 0);
 		} else {
 			if (level == 0)
 				return false; /* unreachable: 4 KiB always fits */
@@ -57,7 +57,7 @@ static bool map_at(struct page_table *pt, hpa_t table, int level, uint64_t va, h
 				pt->table_pages++;
 				*e = lower | pt->format->table_bits;
 			}
-			if (!map_at(pt, *e & PT_ADDR_MASK, level - 1, va, pa, chunk))
+			if (!map_at(pt, *e & PT_ADDR_MASK, level - 1, va, pa, chunk, leaf_bits))
 				return false;
 		}
 		va += chunk;
@@ -69,9 +69,71 @@ static bool map_at(struct page_table *pt, hpa_t table, int level, uint64_t va, h
 
 bool page_table_map(struct page_table *pt, uint64_t va, hpa_t pa, uint64_t size)
 {
+	return page_table_map_with(pt, va, pa, size, pt->format->leaf_bits);
+}
+
+bool page_table_map_with(struct page_table *pt, uint64_t va, hpa_t pa, uint64_t size,
+                         uint64_t leaf_bits)
+{
 	if ((va | pa | size) & (PAGE_SIZE - 1))
 		return false;
-	return map_at(pt, pt->root, 3, va, pa, size);
+	return map_at(pt, pt->root, 3, va, pa, size, leaf_bits);
+}
+
+/* Replaces the large leaf *e (at `level`) by a table of leaves one level
+ * down that map the same memory with the same bits. */
+static bool split(struct page_table *pt, uint64_t *e, int level)
+{
+	hpa_t lower = pt->alloc();
+	if (!lower)
+		return false;
+	pt->table_pages++;
+	uint64_t *entries = hpa_to_ptr(lower);
+	uint64_t span = level_size(level - 1);
+	uint64_t base = *e & PT_ADDR_MASK & ~(level_size(level) - 1);
+	uint64_t bits = (*e & ~PT_ADDR_MASK) & ~PT_LARGE;
+	for (unsigned i = 0; i < ENTRIES; i++)
+		entries[i] = (base + i * span) | bits | (level - 1 ? PT_LARGE : 0);
+	*e = lower | pt->format->table_bits;
+	return true;
+}
+
+uint64_t *page_table_leaf_4k(struct page_table *pt, uint64_t va)
+{
+	hpa_t table = pt->root;
+	for (int level = 3;; level--) {
+		uint64_t *e = &((uint64_t *)hpa_to_ptr(table))[index_at(va, level)];
+		if (!*e)
+			return 0;
+		if (level == 0)
+			return e;
+		if ((*e & PT_LARGE) && !split(pt, e, level))
+			return 0;
+		table = *e & PT_ADDR_MASK;
+	}
+}
+
+static void leaves_at(hpa_t table, int level, uint64_t va,
+                      void (*visit)(uint64_t va, uint64_t *leaf, int level, void *ctx), void *ctx)
+{
+	uint64_t *entries = hpa_to_ptr(table);
+	for (unsigned i = 0; i < ENTRIES; i++) {
+		uint64_t at = va + i * level_size(level);
+		if (!entries[i])
+			continue;
+		if (level == 0 || (entries[i] & PT_LARGE))
+			visit(at, &entries[i], level, ctx);
+		else
+			leaves_at(entries[i] & PT_ADDR_MASK, level - 1, at, visit, ctx);
+	}
+}
+
+void page_table_for_each_leaf(const struct page_table *pt,
+                              void (*visit)(uint64_t va, uint64_t *leaf, int level, void *ctx),
+                              void *ctx)
+{
+	if (pt->root)
+		leaves_at(pt->root, 3, 0, visit, ctx);
 }
 
 bool page_table_translate(const struct page_table *pt, uint64_t va, hpa_t *pa)

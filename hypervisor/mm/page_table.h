@@ -45,6 +45,22 @@ bool page_table_init(struct page_table *pt, const struct page_table_format *form
  * overlaps an existing mapping. */
 bool page_table_map(struct page_table *pt, uint64_t va, hpa_t pa, uint64_t size);
 
+/* page_table_map with leaf bits of the caller's own instead of the
+ * format's (a read-only mapping, say). */
+bool page_table_map_with(struct page_table *pt, uint64_t va, hpa_t pa, uint64_t size,
+                         uint64_t leaf_bits);
+
+/* The 4 KiB leaf entry that maps va, splitting a large page on the way
+ * into smaller ones with the same bits (table pages from the
+ * allocator); NULL when va is not mapped or a split ran out of memory. */
+uint64_t *page_table_leaf_4k(struct page_table *pt, uint64_t va);
+
+/* Calls visit for every leaf entry (level 0: 4 KiB, 1: 2 MiB, 2: 1 GiB)
+ * with the address it maps, in address order. */
+void page_table_for_each_leaf(const struct page_table *pt,
+                              void (*visit)(uint64_t va, uint64_t *leaf, int level, void *ctx),
+                              void *ctx);
+
 /* Walks the tables: the physical address va maps to, or false when it is
  * not mapped. */
 bool page_table_translate(const struct page_table *pt, uint64_t va, hpa_t *pa);

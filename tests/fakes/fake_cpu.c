@@ -240,6 +240,15 @@ uint64_t cpu_xgetbv(uint32_t index)
 	return fake_cpu.xcr0;
 }
 
+/* A different number each call, like the real generator. */
+bool cpu_rdrand(uint64_t *out)
+{
+	static uint64_t state = 0x9e3779b97f4a7c15ULL;
+	state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+	*out = state;
+	return true;
+}
+
 uint64_t cpu_rdtsc(void)
 {
 	uint64_t now = fake_cpu.tsc;

@@ -105,6 +105,34 @@ static void test_selftest_file_and_crlf(void **state)
 	assert_int_equal(cfg.containers[0].memory, 1ULL << 20);
 }
 
+/* start = clone|boot and replicas = N: what they set, their defaults,
+ * and each rejection. */
+static void test_start_and_replicas(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\n"
+	          "[container d]\nimage=i\nmemory=32M\nstart=boot\nreplicas=511\n");
+	assert_false(cfg.containers[0].start_boot);
+	assert_int_equal(cfg.containers[0].replicas, 1);
+	assert_true(cfg.containers[1].start_boot);
+	assert_int_equal(cfg.containers[1].replicas, 511);
+	expect_ok("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\nstart=clone\n");
+	assert_false(cfg.containers[0].start_boot);
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\nstart=fast\n",
+	             "line 6: start must be clone or boot, not 'fast'");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\nreplicas=0\n",
+	             "line 6: replicas must be from 1 to 512, not '0'");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\nreplicas=513\n",
+	             "line 6: replicas must be from 1 to 512, not '513'");
+	expect_error("[appliance]\nname=a\n[container c]\nimage=i\nmemory=32M\nreplicas=300\n"
+	             "[container d]\nimage=i\nmemory=32M\nreplicas=213\n",
+	             "more than 512 container partitions, replicas counted");
+	expect_error("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n[container c]\n"
+	             "image=i\nmemory=32M\nreplicas=2\nnetwork=n\n",
+	             "container 'c': replicas cannot have network interfaces yet (each would "
+	             "need its own address)");
+}
+
 static void test_memory_sizes(void **state)
 {
 	(void)state;
@@ -1056,6 +1084,7 @@ int main(void)
 	    cmocka_unit_test(test_interface_errors),
 	    cmocka_unit_test(test_interface_resolution_errors),
 	    cmocka_unit_test(test_container_as_vm_with_interfaces),
+	    cmocka_unit_test(test_start_and_replicas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

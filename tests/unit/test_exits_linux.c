@@ -934,7 +934,7 @@ static void test_hypercall_bad_arguments(void **state)
 	vmcall(0x1000, HYPERCALL_EXIT, 256, 0);
 	vmcall(0x1003, HYPERCALL_EXIT, 0, 65);
 	vmcall(0x1006, HYPERCALL_EXIT, ~0ULL, ~0ULL);
-	vmcall(0x1009, 4, 0, 0);
+	vmcall(0x1009, 99, 0, 0);
 	vmcall(0x100c, 0xffffffff00000002ULL, 0, 0); /* only EAX numbers the call */
 	run();
 	/* -EINVAL, and the guest runs on past the VMCALL. */

@@ -54,6 +54,8 @@ static unsigned script_pos[2][PARTITION_MAX_VCPUS];
 static char ran[512];
 static uint64_t last_slice; /* ticks from the start of the last slice to its end */
 static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
+/* Launches that find the partition's template still being made. */
+static unsigned launch_waits;
 static unsigned asked_to_stop;
 static bool control_line_full;
 
@@ -114,6 +116,18 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	snprintf(p->name, sizeof(p->name), "%s", spec->name);
 	partition_init_vcpus(p, spec->vcpus, spec->cpus);
 	return true;
+}
+
+enum partition_launch linux_partition_launch(struct partition *p,
+                                             const struct linux_partition_spec *spec, char *err,
+                                             size_t errlen)
+{
+	if (launch_waits) {
+		launch_waits--;
+		return PARTITION_LAUNCH_WAITING;
+	}
+	return linux_partition_create(p, spec, err, errlen) ? PARTITION_LAUNCH_BUILT
+	                                                    : PARTITION_LAUNCH_FAILED;
 }
 
 bool linux_partition_start(struct partition *p, unsigned index, struct pcpu *cpu,
@@ -188,6 +202,7 @@ static int setup(void **state)
 	memset(script_pos, 0, sizeof(script_pos));
 	ran[0] = 0;
 	creates = create_failures = starts = reports = destroys = vmcs_freed = 0;
+	launch_waits = 0;
 	asked_to_stop = 0;
 	control_line_full = false;
 	for (unsigned c = 0; c < 2; c++)
@@ -391,6 +406,40 @@ static void test_failed_re_creation_is_reported_once(void **state)
 	assert_true(cpus[0].run_queue_done);
 }
 
+/* A restart whose template is still being made (by another partition
+ * of its kind) waits, asking again each step, and runs once built; a
+ * stop meanwhile ends it without a run. */
+static void test_restart_waits_for_its_template(void **state)
+{
+	(void)state;
+	add(0, "w", CONFIG_RESTART_ALWAYS, 1, ON_CPU0);
+	script[0][0][0] = CRASH;
+	fake_cpu.tsc_step = MS;
+	step(0);
+	launch_waits = 3;
+	step(0); /* taken down, then the backoff waited out */
+	assert_int_equal(slots[0].state, SLOT_BACKOFF);
+	step(0); /* the restart waits, and asks again at once */
+	assert_int_equal(slots[0].state, SLOT_WAITING);
+	assert_int_equal(launch_waits, 1);
+	assert_false(cpus[0].run_queue_done); /* waiting is not done */
+	step(0);
+	assert_int_equal(slots[0].state, SLOT_WAITING);
+	assert_int_equal(creates, 1);
+	step(0); /* built, and started in the same turn */
+	assert_int_equal(creates, 2);
+	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
+	assert_int_equal(starts, 2);
+
+	add(1, "v", CONFIG_RESTART_NO, 1, ON_CPU0);
+	slots[1].state = SLOT_WAITING;
+	launch_waits = 100;
+	slots[1].stop_requested = 1;
+	step(0);
+	assert_int_equal(slots[1].state, SLOT_DONE);
+	assert_true(fake_console_contains("[v] stopped by the console before it ran\n"));
+}
+
 static void test_console_stop_reaches_every_cpu_and_start_rebuilds(void **state)
 {
 	(void)state;
@@ -576,6 +625,7 @@ int main(void)
 	    T(test_sipi_starts_the_second_vcpu_and_an_ipi_wakes_it),
 	    T(test_vcpu_on_another_cpu_ends_the_partition_then_restart),
 	    T(test_failed_re_creation_is_reported_once),
+	    T(test_restart_waits_for_its_template),
 	    T(test_console_stop_reaches_every_cpu_and_start_rebuilds),
 	    T(test_console_restart_waits_for_the_vcpus_to_leave),
 	    T(test_stop_before_it_ran),

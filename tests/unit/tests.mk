@@ -13,7 +13,12 @@ $(eval $(call unit_test,test_handoff_check,hypervisor/core/handoff_check.c))
 # Networking: the virtio-net device on its transport, and the switch.
 NET_SRCS := hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
 	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
-EXIT_PATH_SRCS := $(NET_SRCS) hypervisor/core/partition_net.c hypervisor/mm/page_alloc.c \
+# Templates: the clone point's answer and snapshot, copy-on-write EPT.
+TEMPLATE_SRCS := hypervisor/core/clone_point.c hypervisor/core/template.c \
+	hypervisor/vmx/ept_share.c hypervisor/vmx/ept.c hypervisor/mm/page_table.c \
+	hypervisor/mm/page_pool.c hypervisor/vmx/vmcs_snapshot.c hypervisor/core/vcpu_context.c \
+	tests/fakes/fake_fpu.c loader/sha256.c
+EXIT_PATH_SRCS := $(NET_SRCS) $(TEMPLATE_SRCS) hypervisor/core/partition_net.c hypervisor/mm/page_alloc.c \
 	hypervisor/core/vcpu_run.c hypervisor/core/vcpu_events.c \
 	hypervisor/core/exit_dispatch.c hypervisor/core/exit_cpuid.c hypervisor/core/exit_io.c \
 	hypervisor/core/exit_vmcall.c hypervisor/core/exit_hlt.c hypervisor/core/exit_ept.c \
@@ -46,7 +51,7 @@ $(eval $(call unit_test,test_partition_console,hypervisor/core/partition_console
 $(eval $(call unit_test,test_placement,hypervisor/core/placement.c))
 $(eval $(call unit_test,test_exits_linux,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_insn_decode,hypervisor/core/insn_decode.c))
-$(eval $(call unit_test,test_guest_memory,hypervisor/core/guest_memory.c))
+$(eval $(call unit_test,test_guest_memory,hypervisor/core/guest_memory.c hypervisor/vmx/ept.c hypervisor/vmx/ept_share.c hypervisor/mm/page_table.c hypervisor/mm/page_pool.c hypervisor/mm/page_alloc.c tests/fakes/fake_vmcs.c))
 $(eval $(call unit_test,test_ioapic,hypervisor/devices/ioapic.c hypervisor/devices/x2apic.c))
 $(eval $(call unit_test,test_rtc,hypervisor/devices/rtc_cmos.c))
 $(eval $(call unit_test,test_pci_host,hypervisor/devices/pci_host.c))
@@ -77,3 +82,5 @@ $(eval $(call unit_test,test_net_setup,guest-kernel/init/net_setup.c guest-kerne
 $(eval $(call unit_test,test_pci_scan,hypervisor/drivers/pci.c tests/fakes/fake_pci_config.c))
 $(eval $(call unit_test,test_e1000,tests/fakes/fake_e1000.c hypervisor/drivers/e1000.c hypervisor/drivers/nic.c hypervisor/drivers/pci.c hypervisor/mm/page_alloc.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_pci_config.c))
 $(eval $(call unit_test,test_uplink,hypervisor/core/net_uplink.c hypervisor/drivers/e1000.c hypervisor/drivers/nic.c hypervisor/drivers/pci.c tests/fakes/fake_e1000.c tests/fakes/fake_pci_config.c $(EXIT_PATH_SRCS)))
+$(eval $(call unit_test,test_templates,$(EXIT_PATH_SRCS)))
+$(eval $(call unit_test,test_clone_answer,guest-kernel/init/clone_point.c guest-kernel/init/spec.c,-Iguest-kernel/include))

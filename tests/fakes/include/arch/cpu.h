@@ -7,6 +7,7 @@
 #ifndef SOLO_ARCH_CPU_H
 #define SOLO_ARCH_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpuid_regs {
@@ -43,6 +44,7 @@ void cpu_xsetbv(uint32_t index, uint64_t value);
 uint64_t cpu_xgetbv(uint32_t index);
 
 uint64_t cpu_rdtsc(void);
+bool cpu_rdrand(uint64_t *out);
 void cpu_pause(void);
 void cpu_disable_interrupts(void);
 /* Fails the running test: production code only halts for good when

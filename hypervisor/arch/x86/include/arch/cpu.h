@@ -7,6 +7,7 @@
 #ifndef SOLO_ARCH_CPU_H
 #define SOLO_ARCH_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpuid_regs {
@@ -118,6 +119,21 @@ static inline uint64_t cpu_rdtsc(void)
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+/* 64 random bits from the CPU's generator (RDRAND); false when the CPU
+ * has none (CPUID.1:ECX bit 30) or it stayed empty after retries. */
+static inline bool cpu_rdrand(uint64_t *out)
+{
+	if (!((cpu_cpuid(1, 0).ecx >> 30) & 1))
+		return false;
+	for (int tries = 0; tries < 10; tries++) {
+		unsigned char ok;
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+		if (ok)
+			return true;
+	}
+	return false;
 }
 
 static inline void cpu_pause(void)

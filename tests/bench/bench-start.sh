@@ -1,0 +1,98 @@
+#!/bin/sh
+# `make bench`: instant start (docs/templates.md). One static program,
+# tests/bench/firstline.c, which prints the TSC as its first line and
+# exits 1, started two ways in one-CPU Bochs in the same run:
+# - under solo, as a container with `restart = on-failure:5`: its first
+#   start boots in full and makes the template, the five restarts are
+#   clones; solo reports each start's span from the moment it began to
+#   build the partition to the container's first console line;
+# - on a plain Linux host (the same guest kernel and busybox, booted from
+#   SYSLINUX), by a shell that reads the TSC, then runs the program under
+#   chroot in a fresh child (`chroot /rootfs /firstline`), five times.
+#   The guest kernel has no namespaces, so the host start has none to
+#   create: a cheaper start than a real container's, which makes the
+#   ratio conservative for solo.
+# Power-on to the first line is compared too, from each run's TSC, which
+# starts at power-on in Bochs (firmware included: OVMF for solo, the
+# legacy BIOS and SYSLINUX for the host).
+# Not a pass/fail test: it prints figures.
+#   bench-start.sh BUILD_DIR
+set -eu
+build=$1
+bench=$(cd "$(dirname "$0")" && pwd)
+. "$bench/../emu/bochs-lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/solo-bench-start.XXXXXX")
+${CC:-cc} -static -O2 -s -o "$work/firstline" "$bench/firstline.c"
+
+# solo: an image holding only the program.
+mkdir -p "$work/layer" "$work/solo"
+cp "$work/firstline" "$work/layer/firstline"
+tar --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$work/layer.tar" -C "$work/layer" firstline
+umoci init --layout "$work/image" >/dev/null
+umoci new --image "$work/image:latest" >/dev/null
+umoci raw add-layer --image "$work/image:latest" "$work/layer.tar" >/dev/null
+umoci config --image "$work/image:latest" --config.entrypoint /firstline >/dev/null
+printf '[appliance]\nname = start\n\n[container first]\nimage = oci:%s:latest\nmemory = 32M\nrestart = on-failure:5\n' \
+	"$work/image" >"$work/start.conf"
+echo "bench: solo run (a container started once in full and five times as a clone, 1 CPU)"
+"$build/solo" build "$work/start.conf" -o "$work/solo/esp.img" >"$work/solo/build.log"
+bochs_write_config "$work/solo" "$work/solo/esp.img" 1
+bochs_boot "$work/solo" 900 '^solo: all partitions have ended|^solo: stopped|exception' || true
+
+# The host: busybox, the program at / and under /rootfs, an init script.
+echo "bench: host run (the same kernel, a shell starting the program under chroot, 1 CPU)"
+h=$work/host
+mkdir -p "$h/root/bin" "$h/root/rootfs" "$h/root/proc" "$h/root/dev"
+cp /bin/busybox "$h/root/bin/busybox"
+for a in sh mount chroot echo poweroff; do ln -s busybox "$h/root/bin/$a"; done
+cp "$work/firstline" "$h/root/firstline"
+cp "$work/firstline" "$h/root/rootfs/firstline"
+cat >"$h/root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+for i in 1 2 3 4 5 6; do
+	echo "host: before $(/firstline)"
+	chroot /rootfs /firstline
+done
+echo "host: done"
+poweroff -f
+INIT
+chmod +x "$h/root/init"
+(cd "$h/root" && find . | cpio -o -H newc --quiet) >"$h/initrd.cpio"
+bochs_native_linux "$h" "$build/guest/bzImage" "$h/initrd.cpio"
+bochs_boot "$h" 900 '^host: done' || true
+
+s=$work/solo/serial.txt n=$h/serial.txt
+echo
+echo "A container's start: from the start's beginning to the program's first line, in Bochs instructions (1 CPU)"
+full=$(sed -n 's/^solo: \[first\] start: a full boot[^,]*, \([0-9]*\) TSC ticks.*/\1/p' "$s" | head -1)
+clones=$(sed -n 's/^solo: \[first\] start: a clone of its template, \([0-9]*\) TSC ticks.*/\1/p' "$s")
+host=$(awk '/^host: before first line at TSC/ { t0 = $NF; next }
+	/^first line at TSC/ && t0 { print $NF - t0; t0 = 0 }' "$n")
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+clone_med=$(printf '%s\n' $clones | median)
+host_med=$(printf '%s\n' $host | median)
+printf '  under solo, a full boot (the first start):     %s\n' "${full:-n/a}"
+printf '  under solo, a clone (restarts; each):          %s\n' "$(echo $clones)"
+printf '  on the host, chroot + exec (each):             %s\n' "$(echo $host)"
+if [ -n "$clone_med" ] && [ -n "$host_med" ]; then
+	awk -v c="$clone_med" -v h="$host_med" -v f="${full:-0}" 'BEGIN {
+		printf "  medians: clone %d, host %d: ratio clone/host %.2f (target <= 1.0)\n", c, h, c / h
+		if (f) printf "  a clone starts %.0f times faster than a full boot\n", f / c }'
+fi
+echo "solo's exits for a clone's whole run (the last restart):"
+echo "  $(grep '^\[first\] exits: ' "$s" | tail -1 | sed 's/^\[first\] exits: //')"
+grep '^\[first\] RAM: ' "$s" | tail -1 | sed 's/^/  /'
+
+echo
+echo "Power-on to the program's first line (TSC from power-on, firmware included), Bochs instructions"
+solo_first=$(sed -n 's/^solo: \[first\] timeline: .*first output at TSC \([0-9]*\),.*/\1/p' "$s" | head -1)
+host_first=$(awk '/^first line at TSC/ { print $NF; exit }' "$n")
+hv=$(sed -n 's/^solo: hypervisor starting at TSC \([0-9]*\)$/\1/p' "$s")
+printf '  solo: %s (the hypervisor started at %s)\n' "${solo_first:-n/a}" "${hv:-n/a}"
+printf '  host: %s\n' "${host_first:-n/a}"
+if [ -n "$solo_first" ] && [ -n "$host_first" ]; then
+	awk -v s="$solo_first" -v h="$host_first" 'BEGIN { printf "  ratio solo/host: %.3f (target <= 0.98; the firmware differs, see above)\n", s / h }'
+fi
+echo "(serial logs: $s $n)"
