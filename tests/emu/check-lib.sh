@@ -45,6 +45,17 @@ expect_count() {
 	fi
 }
 
+# verdict NAME STATUS [WHY]: a check computed by the scenario itself,
+# passed when STATUS is 0; WHY says what was seen when it failed.
+verdict() {
+	if [ "$2" -eq 0 ]; then
+		echo "check: PASS $1"
+	else
+		printf "check: FAIL %s (%s)\n" "$1" "${3:-}"
+		checks_failed=1
+	fi
+}
+
 checks_done() {
 	exit "$checks_failed"
 }

@@ -23,18 +23,14 @@ expect_count "all 256 exit 0" "$s" 256 '^\[idle-[0-9]+\] stopped: exited with st
 # All up at once: the last one was up before the first one ended.
 last_up=$(grep -n '^\[idle-[0-9]*\] up$' "$s" | tail -1 | cut -d: -f1)
 first_end=$(grep -n '^\[idle-[0-9]*\] stopped:' "$s" | head -1 | cut -d: -f1)
-if [ -n "$last_up" ] && [ -n "$first_end" ] && [ "$last_up" -lt "$first_end" ]; then
-	echo "check: ok   all 256 were up at the same time"
-else
-	echo "check: FAIL all 256 were up at the same time (last up at line ${last_up:-?}, first end at ${first_end:-?})"
-fi
+[ -n "$last_up" ] && [ -n "$first_end" ] && [ "$last_up" -lt "$first_end" ]
+verdict "all 256 were up at the same time" $? "last up at line ${last_up:-?}, first end at ${first_end:-?}"
+
 # A clone owns what it wrote, far less than its 32 MiB (8192 pages).
 most=$(sed -n 's/^\[idle-[0-9]*\] RAM: \([0-9]*\) private pages.*/\1/p' "$s" | sort -n | tail -1)
-if [ -n "$most" ] && [ "$most" -lt 2048 ]; then
-	echo "check: ok   every clone owns fewer than 2048 private pages (at most $most)"
-else
-	echo "check: FAIL every clone owns fewer than 2048 private pages (at most ${most:-none reported})"
-fi
+[ -n "$most" ] && [ "$most" -lt 2048 ]
+verdict "every clone owns fewer than 2048 private pages" $? "at most ${most:-none reported}"
+
 expect "every page back" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception|out of memory'
 checks_done

@@ -26,11 +26,9 @@ for r in 1 2 3; do
 	expect "twin-$r exits 0" "$s" "^\\[twin-$r\\] stopped: exited with status 0\$"
 done
 randoms=$(sed -n 's/^\[twin-[123]\] twin:twin-[123]: //p' "$s" | sort -u | wc -l)
-if [ "$randoms" -eq 3 ]; then
-	echo "check: ok   three clones of one template draw three different random numbers"
-else
-	echo "check: FAIL three clones of one template draw three different random numbers ($randoms distinct)"
-fi
+[ "$randoms" -eq 3 ]
+verdict "three clones of one template draw three different random numbers" $? "$randoms distinct"
+
 # A clone's output is the full boot's, names apart (solo's report on
 # each partition left out).
 output() {
@@ -42,12 +40,10 @@ booted=$(output same-boot)
 expect "same-2 is a clone" "$s" '^solo: \[same-2\] start: a clone of its template'
 expect "same-boot boots in full" "$s" '^solo: \[same-boot\] start: a full boot, [0-9]+ TSC'
 expect "the clone's output" "$s" '^\[same-2\] hello from same-2: GREETING=image-default, sum 1\.\.100 = 5050$'
-if [ -n "$clone" ] && [ "$clone" = "$booted" ]; then
-	echo "check: ok   a clone prints exactly what a full boot of the same container prints"
-else
-	echo "check: FAIL a clone prints exactly what a full boot of the same container prints"
-	printf '  clone:  %s\n  booted: %s\n' "$clone" "$booted"
-fi
+[ -n "$clone" ] && [ "$clone" = "$booted" ]
+verdict "a clone prints exactly what a full boot of the same container prints" $? \
+	"clone: '$clone', booted: '$booted'"
+
 expect_count "hog ran six times" "$s" 6 '^\[hog\] hog: filled 12 /tmp/fill$'
 expect_count "hog's five restarts are clones" "$s" 5 '^solo: \[hog\] start: a clone of its template'
 expect_count "each run of hog owns the 12 MiB it wrote as private copies" "$s" 6 '^\[hog\] RAM: (3[0-9]{3}|[4-7][0-9]{3}) private pages \(copied on write\), [0-9]+ shared with its template$'
