@@ -56,6 +56,8 @@
 #define HYPERCALL_EXIT        1
 #define HYPERCALL_POWEROFF    2
 #define HYPERCALL_MEASUREMENT 3
+#define HYPERCALL_CLONE_POINT 4
+#define EFAULT_RESULT         0xfffffff2u /* -14 in EAX */
 #define ENOENT_RESULT         0xfffffffeu /* -2 in EAX */
 #define EINVAL_RESULT         0xffffffeau /* -22 in EAX */
 #define ENOSYS_RESULT         0xffffffdau /* -38 in EAX */
@@ -330,7 +332,11 @@ static void garbage_hypercalls(void)
 {
 	unsigned wrong = 0;
 	wrong += hypercall_check("version", HYPERCALL_VERSION, 0, 0, 1);
-	wrong += hypercall_check("4", 4, 0xdeadbeef, 0xdeadbeef, ENOSYS_RESULT);
+	wrong += hypercall_check("clone point(0xdeadbeef)", HYPERCALL_CLONE_POINT, 0xdeadbeef,
+	                         0xdeadbeef, EFAULT_RESULT);
+	wrong += hypercall_check("clone point(size 1)", HYPERCALL_CLONE_POINT, 0x1000, 1,
+	                         EINVAL_RESULT);
+	wrong += hypercall_check("5", 5, 0xdeadbeef, 0xdeadbeef, ENOSYS_RESULT);
 	wrong += hypercall_check("measurement(4)", HYPERCALL_MEASUREMENT, 4, 0, EINVAL_RESULT);
 	wrong += hypercall_check("measurement(0xdeadbeef)", HYPERCALL_MEASUREMENT, 0xdeadbeef, 0,
 	                         EINVAL_RESULT);
@@ -485,12 +491,12 @@ static void act_triple(void)
 
 static void act_hypercall(void)
 {
-	/* A deterministic spread of numbers, skipping the three real ones. */
+	/* A deterministic spread of numbers, skipping the real ones. */
 	uint32_t x = 0x12345678u;
 	unsigned wrong = 0, made = 0;
 	for (unsigned i = 0; i < 1000; i++) {
 		x = x * 1664525u + 1013904223u;
-		if (x <= HYPERCALL_POWEROFF)
+		if (x <= HYPERCALL_CLONE_POINT)
 			continue;
 		made++;
 		if (vmcall(x, x ^ 0x55555555u, ~x) != ENOSYS_RESULT)

@@ -66,7 +66,7 @@ bochs_boot "$h" 900 '^host: done' || true
 s=$work/solo/serial.txt n=$h/serial.txt
 echo
 echo "A container's start: from the start's beginning to the program's first line, in Bochs instructions (1 CPU)"
-full=$(sed -n 's/^solo: \[first\] start: a full boot[^,]*, \([0-9]*\) TSC ticks.*/\1/p' "$s" | head -1)
+full=$(sed -n 's/^solo: \[first\] start: a full boot.* \([0-9]*\) TSC ticks.*/\1/p' "$s" | head -1)
 clones=$(sed -n 's/^solo: \[first\] start: a clone of its template, \([0-9]*\) TSC ticks.*/\1/p' "$s")
 host=$(awk '/^host: before first line at TSC/ { t0 = $NF; next }
 	/^first line at TSC/ && t0 { print $NF - t0; t0 = 0 }' "$n")
