@@ -120,25 +120,11 @@ bool guest_translate(const struct partition *p, const struct guest_paging *pagin
 	return walk(p, paging, linear, gpa, &rights);
 }
 
-size_t guest_read_linear(const struct partition *p, const struct guest_paging *paging,
-                         uint64_t linear, void *out, size_t len)
-{
-	size_t done = 0;
-	while (done < len) {
-		uint64_t at = linear + done;
-		size_t in_page = PAGE_SIZE - (at & (PAGE_SIZE - 1));
-		size_t chunk = len - done < in_page ? len - done : in_page;
-		gpa_t gpa;
-		if (!guest_translate(p, paging, at, &gpa) ||
-		    !guest_read_physical(p, gpa, (uint8_t *)out + done, chunk))
-			break;
-		done += chunk;
-	}
-	return done;
-}
-
-size_t guest_write_linear(struct partition *p, const struct guest_paging *paging, uint64_t linear,
-                          const void *data, size_t len)
+/* Copies between buf and linear [linear, linear + len), page by page,
+ * stopping at the first page the guest's tables do not map (for a write,
+ * also at one they do not map user-writable); returns the bytes done. */
+static size_t copy_linear(struct partition *p, const struct guest_paging *paging, uint64_t linear,
+                          void *buf, size_t len, bool write)
 {
 	size_t done = 0;
 	while (done < len) {
@@ -148,10 +134,23 @@ size_t guest_write_linear(struct partition *p, const struct guest_paging *paging
 		gpa_t gpa;
 		uint64_t rights;
 		if (!walk(p, paging, at, &gpa, &rights) ||
-		    (rights & (PTE_WRITE | PTE_USER)) != (PTE_WRITE | PTE_USER) ||
-		    !guest_write_physical(p, gpa, (const uint8_t *)data + done, chunk))
+		    (write && (rights & (PTE_WRITE | PTE_USER)) != (PTE_WRITE | PTE_USER)) ||
+		    !copy_physical(p, gpa, (uint8_t *)buf + done, chunk, write))
 			break;
 		done += chunk;
 	}
 	return done;
+}
+
+size_t guest_read_linear(const struct partition *p, const struct guest_paging *paging,
+                         uint64_t linear, void *out, size_t len)
+{
+	/* A read never changes the partition. */
+	return copy_linear((struct partition *)p, paging, linear, out, len, false);
+}
+
+size_t guest_write_linear(struct partition *p, const struct guest_paging *paging, uint64_t linear,
+                          const void *data, size_t len)
+{
+	return copy_linear(p, paging, linear, (void *)data, len, true);
 }

@@ -109,6 +109,18 @@ static bool create_vcpus(struct partition *p, const struct linux_partition_spec 
 	return true;
 }
 
+/* The MSR bitmap and the vCPUs; NULL, or what there was no memory for. */
+static const char *create_cpu_state(struct partition *p, const struct linux_partition_spec *spec)
+{
+	p->msr_bitmap = one_page(p);
+	if (!p->msr_bitmap)
+		return "MSR bitmap";
+	if (!create_vcpus(p, spec))
+		return "register save areas";
+	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
+	return 0;
+}
+
 bool linux_partition_create(struct partition *p, const struct linux_partition_spec *spec, char *err,
                             size_t errlen)
 {
@@ -141,14 +153,11 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	              page_alloc_zeroed) ||
 	    !ept_map_ram(&p->ept, 0, p->ram_hpa, size))
 		return FAIL("out of memory for its EPT");
-	p->msr_bitmap = one_page(p);
-	if (!p->msr_bitmap)
-		return FAIL("out of memory for its MSR bitmap");
-	if (!create_vcpus(p, spec))
-		return FAIL("out of memory for its register save areas");
+	const char *missing = create_cpu_state(p, spec);
+	if (missing)
+		return FAIL("out of memory for its %s", missing);
 	if (!partition_net_create(p, spec->nics, spec->nic_count, why, sizeof(why)))
 		return FAIL("%s", why);
-	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
 	p->vcpus[0].regs.rsi = layout.boot_params_gpa;
 	p->entry_gpa = layout.entry_gpa;
 	p->hostname = spec->hostname;
@@ -170,12 +179,9 @@ bool linux_partition_clone(struct partition *p, const struct linux_partition_spe
 	              page_pool_alloc_zeroed) ||
 	    !ept_map_shared(&p->ept, 0, t->ram_hpa, t->ram_size))
 		return FAIL("out of memory for its EPT");
-	p->msr_bitmap = one_page(p);
-	if (!p->msr_bitmap)
-		return FAIL("out of memory for its MSR bitmap");
-	if (!create_vcpus(p, spec))
-		return FAIL("out of memory for its register save areas");
-	guest_msr_setup_bitmap(hpa_to_ptr(p->msr_bitmap));
+	const char *missing = create_cpu_state(p, spec);
+	if (missing)
+		return FAIL("out of memory for its %s", missing);
 	template_restore(t, p);
 	/* The clone point's answer is the clone's own: its identity and
 	 * fresh entropy, written into its memory before it first runs. */
