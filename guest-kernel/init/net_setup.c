@@ -250,6 +250,15 @@ fail:
 	unlink(tmp);
 }
 
+void net_setup_loopback(void (*say)(const char *fmt, ...))
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return; /* no networking in the kernel: nothing to bring up */
+	configure(fd, "lo", LOOPBACK_ADDRESS, LOOPBACK_MASK, say);
+	close(fd);
+}
+
 void net_setup(const struct spec *spec, void (*say)(const char *fmt, ...))
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -265,7 +274,6 @@ void net_setup(const struct spec *spec, void (*say)(const char *fmt, ...))
 			say("network: socket: %s", strerror(errno));
 		return;
 	}
-	configure(fd, "lo", LOOPBACK_ADDRESS, LOOPBACK_MASK, say);
 	for (size_t i = 0; i < spec->dns_count; i++)
 		add_dns(dns, &dns_count, spec->dns[i]);
 	for (size_t i = 0; i < spec->nic_count; i++) {

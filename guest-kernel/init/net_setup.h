@@ -1,7 +1,7 @@
 /*
  * The container's network, as solo-init sets it up before the command
- * runs: the loopback interface (127.0.0.1/8), then each of the spec's
- * net= interfaces, found by its MAC (the kernel names them; solo only
+ * runs: the loopback interface (127.0.0.1/8, net_setup_loopback), then
+ * (net_setup) each of the spec's net= interfaces, found by its MAC (the kernel names them; solo only
  * fixes their hardware addresses): a fixed address and netmask, or a
  * DHCP lease (dhcp.h); the default route (the spec's route=, else the
  * router of the first DHCP lease that names one); /etc/hosts (localhost
@@ -28,6 +28,11 @@
 #define NET_RESOLV_MAX (SPEC_MAX_DNS * sizeof("nameserver 255.255.255.255\n") + 1)
 
 void net_setup(const struct spec *spec, void (*say)(const char *fmt, ...));
+
+/* Brings the loopback interface up as 127.0.0.1/8. Every container has
+ * it the same, so solo-init does it before the clone point and clones
+ * find it done. */
+void net_setup_loopback(void (*say)(const char *fmt, ...));
 
 /* The text of /etc/hosts for SPEC into BUF (NET_HOSTS_MAX bytes),
  * NUL-terminated; returns its length. */

@@ -422,6 +422,7 @@ int main(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGIO, &sa, NULL);
 	int control = open_control_line();
+	net_setup_loopback(say);
 
 	/* Everything before this point is the same in every container
 	 * started from this image; solo may snapshot it here and start
