@@ -55,6 +55,16 @@ void exit_skip_instruction(const struct vm_exit *exit)
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, blocking & ~BLOCKING_BY_STI_OR_MOV_SS);
 }
 
+struct guest_paging exit_guest_paging(const struct vcpu *vcpu)
+{
+	return (struct guest_paging){
+	    .cr0 = vmcs_readl(GUEST_CR0),
+	    .cr3 = vmcs_readl(GUEST_CR3),
+	    .cr4 = vmcs_readl(GUEST_CR4),
+	    .efer = vcpu->efer,
+	};
+}
+
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	vcpu->exits_total++;

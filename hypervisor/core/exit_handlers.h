@@ -7,6 +7,7 @@
 #define SOLO_CORE_EXIT_HANDLERS_H
 
 #include "arch/cpu.h"
+#include "core/guest_memory.h"
 #include "core/vcpu.h"
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *vcpu, const struct vm_exit *exit);
@@ -17,6 +18,10 @@ enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit);
 
 /* Moves the guest past the instruction that exited. */
 void exit_skip_instruction(const struct vm_exit *exit);
+
+/* The paging registers the guest runs with now, for walking its page
+ * tables (guest_memory.h). */
+struct guest_paging exit_guest_paging(const struct vcpu *vcpu);
 
 enum exit_action exit_cpuid(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action exit_io(struct vcpu *vcpu, const struct vm_exit *exit);

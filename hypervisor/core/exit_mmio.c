@@ -101,12 +101,7 @@ static enum exit_action virtio_access(struct vcpu *vcpu, const struct vm_exit *e
 
 enum exit_action exit_mmio(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t gpa)
 {
-	struct guest_paging paging = {
-	    .cr0 = vmcs_readl(GUEST_CR0),
-	    .cr3 = vmcs_readl(GUEST_CR3),
-	    .cr4 = vmcs_readl(GUEST_CR4),
-	    .efer = vcpu->efer,
-	};
+	struct guest_paging paging = exit_guest_paging(vcpu);
 	uint32_t cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
 	bool long_mode = cs_ar & CS_AR_LONG_MODE;
 	/* The decoder reads 64-bit and 32-bit code; 16-bit code (real mode,

@@ -11,7 +11,6 @@
 #include "core/partition.h"
 #include "core/template.h"
 #include "lib/console.h"
-#include "vmx/vmcs.h"
 
 enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 {
@@ -77,12 +76,7 @@ enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 				               p->name);
 			}
 		}
-		struct guest_paging paging = {
-		    .cr0 = vmcs_readl(GUEST_CR0),
-		    .cr3 = vmcs_readl(GUEST_CR3),
-		    .cr4 = vmcs_readl(GUEST_CR4),
-		    .efer = vcpu->efer,
-		};
+		struct guest_paging paging = exit_guest_paging(vcpu);
 		clone_point_answer(p, vcpu, &paging);
 		return EXIT_ACTION_RESUME;
 	}

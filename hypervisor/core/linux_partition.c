@@ -67,12 +67,9 @@ void partition_destroy(struct partition *p)
 	}
 	if (p->template)
 		ept_free_private(&p->ept, page_pool_free);
-	/* The tables' own allocator says where their pages go back to (a
-	 * template's maker keeps page_alloc's). */
+	/* A template's maker keeps page_alloc's tables, as it was built. */
 	if (p->ept.tables.root)
-		ept_destroy(&p->ept, p->ept.tables.alloc == page_pool_alloc_zeroed
-		                         ? page_pool_free
-		                         : free_table_page);
+		ept_destroy(&p->ept, p->from_snapshot ? page_pool_free : free_table_page);
 	if (p->ram_hpa)
 		page_free(p->ram_hpa, p->ram_size / PAGE_SIZE);
 	if (p->msr_bitmap)

@@ -90,7 +90,6 @@ bool template_take(struct template *t, struct vcpu *v)
 	t->ioapic = p->ioapic;
 	t->rtc = p->rtc;
 	t->pci = p->pci;
-	t->entry_gpa = p->entry_gpa;
 	/* The partition's RAM is the template's now; the partition keeps
 	 * running on it as the first clone, its EPT made read-only. */
 	t->ram_hpa = p->ram_hpa;
@@ -124,7 +123,6 @@ void template_restore(const struct template *t, struct partition *p)
 	p->ioapic = t->ioapic;
 	p->rtc = t->rtc;
 	p->pci = t->pci;
-	p->entry_gpa = t->entry_gpa;
 
 	struct vcpu *v = &p->vcpus[0];
 	const struct vcpu *from = &t->vcpu;

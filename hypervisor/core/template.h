@@ -46,7 +46,6 @@ struct template
 	struct ioapic ioapic;
 	struct rtc_cmos rtc;
 	struct pci_host pci;
-	uint64_t entry_gpa;
 	unsigned clones_started; /* ever, the maker included */
 	unsigned clones_running;
 };
