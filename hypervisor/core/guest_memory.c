@@ -94,6 +94,11 @@ static bool walk(const struct partition *p, const struct guest_paging *paging, u
 	}
 	if (!(paging->efer & EFER_LMA))
 		return false;
+	/* A non-canonical address (bits 63:47 not all equal) is no address
+	 * at all; the walk below would alias it to a canonical one. */
+	uint64_t top = linear >> 47;
+	if (top != 0 && top != 0x1ffff)
+		return false;
 	gpa_t table = paging->cr3 & PTE_ADDR;
 	for (int level = 3; level >= 0; level--) {
 		unsigned index = (unsigned)(linear >> (12 + 9 * level)) & 511;

@@ -159,6 +159,10 @@ static void test_4k_pages(void **state)
 	assert_int_equal(translate(&long_mode, kernel + 0xfff), 0x345fff);
 	assert_int_equal(translate(&long_mode, kernel + 0x1000), 0x123000);
 	assert_int_equal(translate(&long_mode, kernel + 0x1ffe), 0x123ffe);
+	/* The same low 48 bits with bit 47 not copied upwards: not an
+	 * address, however its tables index. */
+	assert_true(untranslated(&long_mode, kernel & 0x0000ffffffffffffULL));
+	assert_true(untranslated(&long_mode, (kernel & 0x0000ffffffffffffULL) | (1ULL << 60)));
 	/* The neighbours on either side are unmapped. */
 	assert_true(untranslated(&long_mode, kernel - 1));
 	assert_true(untranslated(&long_mode, kernel + 0x2000));
