@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/clone_point.h"
+#include "core/exit_handlers.h"
 #include "core/guest_memory.h"
 #include "core/hypercall.h"
 #include "core/linux_partition.h"
@@ -380,6 +381,100 @@ static void test_template_life(void **state)
 	ept_destroy(&maker.ept, free_table_page);
 }
 
+/* A clone's write to a shared page, through the real exit handler:
+ * copied and retried; with no page left for the copy, the clone (and
+ * only it) ends, saying why. */
+static void test_write_exit_copies_or_ends_the_clone(void **state)
+{
+	(void)state;
+	static struct partition p;
+	static struct template t;
+	partition_fixture(&p, "twin-2");
+	hpa_t ram = template_ram();
+	p.template = &t;
+	p.ram_size = RAM;
+	clone_ept(&p.ept, ram);
+	struct vm_exit write = {.basic_reason = EXIT_REASON_EPT_VIOLATION, .qualification = 2};
+	fake_vmcs_set(GUEST_PHYSICAL_ADDRESS, 0x9008);
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0);
+	assert_int_equal(exit_ept_violation(&p.vcpus[0], &write), EXIT_ACTION_RESUME);
+	assert_int_equal(p.private_pages, 1);
+	assert_false(p.ended);
+
+	/* Every page the pool and the allocator have, taken. */
+	static hpa_t taken[HEAP_SIZE / PAGE_SIZE];
+	unsigned n = 0;
+	while ((taken[n] = page_pool_alloc()) != 0)
+		n++;
+	fake_vmcs_set(GUEST_PHYSICAL_ADDRESS, 0xa000);
+	assert_int_equal(exit_ept_violation(&p.vcpus[0], &write), EXIT_ACTION_STOP);
+	assert_int_equal(p.state, PARTITION_CRASHED);
+	assert_string_equal(p.reason, "out of memory for a private copy of guest-physical 0xa000");
+	assert_true(template_intact(ram));
+	while (n)
+		page_pool_free(taken[--n]);
+	drop_ept(&p.ept);
+	page_free(ram, PAGES);
+}
+
+/* The maker's clone point through the real hypercall handler: the
+ * snapshot is taken with the call done, and the answer lands in the
+ * maker's private copy of the buffer's page, never in the template. */
+static void test_clone_point_hypercall_makes_the_template(void **state)
+{
+	(void)state;
+	static struct partition maker;
+	static const struct linux_partition_spec mine = {
+	    .kernel = "K2", .initrd = "I2", .cmdline = "", .memory = RAM, .vcpus = 1};
+	struct template *t;
+	assert_int_equal(template_lookup(&mine, true, true, &t), TEMPLATE_MAKE);
+	partition_fixture(&maker, "solo-1");
+	fake_cpuid_set(1, 0, (struct cpuid_regs){0});
+	static const uint32_t switched[] = {0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
+	                                    0xc0000102};
+	for (unsigned i = 0; i < 5; i++)
+		fake_msr_set(switched[i], 0);
+	for (unsigned i = 0; i < VMCS_SNAPSHOT_FIELDS; i++)
+		fake_vmcs_set(vmcs_snapshot_field_code(i), 0);
+	fake_vmcs_set(GUEST_CR0, 0x11); /* paging off: linear is physical */
+	fake_vmcs_set(GUEST_RIP, 0x7000);
+	maker.ram_hpa = template_ram();
+	maker.ram_size = RAM;
+	hpa_t ram = maker.ram_hpa;
+	assert_true(ept_init(&maker.ept, true, false, page_alloc_zeroed));
+	assert_true(ept_map_ram(&maker.ept, 0, ram, RAM));
+	maker.making = t;
+	struct vcpu *v = &maker.vcpus[0];
+	v->xsave_area = page_alloc_zeroed();
+	v->regs = (struct guest_regs){.rax = HYPERCALL_CLONE_POINT, .rbx = 0x3000, .rcx = 256};
+	struct vm_exit call = {
+	    .basic_reason = EXIT_REASON_VMCALL, .instruction_length = 3, .guest_rip = 0x7000};
+	assert_int_equal(exit_vmcall(v, &call), EXIT_ACTION_RESUME);
+	assert_true(t->ready);
+	assert_null(maker.making);
+	/* Resumed past VMCALL, from the snapshot too; RBX as the guest set it. */
+	assert_int_equal(fake_vmcs_get(GUEST_RIP), 0x7003);
+	assert_int_equal(vmcs_snapshot_field(&t->vmcs, GUEST_RIP), 0x7003);
+	assert_int_equal(t->vcpu.regs.rbx, 0x3000);
+	int64_t n = (int64_t)v->regs.rax;
+	assert_int_equal(n, 5 + 64 + 1);
+	char answer[80];
+	assert_true(guest_read_physical(&maker, 0x3000, answer, (size_t)n));
+	assert_memory_equal(answer, "seed=", 5);
+	assert_int_equal(maker.private_pages, 1);
+	assert_true(template_intact(ram));
+	/* A second call is only answered: the template is made once. */
+	v->regs.rax = HYPERCALL_CLONE_POINT;
+	assert_int_equal(exit_vmcall(v, &call), EXIT_ACTION_RESUME);
+	assert_int_equal(v->regs.rax, (uint64_t)n);
+	assert_true(t->ram_hpa == ram);
+
+	ept_free_private(&maker.ept, page_pool_free);
+	ept_destroy(&maker.ept, free_table_page);
+	template_clone_ended(t);
+	assert_true(template_reclaim_idle() >= PAGES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +485,8 @@ int main(void)
 	    cmocka_unit_test(test_clone_memory_from_solo),
 	    cmocka_unit_test(test_clone_point_answer),
 	    cmocka_unit_test(test_template_life),
+	    cmocka_unit_test(test_write_exit_copies_or_ends_the_clone),
+	    cmocka_unit_test(test_clone_point_hypercall_makes_the_template),
 	};
 	return cmocka_run_group_tests(tests, setup_heap, NULL);
 }

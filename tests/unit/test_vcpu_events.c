@@ -126,6 +126,46 @@ static void test_interrupt_injected_when_interruptible(void **state)
 	assert_false(window_exiting());
 }
 
+/* An exit that cut an event's delivery short (a clone's copy-on-write
+ * fault while the CPU pushed an interrupt frame): the event goes in
+ * again on the next entry, before anything else, without bit 12 of the
+ * vectoring field, with its error code and, for a software exception,
+ * its instruction length. */
+static void test_interrupted_delivery_goes_in_again(void **state)
+{
+	(void)state;
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0x80000040u | (1u << 12));
+	vcpu_events_exit_interrupted_delivery(&vcpu);
+	x2apic_set_irr(&vcpu.apic, 0x50); /* a higher one arrived meanwhile */
+	events(0);
+	assert_int_equal(injected(), 0x80000040);
+	assert_int_equal(vcpu.apic.irr[2], 1u << 16); /* 0x50 waits, with a window asked */
+	assert_true(window_exiting());
+	fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
+	events(0);
+	assert_int_equal(injected(), 0x80000050);
+
+	/* A page fault with its error code. */
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0x80000b0eu);
+	fake_vmcs_set(IDT_VECTORING_ERROR_CODE, 0x7);
+	vcpu_events_exit_interrupted_delivery(&vcpu);
+	events(0);
+	assert_int_equal(injected(), 0x80000b0e);
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_EXCEPTION_ERROR_CODE), 0x7);
+	/* An INT3 (software exception, type 6) with its length. */
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0x80000603u);
+	fake_vmcs_set(VM_EXIT_INSTRUCTION_LEN, 1);
+	vcpu_events_exit_interrupted_delivery(&vcpu);
+	events(0);
+	assert_int_equal(injected(), 0x80000603);
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_INSTRUCTION_LEN), 1);
+	/* Nothing was being delivered: nothing goes in. */
+	fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0);
+	vcpu_events_exit_interrupted_delivery(&vcpu);
+	assert_int_equal(vcpu.redeliver_info, 0);
+}
+
 static void expect_window_requested(uint64_t rflags, uint32_t interruptibility)
 {
 	setup(NULL);
@@ -365,6 +405,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_exception_without_error_code),
+	    T(test_interrupted_delivery_goes_in_again),
 	    T(test_exception_with_error_code),
 	    T(test_exception_before_interrupt),
 	    T(test_interrupt_injected_when_interruptible),
