@@ -45,6 +45,8 @@ expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$
 expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu1' '^\[ticker\] tick$'
 expect_count "restart: each of 20 runs stopped, then the last" "$s" 21 '^\[ticker\] stopped: by the console$'
 expect_count "restart: started 20 times after the first" "$s" 21 '^solo: \[ticker\] starting on cpu1'
+expect "stats: the running ticker's RAM, its own before any template" "$s" \
+	'^solo: \[ticker\] RAM: 8192 private pages, 0 shared with its template$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 # What stats says once the restarted container is stopped: every page
 # back, none lost to the twenty runs.
