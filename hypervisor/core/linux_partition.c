@@ -130,9 +130,14 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 		            PARTITION_MAX_VCPUS);
 	uint64_t size = (spec->memory + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
 	p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
-	/* Templates no clone runs on are a cache: their memory goes first. */
-	if (!p->ram_hpa && template_reclaim_idle())
-		p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
+	if (!p->ram_hpa) {
+		/* Templates no clone runs on are a cache, and an unused pool
+		 * holds runs: their memory goes first. */
+		bool freed = template_reclaim_idle() > 0;
+		freed |= page_pool_release();
+		if (freed)
+			p->ram_hpa = page_alloc(size / PAGE_SIZE, PAGE_SIZE_2M);
+	}
 	if (!p->ram_hpa)
 		return FAIL("not enough free memory for %llu MiB of RAM",
 		            (unsigned long long)(size / MIB));

@@ -159,12 +159,19 @@ static void show_log(const struct partition_slot *s)
 	}
 }
 
+/* Free pages as a user means it: idle templates are a cache that a
+ * start short of memory frees first, so their pages count as free. */
+static uint64_t available_pages(void)
+{
+	return page_alloc_free_pages() + template_idle_pages();
+}
+
 static void stats(void)
 {
 	uint64_t total[EXIT_REASON_COUNT] = {0}, all = 0;
 	char counts[CONSOLE_LINE_MAX];
 	console_printf("solo: free pages: %llu (%llu before any partition)\n",
-	               (unsigned long long)page_alloc_free_pages(), (unsigned long long)baseline);
+	               (unsigned long long)available_pages(), (unsigned long long)baseline);
 	for (unsigned i = 0; i < slot_count; i++) {
 		const struct partition *p = slots[i].partition;
 		uint64_t overhead = is_running(&slots[i]) ? partition_overhead_bytes(p) : 0;
@@ -286,6 +293,8 @@ static __attribute__((noreturn)) void finish_shutdown(void)
 		forced += slots[i].stop_outcome == STOP_FORCED;
 	}
 	uint64_t took = cpu_rdtsc() - shutdown_tsc;
+	template_reclaim_idle(); /* nothing will start again */
+	page_pool_release();
 	console_printf(
 	    "solo: shutdown: %u partition%s stopped (%u when asked, %u by force) in %llu "
 	    "ms; free pages: %llu (%llu before); halting\n",
@@ -361,16 +370,20 @@ void console_poll(void)
 			               CONSOLE_INPUT_MAX);
 	}
 	if (!all_ended_reported && all_ended()) {
-		/* Nothing runs: templates and the clones' pool give their
-		 * memory back (a later start boots in full again). */
-		template_reclaim_idle();
-		page_pool_release();
 		if (shutting_down)
 			finish_shutdown();
+		/* Nothing runs: the clones' pool gives its runs back; idle
+		 * templates stay, so the next start is still a clone. */
+		page_pool_release();
 		all_ended_reported = 1;
 		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
-		               (unsigned long long)page_alloc_free_pages(),
-		               (unsigned long long)baseline);
+		               (unsigned long long)available_pages(), (unsigned long long)baseline);
+		if (template_count())
+			console_printf(
+			    "solo: %u template%s kept for the next starts: %llu of those "
+			    "pages, freed when a start needs them\n",
+			    template_count(), template_count() == 1 ? "" : "s",
+			    (unsigned long long)template_idle_pages());
 		console_printf("solo: console ready (type help)\n");
 	}
 }

@@ -160,19 +160,41 @@ void template_clone_ended(struct template *t)
 	spin_unlock(&registry_lock);
 }
 
+/* A snapshot no running clone maps: its memory may go. */
+static bool is_idle(const struct template *t)
+{
+	return t->used && t->ready && !t->clones_running;
+}
+
+static uint64_t pages_held(const struct template *t)
+{
+	return t->ram_size / PAGE_SIZE + t->xsave_pages;
+}
+
 uint64_t template_reclaim_idle(void)
 {
 	uint64_t pages = 0;
 	spin_lock(&registry_lock);
 	for (unsigned i = 0; i < TEMPLATE_MAX; i++) {
 		struct template *t = &templates[i];
-		if (!t->used || !t->ready || t->clones_running)
+		if (!is_idle(t))
 			continue;
 		page_free(t->ram_hpa, t->ram_size / PAGE_SIZE);
 		page_free(t->xsave_area, t->xsave_pages);
-		pages += t->ram_size / PAGE_SIZE + t->xsave_pages;
+		pages += pages_held(t);
 		t->ready = false; /* the kind is still known: its next start makes it */
 	}
+	spin_unlock(&registry_lock);
+	return pages;
+}
+
+uint64_t template_idle_pages(void)
+{
+	uint64_t pages = 0;
+	spin_lock(&registry_lock);
+	for (unsigned i = 0; i < TEMPLATE_MAX; i++)
+		if (is_idle(&templates[i]))
+			pages += pages_held(&templates[i]);
 	spin_unlock(&registry_lock);
 	return pages;
 }

@@ -87,9 +87,14 @@ void template_clone_ended(struct template *t);
 
 /* Frees every template no running clone uses (its RAM, its saved
  * registers); the next partition of its kind boots in full again and
- * makes it anew.
+ * makes it anew. Called when memory runs short and at shutdown: idle
+ * templates are a cache, kept while memory lasts.
  * Returns the pages freed. */
 uint64_t template_reclaim_idle(void);
+
+/* The pages template_reclaim_idle would free now: memory that is free
+ * in all but name, which the console counts as free. */
+uint64_t template_idle_pages(void);
 
 /* The templates made so far, for the console's stats. */
 unsigned template_count(void);

@@ -29,13 +29,16 @@ for command in ["help", "list", "stats", "log hello", "attest hello", "frobnicat
     c.type_line(command)
     after(r"^solo> " + re.escape(command) + r"$", at)
 # Restarts in a row, each typed once the previous run is starting, so
-# most runs are stopped in the middle of their boot; the last one is
-# left to run to its tick.
-for _ in range(RESTARTS):
+# most runs are stopped in the middle of their start; the first restart
+# (the second start, which makes the ticker's template at its clone
+# point) and the last one are left to run to their tick.
+for i in range(RESTARTS):
     at = c.mark()
     c.type_line("restart ticker")
     at = after(r"^\[ticker\] stopped: by the console$", at)
     at = after(r"^solo: \[ticker\] starting on cpu", at)
+    if i == 0:
+        at = after(r"^\[ticker\] tick$", at)
 after(r"^\[ticker\] tick$", at)
 at = c.mark()
 c.type_line("list")
@@ -45,5 +48,10 @@ c.type_line("stop ticker")
 at = after(r"^solo: all partitions have ended; free pages", at)
 # Every page back after all those runs, as the operator sees it.
 c.type_line("stats")
-after(r"^solo: exits, all partitions", at)
+at = after(r"^solo: exits, all partitions", at)
+# A start once everything has ended: the idle template was kept.
+c.type_line("start ticker")
+at = after(r"^\[ticker\] tick$", at)
+c.type_line("stop ticker")
+after(r"^solo: all partitions have ended; free pages", at)
 c.close()

@@ -43,8 +43,18 @@ expect "unknown partition refused" "$s" "^solo: error: no partition named 'nobod
 expect "restart: stopped by the console" "$s" '^\[ticker\] stopped: by the console$'
 expect_order "restart: started again" "$s" '^\[ticker\] stopped: by the console$' '^solo: \[ticker\] starting on cpu1'
 expect_order "restart: runs again" "$s" '^solo: \[ticker\] starting on cpu1' '^\[ticker\] tick$'
-expect_count "restart: each of 20 runs stopped, then the last" "$s" 21 '^\[ticker\] stopped: by the console$'
-expect_count "restart: started 20 times after the first" "$s" 21 '^solo: \[ticker\] starting on cpu1'
+expect_count "restart: each of 20 runs stopped, the last, and one more" "$s" 22 '^\[ticker\] stopped: by the console$'
+expect_count "restart: started 20 times after the first, and once more" "$s" 22 '^solo: \[ticker\] starting on cpu1'
+# The second start makes the ticker's template; the nineteen restarts
+# after it are clones, and so is the start typed once everything had
+# ended: an idle template is kept.
+expect_count "restart: the twenty starts after the second are clones" "$s" 20 \
+	'^solo: \[ticker\] starting on cpu1: 32 MiB RAM, 1 vCPU, a clone of its template$'
+expect_order "a start after everything ended is a clone" "$s" \
+	'^solo: 1 template kept for the next starts' \
+	'^solo: \[ticker\] starting on cpu1: 32 MiB RAM, 1 vCPU, a clone of its template$'
+expect "all ended: the ticker's template kept, its pages counted free" "$s" \
+	'^solo: 1 template kept for the next starts: [1-9][0-9]* of those pages, freed when a start needs them$'
 expect "stats: the running ticker's RAM, its own before any template" "$s" \
 	'^solo: \[ticker\] RAM: 8192 private pages, 0 shared with its template$'
 expect "all memory returned" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'

@@ -367,12 +367,18 @@ static void test_template_life(void **state)
 	}
 
 	/* Memory comes back only once no clone runs on it. */
+	assert_int_equal(template_idle_pages(), 0);
 	assert_int_equal(template_reclaim_idle(), 0);
 	template_clone_ended(t);
+	assert_int_equal(template_idle_pages(), 0); /* one clone still runs */
 	template_clone_ended(t);
+	/* Idle: counted as free, and exactly what a reclaim frees. */
+	uint64_t idle = template_idle_pages();
+	assert_true(idle >= PAGES);
 	uint64_t free_before = page_alloc_free_pages();
-	assert_true(template_reclaim_idle() >= PAGES);
-	assert_true(page_alloc_free_pages() >= free_before + PAGES);
+	assert_int_equal(template_reclaim_idle(), idle);
+	assert_int_equal(page_alloc_free_pages(), free_before + idle);
+	assert_int_equal(template_idle_pages(), 0);
 	assert_int_equal(template_count(), 0);
 	/* Its kind is remembered: the next start makes it again. */
 	assert_int_equal(template_lookup(&kind, true, false, &seen), TEMPLATE_MAKE);
