@@ -64,7 +64,6 @@ enum exit_action exit_vmcall(struct vcpu *vcpu, const struct vm_exit *exit)
 		if (p->making && p->vcpu_count == 1) {
 			struct template *t = p->making;
 			if (template_take(t, vcpu)) {
-				vmx_invept(2, 0); /* its RAM is read-only now */
 				console_printf(
 				    "solo: [%s] template made at its clone point: %llu MiB "
 				    "shared by its clones\n",

@@ -185,6 +185,18 @@ bool linux_partition_clone(struct partition *p, const struct linux_partition_spe
 	if (missing)
 		return FAIL("out of memory for its %s", missing);
 	template_restore(t, p);
+	/* Until it is handed to a CPU, no CPU maps it: its devices may copy
+	 * pages from here. */
+	p->building = true;
+	char why[120];
+	if (!partition_net_create(p, spec->nics, spec->nic_count, why, sizeof(why))) {
+		p->building = false;
+		return FAIL("%s", why);
+	}
+	if (!partition_net_restore(p, t->nics, t->nic_count)) {
+		p->building = false;
+		return FAIL("out of memory for its own copies of its network rings");
+	}
 	/* The clone point's answer is the clone's own: its identity and
 	 * fresh entropy, written into its memory before it first runs. */
 	clone_point_answer(p, &p->vcpus[0],
@@ -194,6 +206,7 @@ bool linux_partition_clone(struct partition *p, const struct linux_partition_spe
 	                       .cr4 = vmcs_snapshot_field(&t->vmcs, GUEST_CR4),
 	                       .efer = t->vcpu.efer,
 	                   });
+	p->building = false;
 	return true;
 }
 
@@ -203,7 +216,7 @@ enum partition_launch linux_partition_launch(struct partition *p,
 {
 	uint64_t now = cpu_rdtsc();
 	struct template *t = 0;
-	bool clonable = spec->clonable && spec->vcpus == 1 && spec->nic_count == 0;
+	bool clonable = spec->clonable && spec->vcpus == 1;
 	bool built;
 	switch (template_lookup(spec, clonable, spec->template_eager, &t)) {
 	case TEMPLATE_WAIT:

@@ -43,6 +43,7 @@ struct partition {
 	struct template *template;
 	uint64_t private_pages;
 	struct template *making; /* booting to make it, until its clone point */
+	bool building;           /* a clone not yet handed to a CPU */
 	const char *hostname;    /* given at its clone point; NULL: its spec's */
 	/* Built as a clone: vCPU 0 starts where its template stopped, and
 	 * its single pages come from the clones' pool (the template's maker

@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/guest_memory.h"
 #include "core/partition.h"
+#include "core/pcpu.h"
 #include "core/partition_ipi.h"
 #include "core/partition_net.h"
 #include "guest_machine.h"
 #include "lib/spinlock.h"
 #include "mm/page_alloc.h"
+#include "vmx/ept_share.h"
 
 _Static_assert(GUEST_VIRTIO_MMIO_SIZE == VIRTIO_MMIO_WINDOW, "one window per device");
 _Static_assert(CONFIG_MAX_NICS <= GUEST_VIRTIO_MAX_DEVICES, "a window for every interface");
@@ -98,10 +101,89 @@ static int find_or_add_port(struct net_switch *sw, const uint8_t *mac)
 	return net_switch_add_port(sw, mac, false);
 }
 
+/* A clone's RAM for its devices (guest_ram.h): a page is read where its
+ * EPT maps it; a write needs the clone's own copy, and a shared page is
+ * copied only on the clone's own CPU (or before it first runs), where the
+ * EPT flush that follows covers every CPU that may hold its old mapping. */
+static uint8_t *clone_page(void *ctx, uint64_t gpa, bool for_write)
+{
+	struct partition *p = ctx;
+	hpa_t hpa;
+	if (!for_write)
+		return ept_translate(&p->ept, gpa, &hpa) ? hpa_to_ptr(hpa) : 0;
+	if (ept_private_page(&p->ept, gpa, &hpa))
+		return hpa_to_ptr(hpa);
+	bool own_cpu = this_cpu()->index == p->vcpus[0].pcpu_index;
+	return p->building || own_cpu ? guest_page_for_write(p, gpa) : 0;
+}
+
+/* The RAM as the partition's devices see it: its own block, or a
+ * clone's pages. */
+static struct guest_ram ram_view(struct partition *p)
+{
+	if (p->ram_hpa)
+		return (struct guest_ram){.base = hpa_to_ptr(p->ram_hpa), .size = p->ram_size};
+	return (struct guest_ram){.size = p->ram_size, .page = clone_page, .ctx = p};
+}
+
+/* A clone's device rings and posted receive buffers become its own
+ * pages, so that a sender on any CPU can write them. */
+static bool own_device_pages(struct partition *p)
+{
+	for (unsigned i = 0; i < p->nic_count; i++) {
+		struct virtio_mmio *t = &p->nics[i].dev.transport;
+		for (unsigned q = 0; q < t->queue_count; q++)
+			if (!virtq_own_used_ring(&t->queues[q], &t->ram) ||
+			    !virtq_own_posted_buffers(&t->queues[q], &t->ram))
+				return false;
+	}
+	return true;
+}
+
+void partition_net_save(const struct partition *p, struct virtio_mmio *out)
+{
+	spin_lock(&net_lock);
+	for (unsigned i = 0; i < p->nic_count; i++)
+		out[i] = p->nics[i].dev.transport;
+	spin_unlock(&net_lock);
+}
+
+bool partition_net_follow_ram(struct partition *p)
+{
+	spin_lock(&net_lock);
+	for (unsigned i = 0; i < p->nic_count; i++)
+		p->nics[i].dev.transport.ram = ram_view(p);
+	bool ok = own_device_pages(p);
+	spin_unlock(&net_lock);
+	return ok;
+}
+
+bool partition_net_restore(struct partition *p, const struct virtio_mmio *saved, unsigned count)
+{
+	if (count != p->nic_count)
+		return false;
+	spin_lock(&net_lock);
+	for (unsigned i = 0; i < count; i++) {
+		/* The driver's side of the transport is the template's; the
+		 * device, its RAM and its MAC are the clone's own. */
+		struct virtio_mmio *t = &p->nics[i].dev.transport;
+		t->driver_features = saved[i].driver_features;
+		t->device_features_sel = saved[i].device_features_sel;
+		t->driver_features_sel = saved[i].driver_features_sel;
+		t->queue_sel = saved[i].queue_sel;
+		t->status = saved[i].status;
+		t->interrupt_status = saved[i].interrupt_status;
+		memcpy(t->queues, saved[i].queues, sizeof(t->queues));
+	}
+	bool ok = own_device_pages(p);
+	spin_unlock(&net_lock);
+	return ok;
+}
+
 bool partition_net_create(struct partition *p, const struct config_nic *nics, unsigned count,
                           char *err, size_t errlen)
 {
-	struct guest_ram ram = {hpa_to_ptr(p->ram_hpa), p->ram_size};
+	struct guest_ram ram = ram_view(p);
 	p->nic_count = 0;
 	spin_lock(&net_lock);
 	for (unsigned i = 0; i < count; i++) {

@@ -48,6 +48,20 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 /* Detaches a partition's interfaces before its RAM is freed. */
 void partition_net_destroy(struct partition *p);
 
+/* For a template: the driver's state of each interface's transport
+ * (p->nic_count of them) into out. */
+void partition_net_save(const struct partition *p, struct virtio_mmio *out);
+
+/* The partition's RAM changed hands (its block became a template's, in
+ * its own vCPU's exit): its devices now see it page by page. False when
+ * there was no memory for the pages the devices write. */
+bool partition_net_follow_ram(struct partition *p);
+
+/* A clone being built (p->building) takes its template's transport
+ * state; its interfaces were made by partition_net_create, with its own
+ * MACs. False when the interface count differs or memory ran out. */
+bool partition_net_restore(struct partition *p, const struct virtio_mmio *saved, unsigned count);
+
 /* Whether gpa is in one of the partition's interface windows. */
 bool partition_net_claims(const struct partition *p, uint64_t gpa);
 

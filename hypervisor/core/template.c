@@ -1,7 +1,9 @@
 /* The template registry and snapshots (see template.h). */
 #include <string.h>
 
+#include "arch/vmx_ops.h"
 #include "core/linux_partition.h"
+#include "core/partition_net.h"
 #include "core/template.h"
 #include "core/vcpu_context.h"
 #include "lib/spinlock.h"
@@ -90,8 +92,11 @@ bool template_take(struct template *t, struct vcpu *v)
 	t->ioapic = p->ioapic;
 	t->rtc = p->rtc;
 	t->pci = p->pci;
+	t->nic_count = p->nic_count;
+	partition_net_save(p, t->nics);
 	/* The partition's RAM is the template's now; the partition keeps
-	 * running on it as the first clone, its EPT made read-only. */
+	 * running on it as the first clone, its EPT made read-only, and its
+	 * devices see it page by page. */
 	t->ram_hpa = p->ram_hpa;
 	t->ram_size = p->ram_size;
 	p->ram_hpa = 0;
@@ -100,6 +105,12 @@ bool template_take(struct template *t, struct vcpu *v)
 	t->clones_running = 1;
 	p->making = 0;
 	ept_share_all(&p->ept);
+	/* The CPU may hold writable translations of what is the template's
+	 * now: flushed before the devices copy their pages. */
+	vmx_invept(2, 0);
+	if (!partition_net_follow_ram(p))
+		partition_end(p, PARTITION_CRASHED,
+		              "out of memory for its own copies of its network rings");
 	spin_lock(&registry_lock);
 	t->making = false;
 	t->ready = true;

@@ -46,6 +46,10 @@ struct template
 	struct ioapic ioapic;
 	struct rtc_cmos rtc;
 	struct pci_host pci;
+	/* The driver's side of each network interface; a clone's own
+	 * interfaces (its MACs, its switch ports) take it over. */
+	unsigned nic_count;
+	struct virtio_mmio nics[CONFIG_MAX_NICS];
 	unsigned clones_started; /* ever, the maker included */
 	unsigned clones_running;
 };
@@ -60,7 +64,7 @@ enum template_use {
 /* What a partition about to start does; *t is the template for MAKE and
  * CLONE (counted as running; template_clone_ended if the clone then
  * cannot be built). A partition may be cloned when it asks for it (start
- * = clone), has one vCPU and no network interface. A template costs its
+ * = clone) and has one vCPU. A template costs its
  * maker a copy of every page it writes after the clone point, so it is
  * made at a kind's first start only when more are expected (`eager`:
  * replicas, a restart policy), else at its second start. */
@@ -73,8 +77,8 @@ void template_abandon(struct template *t);
 
 /* At the maker's clone point, in its vCPU's exit (its VMCS current): the
  * snapshot is taken and the partition's RAM becomes the template's; the
- * partition goes on as its first clone. The caller flushes the CPU's EPT
- * translations. False if out of memory (the partition goes on as it
+ * partition goes on as its first clone (its EPT read-only and flushed
+ * on this CPU, its devices' pages its own). False if out of memory (the partition goes on as it
  * was; the template is abandoned). */
 bool template_take(struct template *t, struct vcpu *v);
 

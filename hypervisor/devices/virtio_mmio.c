@@ -91,6 +91,10 @@ static void queue_ready(struct virtio_mmio *t, struct virtq *q, uint32_t value)
 	}
 	q->ready = true;
 	q->last_avail = q->used_idx = 0;
+	/* The one ring the device writes: a clone's own pages from here on
+	 * (this is the guest's own CPU), so any CPU's sender can write it. */
+	if (!virtq_own_used_ring(q, &t->ram))
+		t->violation = "no memory for its own copy of a used ring";
 }
 
 static void write_status(struct virtio_mmio *t, uint32_t value)

@@ -30,12 +30,14 @@ static void interrupt(struct virtio_net *n, unsigned queue)
 }
 
 /* The frame in a transmit chain, past its header, where it lies in the
- * guest's RAM (pop checked every buffer is inside it). */
-static void frame_in_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
+ * guest's RAM (pop checked every buffer is inside it): a piece per
+ * buffer, or per page of a clone's. False when it takes more pieces than
+ * a frame has. */
+static bool frame_in_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
                            struct net_frame *f)
 {
 	_Static_assert(NET_FRAME_PIECES >= VIRTQ_MAX_SEGS, "a piece for every buffer");
-	size_t skip = VIRTIO_NET_HDR_LEN;
+	uint64_t skip = VIRTIO_NET_HDR_LEN;
 	f->len = 0;
 	f->piece_count = 0;
 	for (unsigned s = 0; s < chain->readable_count; s++) {
@@ -44,17 +46,27 @@ static void frame_in_chain(const struct guest_ram *ram, const struct virtq_chain
 			skip -= seg->len;
 			continue;
 		}
-		f->pieces[f->piece_count].bytes = ram->base + seg->gpa + skip;
-		f->pieces[f->piece_count].len = seg->len - skip;
-		f->len += seg->len - skip;
-		f->piece_count++;
+		uint64_t gpa = seg->gpa + skip, left = seg->len - skip;
 		skip = 0;
+		while (left) {
+			uint64_t run;
+			const uint8_t *at = guest_ram_at(ram, gpa, left, false, &run);
+			if (!at || f->piece_count == NET_FRAME_PIECES)
+				return false;
+			f->pieces[f->piece_count].bytes = at;
+			f->pieces[f->piece_count].len = run;
+			f->piece_count++;
+			f->len += run;
+			gpa += run;
+			left -= run;
+		}
 	}
+	return true;
 }
 
 /* Copies a frame into a receive chain's writable buffers, `skip` bytes
  * in: for a received frame, the one copy it takes from sender to
- * receiver. */
+ * receiver. The caller made sure every page can be written. */
 static void frame_to_chain(const struct guest_ram *ram, const struct virtq_chain *chain,
                            size_t skip, const struct net_frame *f)
 {
@@ -65,9 +77,40 @@ static void frame_to_chain(const struct guest_ram *ram, const struct virtq_chain
 			skip -= seg->len;
 			continue;
 		}
-		at += net_frame_copy(f, at, ram->base + seg->gpa + skip, seg->len - skip);
+		uint64_t gpa = seg->gpa + skip, left = seg->len - skip;
 		skip = 0;
+		while (left && at < f->len) {
+			uint64_t run;
+			uint8_t *to = guest_ram_at(ram, gpa, left, true, &run);
+			if (!to)
+				return;
+			at += net_frame_copy(f, at, to, run);
+			gpa += run;
+			left -= run;
+		}
 	}
+}
+
+/* Whether the first `bytes` of a chain's writable buffers can be written
+ * now: a clone's shared pages are copied only on its own CPU. */
+static bool chain_writable(const struct guest_ram *ram, const struct virtq_chain *chain,
+                           uint64_t bytes)
+{
+	for (unsigned s = 0; s < chain->writable_count && bytes; s++) {
+		uint64_t len = chain->writable[s].len < bytes ? chain->writable[s].len : bytes;
+		if (!guest_ram_writable(ram, chain->writable[s].gpa, len))
+			return false;
+		bytes -= len;
+	}
+	return true;
+}
+
+/* Returns a chain; a used ring that cannot be written (a clone out of
+ * memory) ends the partition. */
+static void give_back(struct virtio_mmio *t, struct virtq *q, uint16_t head, uint32_t written)
+{
+	if (!virtq_push(q, &t->ram, head, written) && !t->violation)
+		t->violation = "no memory for its own copy of a used ring";
 }
 
 static void transmit_all(struct virtio_net *n)
@@ -91,11 +134,14 @@ static void transmit_all(struct virtio_net *n)
 			n->stats.tx_malformed++;
 		} else {
 			struct net_frame frame;
-			frame_in_chain(&t->ram, &chain, &frame);
-			n->stats.tx_frames++;
-			n->transmit(n->ctx, &frame);
+			if (frame_in_chain(&t->ram, &chain, &frame)) {
+				n->stats.tx_frames++;
+				n->transmit(n->ctx, &frame);
+			} else {
+				n->stats.tx_malformed++;
+			}
 		}
-		virtq_push(q, &t->ram, chain.head, 0);
+		give_back(t, q, chain.head, 0);
 		returned = true;
 	}
 	if (returned)
@@ -106,10 +152,15 @@ static void notify(struct virtio_mmio *t, unsigned queue)
 {
 	struct virtio_net *n = net_of(t);
 	n->stats.notifies++;
-	if (queue == VIRTIO_NET_TX_QUEUE)
+	if (queue == VIRTIO_NET_TX_QUEUE) {
 		transmit_all(n);
-	else
-		n->rx_posted(n->ctx);
+		return;
+	}
+	/* On the guest's own CPU: a clone's new receive buffers become its
+	 * own pages here, so a sender on any CPU can fill them. */
+	if (!virtq_own_posted_buffers(&t->queues[VIRTIO_NET_RX_QUEUE], &t->ram))
+		n->stats.rx_not_writable++;
+	n->rx_posted(n->ctx);
 }
 
 /* The configuration space: the MAC (6 bytes) and the MTU (at 10); the
@@ -171,8 +222,15 @@ enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_fram
 	}
 	if (chain.writable_bytes < VIRTIO_NET_HDR_LEN + len) {
 		n->stats.rx_too_small++;
-		virtq_push(q, &t->ram, chain.head, 0);
+		give_back(t, q, chain.head, 0);
 		return NET_DELIVERED;
+	}
+	if (!chain_writable(&t->ram, &chain, VIRTIO_NET_HDR_LEN + len)) {
+		/* A clone's buffer still shared, seen from another CPU: the
+		 * frame waits for the guest's notify (virtio_net.h). */
+		virtq_unpop(q);
+		n->stats.rx_not_writable++;
+		return NET_NO_BUFFER;
 	}
 	uint8_t header[VIRTIO_NET_HDR_LEN] = {0};
 	header[NUM_BUFFERS_OFFSET] = 1; /* one buffer holds the whole frame */
@@ -180,7 +238,7 @@ enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_fram
 	net_frame_flat(&header_frame, header, sizeof(header));
 	frame_to_chain(&t->ram, &chain, 0, &header_frame);
 	frame_to_chain(&t->ram, &chain, VIRTIO_NET_HDR_LEN, frame);
-	virtq_push(q, &t->ram, chain.head, (uint32_t)(VIRTIO_NET_HDR_LEN + len));
+	give_back(t, q, chain.head, (uint32_t)(VIRTIO_NET_HDR_LEN + len));
 	n->stats.rx_frames++;
 	interrupt(n, VIRTIO_NET_RX_QUEUE);
 	return NET_DELIVERED;

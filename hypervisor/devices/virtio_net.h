@@ -12,6 +12,11 @@
  * The device is pure C over the guest's RAM: what it transmits goes to a
  * callback (the switch), what it receives comes from virtio_net_receive,
  * and its interrupt is a callback too.
+ * A clone's RAM is paged (guest_ram.h): the device copies its shared
+ * pages only on the clone's own CPU, so its used rings become its own
+ * when a queue is made ready, and its receive buffers when the driver
+ * notifies that it posted them; a frame from another CPU finding a
+ * buffer still shared waits in the switch port's queue until then.
  */
 #ifndef SOLO_DEVICES_VIRTIO_NET_H
 #define SOLO_DEVICES_VIRTIO_NET_H
@@ -37,6 +42,9 @@ struct virtio_net_stats {
 	uint64_t rx_too_small; /* a frame bigger than the buffer posted */
 	uint64_t notifies;     /* QueueNotify writes acted on */
 	uint64_t interrupts;   /* raised */
+	/* A clone's receive buffer not yet its own page when a frame came
+	 * from another CPU (the frame waited), or no memory to make it so. */
+	uint64_t rx_not_writable;
 };
 
 struct virtio_net {

@@ -13,16 +13,17 @@
 #define USED_ELEM_SIZE  8
 #define AVAIL_ELEM_SIZE 2
 
+/* A ring field. Every page of a partition's RAM is mapped, shared or
+ * its own, so a read fails only through a bug; it then gives 0xffff. */
 static uint16_t load16(const struct guest_ram *ram, uint64_t gpa)
 {
 	uint16_t v;
-	memcpy(&v, ram->base + gpa, sizeof(v));
-	return v;
+	return guest_ram_read(ram, gpa, &v, sizeof(v)) ? v : 0xffff;
 }
 
-static void store16(const struct guest_ram *ram, uint64_t gpa, uint16_t v)
+static uint64_t used_ring_bytes(const struct virtq *q)
 {
-	memcpy(ram->base + gpa, &v, sizeof(v));
+	return RING_HEADER + (uint64_t)q->size * USED_ELEM_SIZE + 2;
 }
 
 bool virtq_check_layout(const struct virtq *q, const struct guest_ram *ram, const char **why)
@@ -40,7 +41,7 @@ bool virtq_check_layout(const struct virtq *q, const struct guest_ram *ram, cons
 	 * not offer event indices: a driver lays them out regardless. */
 	if (!guest_ram_contains(ram, q->desc, n * DESC_SIZE) ||
 	    !guest_ram_contains(ram, q->avail, RING_HEADER + n * AVAIL_ELEM_SIZE + 2) ||
-	    !guest_ram_contains(ram, q->used, RING_HEADER + n * USED_ELEM_SIZE + 2)) {
+	    !guest_ram_contains(ram, q->used, used_ring_bytes(q))) {
 		*why = "a ring lies outside its RAM";
 		return false;
 	}
@@ -53,10 +54,13 @@ struct desc {
 	uint16_t flags, next;
 };
 
+/* A descriptor table entry; one with no buffer (which pop refuses) if
+ * the page cannot be read. */
 static struct desc load_desc(const struct virtq *q, const struct guest_ram *ram, uint16_t i)
 {
 	uint8_t raw[DESC_SIZE];
-	memcpy(raw, ram->base + q->desc + (uint64_t)i * DESC_SIZE, sizeof(raw));
+	if (!guest_ram_read(ram, q->desc + (uint64_t)i * DESC_SIZE, raw, sizeof(raw)))
+		return (struct desc){.addr = UINT64_MAX, .len = 1};
 	struct desc d;
 	memcpy(&d.addr, raw, 8);
 	memcpy(&d.len, raw + 8, 4);
@@ -122,17 +126,45 @@ enum virtq_result virtq_pop(struct virtq *q, const struct guest_ram *ram, struct
 	return VIRTQ_CHAIN;
 }
 
-void virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written)
+void virtq_unpop(struct virtq *q)
+{
+	q->last_avail--;
+}
+
+bool virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written)
 {
 	uint64_t elem =
 	    q->used + RING_HEADER + (uint64_t)(q->used_idx & (q->size - 1)) * USED_ELEM_SIZE;
-	uint32_t id = head;
-	memcpy(ram->base + elem, &id, 4);
-	memcpy(ram->base + elem + 4, &written, 4);
+	uint32_t raw[2] = {head, written};
+	if (!guest_ram_write(ram, elem, raw, sizeof(raw)))
+		return false;
 	/* The element is visible before the index that publishes it. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	q->used_idx++;
-	store16(ram, q->used + 2, q->used_idx);
+	uint16_t idx = (uint16_t)(q->used_idx + 1);
+	if (!guest_ram_write(ram, q->used + 2, &idx, sizeof(idx)))
+		return false;
+	q->used_idx = idx;
+	return true;
+}
+
+bool virtq_own_used_ring(const struct virtq *q, const struct guest_ram *ram)
+{
+	return !q->ready || guest_ram_writable(ram, q->used, used_ring_bytes(q));
+}
+
+bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram)
+{
+	if (ram->base || !q->ready)
+		return true;
+	/* A copy of the queue: popping it takes nothing from the device. */
+	struct virtq peek = *q;
+	struct virtq_chain chain;
+	const char *why;
+	while (virtq_pop(&peek, ram, &chain, &why) == VIRTQ_CHAIN)
+		for (unsigned s = 0; s < chain.writable_count; s++)
+			if (!guest_ram_writable(ram, chain.writable[s].gpa, chain.writable[s].len))
+				return false;
+	return true;
 }
 
 bool virtq_interrupt_suppressed(const struct virtq *q, const struct guest_ram *ram)

@@ -18,18 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A guest's RAM as the hypervisor sees it: guest-physical [0, size) at
- * base. */
-struct guest_ram {
-	uint8_t *base;
-	uint64_t size;
-};
-
-/* True when [gpa, gpa + len) lies inside the RAM (len may be 0). */
-static inline bool guest_ram_contains(const struct guest_ram *ram, uint64_t gpa, uint64_t len)
-{
-	return gpa <= ram->size && len <= ram->size - gpa;
-}
+#include "devices/guest_ram.h"
 
 /* The largest queue solo offers (QueueNumMax): Linux's virtio-net fills
  * what it is given, and 256 buffers keep a burst from dropping. */
@@ -81,8 +70,24 @@ bool virtq_check_layout(const struct virtq *q, const struct guest_ram *ram, cons
 enum virtq_result virtq_pop(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *chain,
                             const char **why);
 
-/* Returns a chain to the driver with `written` bytes written into it. */
-void virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written);
+/* Puts back the chain virtq_pop took last, untouched: the device could
+ * not use it now (a clone's buffer it may not write from this CPU). */
+void virtq_unpop(struct virtq *q);
+
+/* Returns a chain to the driver with `written` bytes written into it;
+ * false when the used ring cannot be written (a clone out of memory for
+ * its own copy of the page). */
+bool virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uint32_t written);
+
+/* Gives a clone its own copies of the queue's used ring, the one ring
+ * the device writes, so that any CPU may write it; false when memory ran
+ * out. A no-op for RAM in one block. */
+bool virtq_own_used_ring(const struct virtq *q, const struct guest_ram *ram);
+
+/* Gives a clone its own copies of the writable buffers of every chain
+ * the driver has made available and the device not yet taken; false
+ * when memory ran out. A broken ring is left to the next pop to report. */
+bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram);
 
 /* Whether the driver asked for no interrupts on this queue. */
 bool virtq_interrupt_suppressed(const struct virtq *q, const struct guest_ram *ram);

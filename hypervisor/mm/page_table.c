@@ -94,7 +94,8 @@ static bool split(struct page_table *pt, uint64_t *e, int level)
 	uint64_t bits = (*e & ~PT_ADDR_MASK) & ~PT_LARGE;
 	for (unsigned i = 0; i < ENTRIES; i++)
 		entries[i] = (base + i * span) | bits | (level - 1 ? PT_LARGE : 0);
-	*e = lower | pt->format->table_bits;
+	/* Published whole: a lookup on another CPU sees old or new. */
+	__atomic_store_n(e, lower | pt->format->table_bits, __ATOMIC_RELEASE);
 	return true;
 }
 
@@ -136,21 +137,30 @@ void page_table_for_each_leaf(const struct page_table *pt,
 		leaves_at(pt->root, 3, 0, visit, ctx);
 }
 
-bool page_table_translate(const struct page_table *pt, uint64_t va, hpa_t *pa)
+bool page_table_lookup(const struct page_table *pt, uint64_t va, hpa_t *pa, uint64_t *leaf)
 {
 	hpa_t table = pt->root;
 	for (int level = 3; level >= 0; level--) {
-		uint64_t e = ((const uint64_t *)hpa_to_ptr(table))[index_at(va, level)];
+		/* Read once: another CPU may be splitting this entry. */
+		uint64_t e = __atomic_load_n(
+		    &((const uint64_t *)hpa_to_ptr(table))[index_at(va, level)], __ATOMIC_ACQUIRE);
 		if (!e)
 			return false;
 		if (level == 0 || (e & PT_LARGE)) {
 			uint64_t span = level_size(level);
 			*pa = (e & PT_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
+			*leaf = e;
 			return true;
 		}
 		table = e & PT_ADDR_MASK;
 	}
 	return false;
+}
+
+bool page_table_translate(const struct page_table *pt, uint64_t va, hpa_t *pa)
+{
+	uint64_t leaf;
+	return page_table_lookup(pt, va, pa, &leaf);
 }
 
 static void destroy_at(hpa_t table, int level, void (*free_page)(hpa_t))

@@ -65,6 +65,10 @@ void page_table_for_each_leaf(const struct page_table *pt,
  * not mapped. */
 bool page_table_translate(const struct page_table *pt, uint64_t va, hpa_t *pa);
 
+/* page_table_translate, with the leaf entry that maps va in *leaf (its
+ * permission bits). Safe while another CPU splits a large page. */
+bool page_table_lookup(const struct page_table *pt, uint64_t va, hpa_t *pa, uint64_t *leaf);
+
 /* Hands every table page back through free_page (the mapped memory itself
  * is not touched). */
 void page_table_destroy(struct page_table *pt, void (*free_page)(hpa_t));

@@ -38,7 +38,7 @@
 /* A frame where it lies: up to NET_FRAME_PIECES pieces of memory (a
  * guest's transmit buffers, the flat buffer of a queue or a NIC), len
  * bytes in all. The switch and the receivers only copy out of it. */
-#define NET_FRAME_PIECES 16
+#define NET_FRAME_PIECES 48
 struct net_frame {
 	size_t len;
 	unsigned piece_count;

@@ -37,9 +37,16 @@ enum ept_cow ept_make_private(struct ept *ept, gpa_t gpa, hpa_t (*alloc_page)(vo
 	if (!fresh)
 		return EPT_COW_NO_MEMORY;
 	memcpy(hpa_to_ptr(fresh), hpa_to_ptr(*leaf & PT_ADDR_MASK), PAGE_SIZE);
-	*leaf = fresh | EPT_PRIVATE_BITS;
+	/* The copy is whole before another CPU's lookup can find it. */
+	__atomic_store_n(leaf, fresh | EPT_PRIVATE_BITS, __ATOMIC_RELEASE);
 	*page = fresh;
 	return EPT_COW_COPIED;
+}
+
+bool ept_private_page(const struct ept *ept, gpa_t gpa, hpa_t *hpa)
+{
+	uint64_t leaf;
+	return page_table_lookup(&ept->tables, gpa, hpa, &leaf) && (leaf & EPT_WRITE);
 }
 
 struct free_walk {

@@ -34,6 +34,10 @@ enum ept_cow {
  * EPT_COW_COPIED the caller flushes the CPU's EPT translations. */
 enum ept_cow ept_make_private(struct ept *ept, gpa_t gpa, hpa_t (*alloc_page)(void), hpa_t *page);
 
+/* Whether gpa lies in a private page, with where in *hpa: a lookup that
+ * changes nothing, for any CPU. */
+bool ept_private_page(const struct ept *ept, gpa_t gpa, hpa_t *hpa);
+
 /* Hands every private page to free_page; returns how many there were. */
 uint64_t ept_free_private(struct ept *ept, void (*free_page)(hpa_t));
 

@@ -9,8 +9,12 @@
  * or a frame offered to the device's receive side. The RAM is an exact
  * heap block, so AddressSanitizer stops any access past it; after every
  * step a device that broke no rule must keep its used index within a
- * queue's size of the available index the guest wrote.
+ * queue's size of the available index the guest wrote. The second guest
+ * is a clone (guest_ram.h): its RAM is seen page by page, and a page the
+ * seed's last byte marks as shared is written only on the guest's own
+ * CPU (register steps), never by a frame from the other.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct guest {
 	uint8_t *ram;
+	uint8_t shared_pages; /* bit i: page i is still the template's */
+	int on_own_cpu;
 	struct virtio_net net;
 	unsigned port;
 	struct net_queued_frame queue[NET_PORT_QUEUE];
@@ -66,6 +72,21 @@ static void irq(void *ctx)
 	(void)ctx;
 }
 
+/* The clone's pages: a shared one is copied (here: made its own) only
+ * on its own CPU. */
+static uint8_t *clone_page(void *ctx, uint64_t gpa, bool for_write)
+{
+	struct guest *g = ctx;
+	unsigned page = (unsigned)(gpa / GUEST_RAM_PAGE);
+	require(gpa % GUEST_RAM_PAGE == 0 && gpa < RAM_SIZE);
+	if (for_write && (g->shared_pages >> page & 1)) {
+		if (!g->on_own_cpu)
+			return NULL;
+		g->shared_pages &= (uint8_t) ~(1u << page);
+	}
+	return g->ram + gpa;
+}
+
 static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 {
 	struct guest *g = ctx;
@@ -81,8 +102,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(g->ram, 0, RAM_SIZE);
 		memcpy(g->ram, data, size < SEED_SIZE ? size : SEED_SIZE);
 		uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)i};
-		virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
-		                rx_posted, irq, g);
+		struct guest_ram ram = {.base = g->ram, .size = RAM_SIZE};
+		if (i == 1) {
+			_Static_assert(RAM_SIZE / GUEST_RAM_PAGE <= 8, "a bit per page");
+			g->shared_pages = size >= SEED_SIZE ? data[SEED_SIZE - 1] : 0xff;
+			ram = (struct guest_ram){.size = RAM_SIZE, .page = clone_page, .ctx = g};
+		}
+		virtio_net_init(&g->net, mac, 1500, ram, transmit, rx_posted, irq, g);
 		g->port = (unsigned)net_switch_add_port(&sw, mac, false);
 		net_switch_attach(&sw, g->port, deliver, g, g->queue);
 	}
@@ -95,6 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t out;
 		if (t->violation)
 			continue; /* the partition would be ended here */
+		/* Register steps run on the guest's own CPU; a frame comes
+		 * from the other. */
+		g->on_own_cpu = (s[0] & 3) != 3;
 		switch (s[0] & 3) {
 		case 0:
 			virtio_mmio_write(t, offset & ~3u, 4, value);
@@ -103,9 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			virtio_mmio_read(
 			    t, offset, 1u << (s[1] >> 1 & 3) > 4 ? 4 : 1u << (s[1] >> 1 & 3), &out);
 			break;
-		case 2:
-			memcpy(g->ram + (offset * 4 % (RAM_SIZE - 1)), &value, 2);
+		case 2: {
+			/* The guest's own write: a clone's page becomes its own. */
+			unsigned to = offset * 4 % (RAM_SIZE - 1);
+			memcpy(g->ram + to, &value, 2);
+			g->shared_pages &= (uint8_t) ~(3u << (to / GUEST_RAM_PAGE));
 			break;
+		}
 		case 3: {
 			uint8_t frame[NET_FRAME_MAX];
 			size_t len = NET_FRAME_MIN + value % (NET_FRAME_MAX - NET_FRAME_MIN + 1);

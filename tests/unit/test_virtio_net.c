@@ -192,8 +192,8 @@ static void guest_init(struct guest *g, const uint8_t *mac)
 	memset(g, 0, sizeof(*g));
 	g->ram = calloc(1, RAM_SIZE);
 	g->sw = &sw;
-	virtio_net_init(&g->net, mac, 1500, (struct guest_ram){g->ram, RAM_SIZE}, transmit,
-	                rx_posted, interrupt, g);
+	virtio_net_init(&g->net, mac, 1500, (struct guest_ram){.base = g->ram, .size = RAM_SIZE},
+	                transmit, rx_posted, interrupt, g);
 	int port = net_switch_add_port(&sw, mac, false);
 	assert_true(port >= 0);
 	g->port = (unsigned)port;
@@ -598,6 +598,162 @@ static void test_hostile_ring_addresses(void **state)
 	assert_string_equal(a.net.transport.violation, "a ring is misaligned");
 }
 
+/* A clone's RAM, as its devices see it: page by page, its pages shared
+ * with its template until written, and a shared page copied only on
+ * the clone's own CPU. Here the pages stay where they are (a copy is a
+ * flag cleared), so the test driver's view of the RAM stays flat. */
+static bool shared[RAM_SIZE / GUEST_RAM_PAGE];
+static bool on_own_cpu;
+static unsigned page_calls, copies;
+
+static uint8_t *clone_page(void *ctx, uint64_t gpa, bool for_write)
+{
+	struct guest *g = ctx;
+	assert_int_equal(gpa % GUEST_RAM_PAGE, 0);
+	page_calls++;
+	uint64_t page = gpa / GUEST_RAM_PAGE;
+	if (for_write && shared[page]) {
+		if (!on_own_cpu)
+			return NULL;
+		shared[page] = false;
+		copies++;
+	}
+	return g->ram + gpa;
+}
+
+static void make_clone(struct guest *g)
+{
+	for (unsigned i = 0; i < RAM_SIZE / GUEST_RAM_PAGE; i++)
+		shared[i] = true;
+	on_own_cpu = true;
+	page_calls = copies = 0;
+	g->net.transport.ram = (struct guest_ram){.size = RAM_SIZE, .page = clone_page, .ctx = g};
+}
+
+/* Copies through a RAM whose pages lie scattered in the host: each
+ * piece lands in its own page, and a page that cannot be had stops the
+ * copy. */
+static uint8_t *scattered_page(void *ctx, uint64_t gpa, bool for_write)
+{
+	uint8_t *host = ctx;
+	uint64_t page = gpa / GUEST_RAM_PAGE;
+	if (for_write && page == 7)
+		return NULL;
+	return host + ((page * 5) % 8) * GUEST_RAM_PAGE; /* 5 is odd: a permutation */
+}
+
+static void test_guest_ram_page_by_page(void **state)
+{
+	(void)state;
+	static uint8_t host[8 * GUEST_RAM_PAGE];
+	struct guest_ram ram = {.size = sizeof(host), .page = scattered_page, .ctx = host};
+	uint8_t data[2 * GUEST_RAM_PAGE + 100], back[sizeof(data)];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 1);
+	uint64_t gpa = GUEST_RAM_PAGE - 50; /* pages 0, 1, 2 and 3 */
+	assert_true(guest_ram_write(&ram, gpa, data, sizeof(data)));
+	/* Guest page 1 is host page 5, and so on. */
+	assert_memory_equal(host + 5 * GUEST_RAM_PAGE, data + 50, GUEST_RAM_PAGE);
+	assert_memory_equal(host + 2 * GUEST_RAM_PAGE, data + 50 + GUEST_RAM_PAGE, GUEST_RAM_PAGE);
+	assert_true(guest_ram_read(&ram, gpa, back, sizeof(back)));
+	assert_memory_equal(back, data, sizeof(data));
+	uint64_t run;
+	assert_ptr_equal(guest_ram_at(&ram, gpa, 1000, false, &run), host + GUEST_RAM_PAGE - 50);
+	assert_int_equal(run, 50);
+	/* Page 7 cannot be written: nor can a range running into it. */
+	assert_false(guest_ram_writable(&ram, 6 * GUEST_RAM_PAGE, GUEST_RAM_PAGE + 1));
+	assert_true(guest_ram_writable(&ram, 6 * GUEST_RAM_PAGE, GUEST_RAM_PAGE));
+	assert_false(guest_ram_write(&ram, 7 * GUEST_RAM_PAGE - 2, data, 4));
+}
+
+/* A clone's receive buffers: made its own when its driver notifies, on
+ * its own CPU; a frame from another CPU that finds one still shared
+ * waits in the port's queue (the chain is not taken) until the notify. */
+static void test_clone_receive_waits_for_its_own_pages(void **state)
+{
+	(void)state;
+	make_clone(&b);
+	driver_probe(&a);
+	driver_probe(&b);
+	/* Making the queues ready copied their used rings' pages, and only
+	 * those (both rings lie in one page each). */
+	assert_false(shared[RX_USED / GUEST_RAM_PAGE]);
+	assert_false(shared[TX_USED / GUEST_RAM_PAGE]);
+	assert_true(shared[RX_BUFS / GUEST_RAM_PAGE]);
+	unsigned after_probe = copies;
+
+	/* Buffer 0 posted and notified on b's CPU: its page is b's own. */
+	post_rx(&b, 0);
+	assert_false(shared[RX_BUFS / GUEST_RAM_PAGE]);
+	assert_int_equal(copies, after_probe + 1);
+
+	uint8_t frame[200];
+	frame_of(frame, MAC_B, MAC_A, 0x3c, sizeof(frame));
+	on_own_cpu = false; /* a's sends run on another CPU from here */
+	send(&a, 0, frame, sizeof(frame));
+	unsigned id;
+	uint32_t len;
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(len, VIRTIO_NET_HDR_LEN + sizeof(frame));
+	assert_memory_equal(b.ram + RX_BUFS + VIRTIO_NET_HDR_LEN, frame, sizeof(frame));
+
+	/* Buffer 3 (in a page still shared) made available without the
+	 * notify yet: the frame waits, the buffer is not taken. */
+	uint64_t buf3 = RX_BUFS + 3 * BUF_SIZE;
+	assert_true(shared[buf3 / GUEST_RAM_PAGE]);
+	put_desc(&b, RX_DESC, 3, buf3, BUF_SIZE, VIRTQ_DESC_F_WRITE, 0);
+	put16(&b, RX_AVAIL + 4 + 2 * (b.rx_avail % QSIZE), 3);
+	b.rx_avail++;
+	put16(&b, RX_AVAIL + 2, b.rx_avail);
+	frame_of(frame, MAC_B, MAC_A, 0x4d, sizeof(frame));
+	send(&a, 2, frame, sizeof(frame));
+	assert_false(next_rx(&b, &id, &len));
+	assert_int_equal(b.net.stats.rx_not_writable, 1);
+	assert_int_equal(sw.ports[b.port].queue_count, 1);
+	assert_true(shared[buf3 / GUEST_RAM_PAGE]);
+	for (size_t i = 0; i < BUF_SIZE; i++)
+		assert_int_equal(b.ram[buf3 + i], 0); /* nothing written into the template's page */
+
+	/* The notify, on b's CPU: the page is copied and the frame comes. */
+	on_own_cpu = true;
+	wr(&b, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RX_QUEUE);
+	assert_false(shared[buf3 / GUEST_RAM_PAGE]);
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(id, 3);
+	assert_memory_equal(b.ram + buf3 + VIRTIO_NET_HDR_LEN, frame, sizeof(frame));
+	assert_int_equal(sw.ports[b.port].queue_count, 0);
+}
+
+/* A clone's frame out, from buffers that cross a page: a piece per
+ * page, the frame whole at the other end. */
+static void test_clone_sends_across_pages(void **state)
+{
+	(void)state;
+	make_clone(&a);
+	driver_probe(&a);
+	driver_probe(&b);
+	post_rx(&b, 0);
+	uint8_t frame[1400];
+	frame_of(frame, MAC_B, MAC_A, 0x61, sizeof(frame));
+	/* The header and the frame in one buffer that starts 100 bytes
+	 * before a page's end. */
+	uint64_t buf = TX_BUFS + GUEST_RAM_PAGE - 100;
+	memset(a.ram + buf, 0, VIRTIO_NET_HDR_LEN);
+	memcpy(a.ram + buf + VIRTIO_NET_HDR_LEN, frame, sizeof(frame));
+	put_desc(&a, TX_DESC, 0, buf, VIRTIO_NET_HDR_LEN + sizeof(frame), 0, 0);
+	put16(&a, TX_AVAIL + 4, 0);
+	put16(&a, TX_AVAIL + 2, 1);
+	page_calls = 0;
+	wr(&a, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TX_QUEUE);
+	assert_true(page_calls >= 2); /* the frame's two pages, at least */
+	assert_int_equal(a.net.stats.tx_frames, 1);
+	unsigned id;
+	uint32_t len;
+	assert_true(next_rx(&b, &id, &len));
+	assert_int_equal(len, VIRTIO_NET_HDR_LEN + sizeof(frame));
+	assert_memory_equal(b.ram + RX_BUFS + VIRTIO_NET_HDR_LEN, frame, sizeof(frame));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +772,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hostile_next_past_queue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_indices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_ring_addresses, setup, teardown),
+	    cmocka_unit_test(test_guest_ram_page_by_page),
+	    cmocka_unit_test_setup_teardown(test_clone_receive_waits_for_its_own_pages, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_clone_sends_across_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

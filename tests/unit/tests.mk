@@ -11,7 +11,7 @@ $(eval $(call unit_test,test_handoff_check,hypervisor/core/handoff_check.c))
 # The whole exit path, as vcpu_run() reaches it: every handler the
 # dispatch table names, the devices they drive and the console below.
 # Networking: the virtio-net device on its transport, and the switch.
-NET_SRCS := hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
+NET_SRCS := hypervisor/devices/guest_ram.c hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
 	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
 # Templates: the clone point's answer and snapshot, copy-on-write EPT.
 TEMPLATE_SRCS := hypervisor/core/clone_point.c hypervisor/core/template.c \
@@ -27,7 +27,7 @@ EXIT_PATH_SRCS := $(NET_SRCS) $(TEMPLATE_SRCS) hypervisor/core/partition_net.c h
 	hypervisor/core/partition_console.c hypervisor/core/log_ring.c \
 	hypervisor/core/exit_mmio.c hypervisor/core/insn_decode.c hypervisor/core/guest_memory.c \
 	hypervisor/core/partition_devices.c hypervisor/core/partition_ipi.c hypervisor/core/partition_vcpus.c \
-	tests/fakes/fake_kick.c \
+	tests/fakes/fake_kick.c tests/fakes/fake_pcpu.c \
 	hypervisor/devices/ioapic.c hypervisor/devices/rtc_cmos.c hypervisor/devices/pci_host.c \
 	hypervisor/devices/x2apic.c hypervisor/devices/uart16550.c hypervisor/vmx/msr_bitmap.c \
 	hypervisor/vmx/vmx_caps.c hypervisor/vmx/exit_reasons.c hypervisor/vmx/vm_instruction_error.c \
