@@ -1085,6 +1085,7 @@ struct partition_view {
 	const char *name;
 	uint32_t nic_count;
 	struct config_nic *nics;
+	uint32_t replicas; /* 1 for a [vm] */
 };
 
 static struct partition_view partition_at(const struct parser *p, uint32_t i)
@@ -1092,10 +1093,10 @@ static struct partition_view partition_at(const struct parser *p, uint32_t i)
 	const struct partition_ref *r = &p->partitions[i];
 	if (r->is_vm) {
 		struct config_vm *vm = &p->out->vms[r->index];
-		return (struct partition_view){kind_vm, vm->name, vm->nic_count, vm->nics};
+		return (struct partition_view){kind_vm, vm->name, vm->nic_count, vm->nics, 1};
 	}
 	struct config_container *c = &p->out->containers[r->index];
-	return (struct partition_view){kind_container, c->name, c->nic_count, c->nics};
+	return (struct partition_view){kind_container, c->name, c->nic_count, c->nics, c->replicas};
 }
 
 static void err_network(struct parser *p, const struct config_network *n)
@@ -1221,10 +1222,21 @@ static bool check_static_addresses(struct parser *p)
 	return true;
 }
 
+/* Whether a is an automatic address's to take: a host address of the
+ * network that is not the gateway, a DNS server or a static address. */
+static bool free_for_auto(const struct parser *p, uint32_t network, uint32_t a)
+{
+	const struct config_network *n = &p->out->networks[network];
+	uint32_t first, first_nic;
+	return a < broadcast_address(n) && a != n->gateway && !is_dns(n, a) &&
+	       !find_static(p, network, a, &first, &first_nic);
+}
+
 /* Automatic addresses count up from each subnet's first host address,
  * in config order, past the gateway, the DNS servers and every static
  * address of the network: adding a partition at the end of the file
- * moves no one else's address. */
+ * moves no one else's address. A container's N replicas take a run of
+ * N free addresses for each such interface, replica r the r-th. */
 static bool assign_addresses(struct parser *p)
 {
 	const struct appliance_config *out = p->out;
@@ -1238,19 +1250,26 @@ static bool assign_addresses(struct parser *p)
 			if (nic->mode != CONFIG_NIC_AUTO)
 				continue;
 			const struct config_network *n = &out->networks[nic->network];
-			uint32_t a = next[nic->network], first, first_nic;
-			while (a < broadcast_address(n) &&
-			       (a == n->gateway || is_dns(n, a) ||
-			        find_static(p, nic->network, a, &first, &first_nic)))
-				a++;
-			if (a >= broadcast_address(n)) {
+			uint32_t a = next[nic->network], run = 0;
+			while (run < part.replicas && a + run < broadcast_address(n)) {
+				if (free_for_auto(p, nic->network, a + run)) {
+					run++;
+				} else {
+					a += run + 1; /* the run starts again past it */
+					run = 0;
+				}
+			}
+			if (run < part.replicas) {
 				err_about(p, part.kind, part.name);
 				err_network(p, n);
-				err_str(p, " has no free address left");
+				err_str(p, part.replicas > 1
+				               ? " has no run of free addresses left for "
+				                 "its replicas"
+				               : " has no free address left");
 				return false;
 			}
 			nic->address = a;
-			next[nic->network] = a + 1;
+			next[nic->network] = a + part.replicas;
 		}
 	}
 	return true;
@@ -1285,6 +1304,49 @@ static void derive_mac(const char *appliance, const char *partition, uint32_t in
 	mac[0] = 0x02;
 	for (int i = 1; i < 6; i++)
 		mac[i] = (uint8_t)(hash >> (8 * (5 - i)));
+}
+
+void config_replica_name(const struct config_container *c, uint32_t replica, char *out, size_t len)
+{
+	/* By hand: the boot stage links this file and has no snprintf. */
+	char suffix[12];
+	size_t n = 0;
+	if (c->replicas > 1) {
+		char digits[10];
+		size_t d = 0;
+		do
+			digits[d++] = (char)('0' + replica % 10);
+		while ((replica /= 10) && d < sizeof(digits));
+		suffix[n++] = '-';
+		while (d)
+			suffix[n++] = digits[--d];
+	}
+	if (len <= n) {
+		if (len)
+			out[0] = '\0';
+		return;
+	}
+	size_t at = 0;
+	for (; c->name[at] && at + n < len - 1; at++)
+		out[at] = c->name[at]; /* the name is cut, never the number */
+	for (size_t i = 0; i < n; i++)
+		out[at++] = suffix[i];
+	out[at] = '\0';
+}
+
+void config_replica_nics(const struct appliance_config *cfg, const struct config_container *c,
+                         uint32_t replica, struct config_nic out[CONFIG_MAX_NICS])
+{
+	char name[CONFIG_NAME_MAX + 8];
+	config_replica_name(c, replica, name, sizeof(name));
+	for (uint32_t k = 0; k < c->nic_count && k < CONFIG_MAX_NICS; k++) {
+		out[k] = c->nics[k];
+		if (c->replicas < 2)
+			continue;
+		derive_mac(cfg->name, name, k, out[k].mac);
+		if (out[k].mode == CONFIG_NIC_AUTO)
+			out[k].address = c->nics[k].address + replica - 1;
+	}
 }
 
 static bool same_mac(const uint8_t a[6], const uint8_t b[6])
@@ -1347,10 +1409,12 @@ static bool check_complete(struct parser *p)
 		const char *missing = !c->image[0] ? "image" : c->memory == 0 ? "memory" : 0;
 		if (missing)
 			return missing_key(p, kind_container, c->name, missing);
-		if (c->replicas > 1 && c->nic_count) {
+		for (uint32_t k = 0; c->replicas > 1 && k < c->nic_count; k++) {
+			if (c->nics[k].mode != CONFIG_NIC_STATIC && !c->nics[k].mac_given)
+				continue;
 			err_about(p, kind_container, c->name);
-			err_str(p, "replicas cannot have network interfaces yet (each would need "
-			           "its own address)");
+			err_str(p, "replicas take auto or dhcp addresses and derived MACs (one "
+			           "address or MAC cannot be each replica's)");
 			return false;
 		}
 		replicas += c->replicas;

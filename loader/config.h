@@ -213,4 +213,15 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
  * and the container's memory, vCPUs, stop timeout and interfaces. */
 void config_container_vm(const struct config_container *c, struct config_vm *vm);
 
+/* The name of replica `replica` (1..replicas) of a container: NAME-r,
+ * cut to fit len, or NAME alone when it has one replica. */
+void config_replica_name(const struct config_container *c, uint32_t replica, char *out, size_t len);
+
+/* The interfaces of that replica: the container's, with a MAC derived
+ * from the replica's own name and, for an automatic address, the r-th
+ * of the run of addresses the container's replicas took. A container
+ * with one replica has its own interfaces unchanged. */
+void config_replica_nics(const struct appliance_config *cfg, const struct config_container *c,
+                         uint32_t replica, struct config_nic out[CONFIG_MAX_NICS]);
+
 #endif

@@ -41,6 +41,22 @@ static int parse_hostname(const char *v, size_t n, struct clone_answer *out)
 	return 0;
 }
 
+/* nicK=MAC ADDRESS, K one digit below SPEC_MAX_NICS, given once. */
+static int parse_nic(char digit, const char *v, size_t n, struct clone_answer *out)
+{
+	unsigned k = (unsigned)(digit - '0');
+	char value[48];
+	if (digit < '0' || k >= SPEC_MAX_NICS || out->nic_given[k] || n >= sizeof(value) ||
+	    memchr(v, '\0', n))
+		return -1;
+	memcpy(value, v, n);
+	value[n] = '\0';
+	if (spec_parse_nic(value, &out->nics[k]) != 0)
+		return -1;
+	out->nic_given[k] = true;
+	return 0;
+}
+
 int clone_answer_parse(const char *text, size_t len, struct clone_answer *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -60,6 +76,7 @@ int clone_answer_parse(const char *text, size_t len, struct clone_answer *out)
 		size_t vn = n - key - 1;
 		int rc = key == 4 && !memcmp(line, "seed", 4)       ? parse_seed(v, vn, out)
 		         : key == 8 && !memcmp(line, "hostname", 8) ? parse_hostname(v, vn, out)
+		         : key == 4 && !memcmp(line, "nic", 3)      ? parse_nic(line[3], v, vn, out)
 		                                                    : -1;
 		if (rc)
 			return -1;
@@ -87,7 +104,25 @@ static void reseed(const uint8_t seed[CLONE_POINT_SEED_SIZE], void (*say)(const 
 	close(fd);
 }
 
-void clone_point(const char **hostname, void (*say)(const char *fmt, ...))
+unsigned clone_answer_apply(const struct clone_answer *a, struct spec *spec)
+{
+	unsigned refused = 0;
+	if (a->hostname[0])
+		spec->hostname = a->hostname;
+	for (size_t k = 0; k < spec->nic_count && k < SPEC_MAX_NICS; k++) {
+		if (!a->nic_given[k])
+			continue;
+		if (a->nics[k].dhcp != spec->nics[k].dhcp) {
+			refused++;
+			continue;
+		}
+		spec->nics[k] = a->nics[k];
+		spec->nics[k].mac_to_eth = true;
+	}
+	return refused;
+}
+
+void clone_point(struct spec *spec, void (*say)(const char *fmt, ...))
 {
 	/* Touched before the call, so its pages are mapped and writable
 	 * when solo writes the answer. */
@@ -105,6 +140,9 @@ void clone_point(const char **hostname, void (*say)(const char *fmt, ...))
 	}
 	if (answer.has_seed)
 		reseed(answer.seed, say);
-	if (answer.hostname[0])
-		*hostname = answer.hostname;
+	unsigned refused = clone_answer_apply(&answer, spec);
+	if (refused)
+		say("clone point: %u interface%s with another kind of address than the spec's, "
+		    "left as the spec has %s",
+		    refused, refused == 1 ? "" : "s", refused == 1 ? "it" : "them");
 }

@@ -116,6 +116,28 @@ static bool interface_with_mac(int fd, const uint8_t mac[6], char name[IF_NAMESI
 	return found;
 }
 
+/* Gives the kernel's ethK the MAC a clone's spec now has (its kernel
+ * knows its template's), unless it has it already. */
+static void take_mac(int fd, size_t index, const uint8_t mac[6], void (*say)(const char *fmt, ...))
+{
+	struct ifreq ifr;
+	char name[IF_NAMESIZE], text[18];
+
+	snprintf(name, sizeof(name), "eth%u", (unsigned)(index % SPEC_MAX_NICS));
+	request_for(&ifr, name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
+		say("network: %s: %s", name, strerror(errno));
+		return;
+	}
+	if (memcmp(ifr.ifr_hwaddr.sa_data, mac, 6) == 0)
+		return;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	if (ioctl(fd, SIOCSIFHWADDR, &ifr) != 0)
+		say("network: %s: setting the MAC %s: %s", name, mac_text(mac, text),
+		    strerror(errno));
+}
+
 static bool find_interface(int fd, const uint8_t mac[6], char name[IF_NAMESIZE], uint64_t deadline)
 {
 	const struct timespec poll_wait = {.tv_nsec = FIND_POLL_MS * 1000000L};
@@ -281,6 +303,8 @@ void net_setup(const struct spec *spec, void (*say)(const char *fmt, ...))
 		struct dhcp_lease lease;
 		char name[IF_NAMESIZE], mac[18];
 
+		if (nic->mac_to_eth)
+			take_mac(fd, i, nic->mac, say);
 		if (!find_interface(fd, nic->mac, name, deadline)) {
 			say("network: no interface has the MAC %s", mac_text(nic->mac, mac));
 			continue;

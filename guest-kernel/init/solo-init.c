@@ -428,7 +428,7 @@ int main(void)
 	 * started from this image; solo may snapshot it here and start
 	 * the next ones from the snapshot (docs/templates.md), so the
 	 * more is done before it, the less each clone has to do. */
-	clone_point(&spec.hostname, say);
+	clone_point(&spec, say);
 	if (spec.hostname != NULL && sethostname(spec.hostname, strlen(spec.hostname)) != 0) {
 		say("sethostname %s: %s", spec.hostname, strerror(errno));
 		container_end(name, STATUS_BAD_SPEC, 0);

@@ -127,26 +127,40 @@ static bool parse_mac(const char **s, uint8_t mac[6])
 	return any != 0 && (mac[0] & 1) == 0;
 }
 
+int spec_parse_nic(const char *value, struct spec_nic *nic)
+{
+	const char *s = value;
+
+	*nic = (struct spec_nic){.dhcp = false};
+	if (!parse_mac(&s, nic->mac) || *s++ != ' ')
+		return -1;
+	if (strcmp(s, "dhcp") == 0) {
+		nic->dhcp = true;
+		return 0;
+	}
+	if (!parse_ipv4(&s, &nic->address) || *s++ != '/' || !parse_small(&s, 32, &nic->prefix) ||
+	    nic->prefix == 0 || *s != '\0')
+		return -2;
+	return 0;
+}
+
 /* net=MAC ADDRESS/PREFIX or net=MAC dhcp. */
 static int parse_net(struct spec *spec, const char *value, unsigned line,
                      char error[SPEC_ERROR_SIZE])
 {
-	struct spec_nic nic = {.dhcp = false};
-	const char *s = value;
+	struct spec_nic nic;
 
 	if (spec->nic_count == SPEC_MAX_NICS) {
 		set_error(error, line, "more than %d net lines", SPEC_MAX_NICS);
 		return -1;
 	}
-	if (!parse_mac(&s, nic.mac) || *s++ != ' ') {
+	int rc = spec_parse_nic(value, &nic);
+	if (rc == -1) {
 		set_error(error, line,
 		          "net does not start with a unicast MAC in lower case: '%.40s'", value);
 		return -1;
 	}
-	if (strcmp(s, "dhcp") == 0) {
-		nic.dhcp = true;
-	} else if (!parse_ipv4(&s, &nic.address) || *s++ != '/' ||
-	           !parse_small(&s, 32, &nic.prefix) || nic.prefix == 0 || *s != '\0') {
+	if (rc != 0) {
 		set_error(error, line,
 		          "net is not 'MAC ADDRESS/PREFIX' (1-32) or 'MAC dhcp': '%.40s'", value);
 		return -1;

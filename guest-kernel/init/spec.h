@@ -38,6 +38,9 @@ struct spec_nic {
 	bool dhcp;
 	uint32_t address; /* 0 with dhcp */
 	unsigned prefix;  /* 1..32; 0 with dhcp */
+	/* Set by the clone point: the kernel's ethK (K this interface's
+	 * index) is to take this MAC, its own as a clone. */
+	bool mac_to_eth;
 };
 
 struct spec_host {
@@ -79,5 +82,10 @@ void spec_free(struct spec *spec);
 
 /* The value of a lower-case hex digit, or -1. */
 int spec_hex_digit(char c);
+
+/* A net line's value, `MAC ADDRESS/PREFIX` or `MAC dhcp` (a NUL-ended
+ * string), into *nic: 0, -1 when it does not start with a unicast MAC
+ * in lower case and a space, -2 when the rest is neither. */
+int spec_parse_nic(const char *value, struct spec_nic *nic);
 
 #endif

@@ -5,6 +5,7 @@
 #include "arch/cpu.h"
 #include "core/clone_point.h"
 #include "core/hypercall.h"
+#include "core/partition_net.h"
 #include "sha256.h"
 
 /* 32 bytes no two partitions share: the CPU's random generator where it
@@ -35,7 +36,9 @@ size_t clone_point_format(const struct partition *p, char *out, size_t size)
 		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
 	int n = p->hostname ? snprintf(out, size, "hostname=%s\nseed=%s\n", p->hostname, hex)
 	                    : snprintf(out, size, "seed=%s\n", hex);
-	return n < 0 ? 0 : (size_t)n;
+	if (n < 0 || (size_t)n >= size)
+		return 0;
+	return (size_t)n + partition_net_identity(p, out + n, size - (size_t)n);
 }
 
 void clone_point_answer(struct partition *p, struct vcpu *v, const struct guest_paging *paging)

@@ -149,7 +149,8 @@ static struct partition_slot slots[MAX_PARTITIONS];
  * when it cannot start; the others go ahead regardless. */
 static bool create_one(const struct handoff *h, const struct config_vm *vm,
                        struct restart_policy policy, bool pinned, bool clonable, bool eager,
-                       const char *name, struct partition_slot *slot, struct partition *p)
+                       const char *name, const struct config_nic *nics, struct partition_slot *slot,
+                       struct partition *p)
 {
 	const struct handoff_file *kernel = handoff_find_file(h, vm->kernel);
 	const struct handoff_file *initrd = vm->initrd[0] ? handoff_find_file(h, vm->initrd) : 0;
@@ -173,7 +174,7 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	            .cmdline = vm->cmdline,
 	            .memory = vm->memory,
 	            .vcpus = vm->vcpus,
-	            .nics = vm->nics,
+	            .nics = nics,
 	            .nic_count = vm->nic_count,
 	        },
 	    .policy = policy,
@@ -198,28 +199,35 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 static unsigned create_partitions(const struct handoff *h)
 {
 	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS];
-	/* A replica's name: its container's, "-1" ... "-N" after it. */
+	/* A replica's name (its container's, "-1" ... "-N" after it) and
+	 * interfaces (its own MACs and addresses). */
 	static char replica_names[CONFIG_MAX_CONTAINER_PARTITIONS][PARTITION_NAME_LEN];
+	static struct config_nic replica_nics[CONFIG_MAX_CONTAINER_PARTITIONS][CONFIG_MAX_NICS];
 	unsigned count = 0, replicas = 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
-		count += create_one(h, &config.vms[i],
-		                    (struct restart_policy){CONFIG_RESTART_NO, 0}, false, false,
-		                    false, config.vms[i].name, &slots[count], &partitions[count]);
+		count +=
+		    create_one(h, &config.vms[i], (struct restart_policy){CONFIG_RESTART_NO, 0},
+		               false, false, false, config.vms[i].name, config.vms[i].nics,
+		               &slots[count], &partitions[count]);
 	for (unsigned i = 0; i < config.container_count; i++) {
 		const struct config_container *c = &config.containers[i];
 		config_container_vm(c, &container_vms[i]);
 		struct restart_policy policy = {c->restart, c->restart_max};
 		for (unsigned r = 0; r < c->replicas; r++) {
 			const char *name = container_vms[i].name;
+			const struct config_nic *nics = container_vms[i].nics;
 			if (c->replicas > 1) {
-				name = replica_names[replicas++];
-				snprintf(replica_names[replicas - 1], PARTITION_NAME_LEN, "%.*s-%u",
-				         PARTITION_NAME_LEN - 5, c->name, r + 1);
+				config_replica_name(c, r + 1, replica_names[replicas],
+				                    PARTITION_NAME_LEN);
+				config_replica_nics(&config, c, r + 1, replica_nics[replicas]);
+				name = replica_names[replicas];
+				nics = replica_nics[replicas];
+				replicas++;
 			}
 			bool eager = c->replicas > 1 || c->restart != CONFIG_RESTART_NO;
 			count += create_one(h, &container_vms[i], policy,
 			                    c->cpus == CONFIG_CPUS_PINNED, !c->start_boot, eager,
-			                    name, &slots[count], &partitions[count]);
+			                    name, nics, &slots[count], &partitions[count]);
 		}
 	}
 	return count;

@@ -293,6 +293,22 @@ void partition_net_addresses(const struct partition *p, char *out, size_t len)
 	}
 }
 
+size_t partition_net_identity(const struct partition *p, char *out, size_t size)
+{
+	size_t at = 0;
+	for (unsigned i = 0; i < p->nic_count && at < size; i++) {
+		const uint8_t *m = p->nics[i].dev.mac;
+		char address[24];
+		format_address(address, sizeof(address), &p->nics[i]);
+		int n = snprintf(out + at, size - at, "nic%u=%02x:%02x:%02x:%02x:%02x:%02x %s\n", i,
+		                 m[0], m[1], m[2], m[3], m[4], m[5], address);
+		if (n < 0 || (size_t)n >= size - at)
+			return 0; /* never a cut line */
+		at += (size_t)n;
+	}
+	return at;
+}
+
 void partition_net_report(const struct partition *p, void (*out)(const char *line))
 {
 	for (unsigned i = 0; i < p->nic_count; i++) {

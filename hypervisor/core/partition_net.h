@@ -48,6 +48,13 @@ bool partition_net_create(struct partition *p, const struct config_nic *nics, un
 /* Detaches a partition's interfaces before its RAM is freed. */
 void partition_net_destroy(struct partition *p);
 
+/* The clone point's lines for p's interfaces, each `nicK=MAC ADDRESS`
+ * with ADDRESS as the spec has it (A.B.C.D/PREFIX or dhcp): what a
+ * clone, whose kernel knows its template's MACs, takes as its own.
+ * Returns the length written (0 with no interface, or no room). */
+#define PARTITION_NET_IDENTITY_LINE 44 /* "nic3=" MAC, ' ', 18, '\n' */
+size_t partition_net_identity(const struct partition *p, char *out, size_t size);
+
 /* For a template: the driver's state of each interface's transport
  * (p->nic_count of them) into out. */
 void partition_net_save(const struct partition *p, struct virtio_mmio *out);

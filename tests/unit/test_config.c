@@ -128,9 +128,57 @@ static void test_start_and_replicas(void **state)
 	             "[container d]\nimage=i\nmemory=32M\nreplicas=213\n",
 	             "more than 512 container partitions, replicas counted");
 	expect_error("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n[container c]\n"
-	             "image=i\nmemory=32M\nreplicas=2\nnetwork=n\n",
-	             "container 'c': replicas cannot have network interfaces yet (each would "
-	             "need its own address)");
+	             "image=i\nmemory=32M\nreplicas=2\nnetwork=n 10.0.0.9\n",
+	             "container 'c': replicas take auto or dhcp addresses and derived MACs (one "
+	             "address or MAC cannot be each replica's)");
+	expect_error("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n[container c]\n"
+	             "image=i\nmemory=32M\nreplicas=2\nnetwork=n auto 02:00:00:00:00:09\n",
+	             "container 'c': replicas take auto or dhcp addresses and derived MACs (one "
+	             "address or MAC cannot be each replica's)");
+}
+
+/* Replicas on a network: each its own MAC, from its own name, and its
+ * own address, the r-th of a run of free ones set aside for them (here
+ * past a static address in the way); the next container's auto address
+ * comes after the run. */
+static void test_replicas_on_a_network(void **state)
+{
+	(void)state;
+	expect_ok("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/24\n"
+	          "[container first]\nimage=i\nmemory=32M\nnetwork=n\n"
+	          "[container web]\nimage=i\nmemory=32M\nreplicas=3\nnetwork=n\n"
+	          "[container after]\nimage=i\nmemory=32M\nnetwork=n\n"
+	          "[container fixed]\nimage=i\nmemory=32M\nnetwork=n 10.0.0.3\n");
+	const struct config_container *web = &cfg.containers[1];
+	assert_int_equal(cfg.containers[0].nics[0].address, 0x0a000001);
+	assert_int_equal(web->nics[0].address, 0x0a000004); /* .2 to .4 would take .3 */
+	assert_int_equal(cfg.containers[2].nics[0].address, 0x0a000007);
+	struct config_nic r1[CONFIG_MAX_NICS], r2[CONFIG_MAX_NICS], r3[CONFIG_MAX_NICS];
+	config_replica_nics(&cfg, web, 1, r1);
+	config_replica_nics(&cfg, web, 2, r2);
+	config_replica_nics(&cfg, web, 3, r3);
+	assert_int_equal(r1[0].address, 0x0a000004);
+	assert_int_equal(r2[0].address, 0x0a000005);
+	assert_int_equal(r3[0].address, 0x0a000006);
+	assert_memory_not_equal(r1[0].mac, r2[0].mac, 6);
+	assert_memory_not_equal(r2[0].mac, r3[0].mac, 6);
+	assert_memory_not_equal(r1[0].mac, web->nics[0].mac, 6);
+	assert_int_equal(r2[0].mac[0], 0x02); /* locally administered, unicast */
+	char name[40];
+	config_replica_name(web, 2, name, sizeof(name));
+	assert_string_equal(name, "web-2");
+	/* One replica: the container's own interface, name and all. */
+	struct config_nic own[CONFIG_MAX_NICS];
+	config_replica_nics(&cfg, &cfg.containers[0], 1, own);
+	assert_memory_equal(own[0].mac, cfg.containers[0].nics[0].mac, 6);
+	assert_int_equal(own[0].address, 0x0a000001);
+	config_replica_name(&cfg.containers[0], 1, name, sizeof(name));
+	assert_string_equal(name, "first");
+	/* No run left: a /29 has six host addresses. */
+	expect_error("[appliance]\nname=a\n[network n]\nsubnet=10.0.0.0/29\n"
+	             "[container web]\nimage=i\nmemory=32M\nreplicas=7\nnetwork=n\n",
+	             "container 'web': network 'n' has no run of free addresses left for its "
+	             "replicas");
 }
 
 static void test_memory_sizes(void **state)
@@ -1085,6 +1133,7 @@ int main(void)
 	    cmocka_unit_test(test_interface_resolution_errors),
 	    cmocka_unit_test(test_container_as_vm_with_interfaces),
 	    cmocka_unit_test(test_start_and_replicas),
+	    cmocka_unit_test(test_replicas_on_a_network),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
