@@ -9,6 +9,7 @@
 #include "core/exit_handlers.h"
 #include "core/guest_memory.h"
 #include "core/partition.h"
+#include "core/template.h"
 #include "core/vcpu_events.h"
 #include "vmx/vmcs.h"
 
@@ -35,7 +36,10 @@ enum exit_action exit_ept_violation(struct vcpu *vcpu, const struct vm_exit *exi
 	/* A clone writing a page it shares with its template gets its own
 	 * copy, and the write is retried. */
 	if (p->template && (exit->qualification & EPT_QUAL_WRITE) && gpa < p->ram_size) {
+		uint64_t copied = p->private_pages;
 		if (guest_page_for_write(p, gpa)) {
+			if (p->recording_writes && p->private_pages != copied)
+				template_note_write(p, gpa);
 			vcpu_events_exit_interrupted_delivery(vcpu);
 			return EXIT_ACTION_RESUME;
 		}

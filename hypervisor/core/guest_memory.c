@@ -64,8 +64,10 @@ uint8_t *guest_page_for_write(struct partition *p, gpa_t gpa)
 	switch (ept_make_private(&p->ept, gpa & ~(PAGE_SIZE - 1), page_pool_alloc, &page)) {
 	case EPT_COW_COPIED:
 		p->private_pages++;
-		/* The CPU may still hold the read-only translation. */
-		vmx_invept(2, 0);
+		/* The CPU may still hold the read-only translation (a clone
+		 * being built has never run). */
+		if (!p->building)
+			vmx_invept(2, 0);
 		break;
 	case EPT_COW_PRIVATE:
 		break;

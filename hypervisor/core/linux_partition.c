@@ -197,6 +197,12 @@ bool linux_partition_clone(struct partition *p, const struct linux_partition_spe
 		p->building = false;
 		return FAIL("out of memory for its own copies of its network rings");
 	}
+	/* What its maker wrote on the way to its first line, this clone
+	 * will write too: copied now, not one exit at a time. */
+	if (!template_prefetch(p)) {
+		p->building = false;
+		return FAIL("out of memory for its own copies of its template's write set");
+	}
 	/* The clone point's answer is the clone's own: its identity and
 	 * fresh entropy, written into its memory before it first runs. */
 	clone_point_answer(p, &p->vcpus[0],

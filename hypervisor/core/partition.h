@@ -44,6 +44,9 @@ struct partition {
 	uint64_t private_pages;
 	struct template *making; /* booting to make it, until its clone point */
 	bool building;           /* a clone not yet handed to a CPU */
+	/* A template's maker from its clone point to its first line: the
+	 * pages its writes copy become the template's write set. */
+	bool recording_writes;
 	const char *hostname;    /* given at its clone point; NULL: its spec's */
 	/* Built as a clone: vCPU 0 starts where its template stopped, and
 	 * its single pages come from the clones' pool (the template's maker

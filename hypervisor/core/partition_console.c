@@ -17,13 +17,15 @@ static void emit_line(struct partition *p)
 {
 	if (!p->first_output_tsc)
 		p->first_output_tsc = cpu_rdtsc();
+	p->recording_writes = false; /* a template's write set ends here */
 	p->line[p->line_len] = 0;
 	console_printf("[%s] %s\n", p->name, p->line);
 	log_ring_write(&p->log, p->line, p->line_len);
 	log_ring_write(&p->log, "\n", 1);
 	const char *panic = strstr(p->line, PANIC_MARKER);
 	if (panic)
-		partition_end(p, PARTITION_CRASHED, "kernel panic: %s", panic + strlen(PANIC_MARKER));
+		partition_end(p, PARTITION_CRASHED, "kernel panic: %s",
+		              panic + strlen(PANIC_MARKER));
 	p->line_len = 0;
 }
 

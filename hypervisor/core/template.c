@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch/vmx_ops.h"
+#include "core/guest_memory.h"
 #include "core/linux_partition.h"
 #include "core/partition_net.h"
 #include "core/template.h"
@@ -104,6 +105,8 @@ bool template_take(struct template *t, struct vcpu *v)
 	t->clones_started = 1;
 	t->clones_running = 1;
 	p->making = 0;
+	t->write_set_count = 0;
+	p->recording_writes = true;
 	ept_share_all(&p->ept);
 	/* The CPU may hold writable translations of what is the template's
 	 * now: flushed before the devices copy their pages. */
@@ -162,6 +165,28 @@ void template_restore(const struct template *t, struct partition *p)
 	v->exception_vector = from->exception_vector;
 	v->exception_has_error_code = from->exception_has_error_code;
 	v->exception_error_code = from->exception_error_code;
+}
+
+void template_note_write(struct partition *p, uint64_t gpa)
+{
+	struct template *t = p->template;
+	unsigned n = t->write_set_count;
+	if (n == TEMPLATE_WRITE_SET_MAX) {
+		p->recording_writes = false;
+		return;
+	}
+	t->write_set[n] = (uint32_t)(gpa / PAGE_SIZE);
+	__atomic_store_n(&t->write_set_count, n + 1, __ATOMIC_RELEASE);
+}
+
+bool template_prefetch(struct partition *p)
+{
+	const struct template *t = p->template;
+	unsigned n = __atomic_load_n(&t->write_set_count, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < n; i++)
+		if (!guest_page_for_write(p, (uint64_t)t->write_set[i] * PAGE_SIZE))
+			return false;
+	return true;
 }
 
 void template_clone_ended(struct template *t)

@@ -23,6 +23,8 @@
 
 /* One per kind: every [vm] and container could be one. */
 #define TEMPLATE_MAX 80
+/* The most pages of the maker's write set a clone copies up front. */
+#define TEMPLATE_WRITE_SET_MAX 384
 
 struct linux_partition_spec;
 
@@ -50,6 +52,12 @@ struct template
 	 * interfaces (its MACs, its switch ports) take it over. */
 	unsigned nic_count;
 	struct virtio_mmio nics[CONFIG_MAX_NICS];
+	/* The pages its maker wrote from the clone point to its first line
+	 * (page numbers, in order): a clone copies them when it is built
+	 * instead of one exit each on its way to the same line. Appended by
+	 * the maker's vCPU; count published last. */
+	uint32_t write_set[TEMPLATE_WRITE_SET_MAX];
+	unsigned write_set_count;
 	unsigned clones_started; /* ever, the maker included */
 	unsigned clones_running;
 };
@@ -85,6 +93,14 @@ bool template_take(struct template *t, struct vcpu *v);
 /* Gives a partition being built as a clone the template's vCPU and
  * device state (its RAM is the caller's EPT's business). */
 void template_restore(const struct template *t, struct partition *p);
+
+/* The maker's copy-on-write of guest-physical gpa, recorded while
+ * p->recording_writes. */
+void template_note_write(struct partition *p, uint64_t gpa);
+
+/* Gives a clone being built its own copies of the template's write set;
+ * false when memory ran out. */
+bool template_prefetch(struct partition *p);
 
 /* A clone of t ended (its private pages are freed). */
 void template_clone_ended(struct template *t);

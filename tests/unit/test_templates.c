@@ -423,6 +423,77 @@ static void test_write_exit_copies_or_ends_the_clone(void **state)
 	page_free(ram, PAGES);
 }
 
+/* A guest write to gpa, through the real exit handler. */
+static void maker_writes(struct partition *p, uint64_t gpa)
+{
+	struct vm_exit write = {.basic_reason = EXIT_REASON_EPT_VIOLATION, .qualification = 2};
+	fake_vmcs_set(GUEST_PHYSICAL_ADDRESS, gpa);
+	fake_vmcs_set(IDT_VECTORING_INFO_FIELD, 0);
+	assert_int_equal(exit_ept_violation(&p->vcpus[0], &write), EXIT_ACTION_RESUME);
+}
+
+/* The maker's writes from its clone point to its first line are the
+ * template's write set: a clone gets its own copies of those pages when
+ * it is built (with the template's bytes), and no exit for them later;
+ * pages outside the set stay shared. The set is bounded. */
+static void test_write_set_copied_up_front(void **state)
+{
+	(void)state;
+	static struct partition maker, clone;
+	static struct template t;
+	hpa_t ram = template_ram();
+	partition_fixture(&maker, "web-1");
+	maker.template = &t;
+	maker.ram_size = RAM;
+	maker.recording_writes = true;
+	clone_ept(&maker.ept, ram);
+	static const uint64_t written[] = {0x5000, 0x3008, 0x200000};
+	for (unsigned i = 0; i < 3; i++)
+		maker_writes(&maker, written[i]);
+	maker_writes(&maker, 0x5010); /* its own already (a stale translation): not again */
+	/* What solo writes for it (an answer) is not the guest's path. */
+	assert_non_null(guest_page_for_write(&maker, 0x6000));
+	assert_int_equal(t.write_set_count, 3);
+	/* Its first line ends the set. */
+	maker.line_len = 0;
+	partition_console_byte(&maker, 'x');
+	partition_console_byte(&maker, '\n');
+	assert_false(maker.recording_writes);
+	maker_writes(&maker, 0x9000);
+	assert_int_equal(t.write_set_count, 3);
+
+	partition_fixture(&clone, "web-2");
+	clone.template = &t;
+	clone.ram_size = RAM;
+	clone.building = true;
+	clone_ept(&clone.ept, ram);
+	assert_true(template_prefetch(&clone));
+	assert_int_equal(clone.private_pages, 3);
+	hpa_t at;
+	for (unsigned i = 0; i < 3; i++) {
+		assert_true(ept_private_page(&clone.ept, written[i], &at));
+		assert_int_equal(at & 0xfff, written[i] & 0xfff);
+		assert_memory_equal(hpa_to_ptr(at & ~0xfffULL),
+		                    (uint8_t *)hpa_to_ptr(ram) + (written[i] & ~0xfffULL),
+		                    PAGE_SIZE);
+	}
+	assert_false(ept_private_page(&clone.ept, 0x9000, &at));
+	assert_false(ept_private_page(&clone.ept, 0x4000, &at));
+	assert_false(clone.recording_writes); /* a clone records nothing */
+
+	/* Bounded: past TEMPLATE_WRITE_SET_MAX pages the maker stops. */
+	maker.recording_writes = true;
+	for (uint64_t gpa = 0x10000;
+	     gpa < 0x10000 + (uint64_t)(TEMPLATE_WRITE_SET_MAX + 8) * PAGE_SIZE; gpa += PAGE_SIZE)
+		maker_writes(&maker, gpa);
+	assert_int_equal(t.write_set_count, TEMPLATE_WRITE_SET_MAX);
+	assert_false(maker.recording_writes);
+	assert_true(template_intact(ram));
+	drop_ept(&maker.ept);
+	drop_ept(&clone.ept);
+	page_free(ram, PAGES);
+}
+
 /* The maker's clone point through the real hypercall handler: the
  * snapshot is taken with the call done, and the answer lands in the
  * maker's private copy of the buffer's page, never in the template. */
@@ -493,6 +564,7 @@ int main(void)
 	    cmocka_unit_test(test_template_life),
 	    cmocka_unit_test(test_write_exit_copies_or_ends_the_clone),
 	    cmocka_unit_test(test_clone_point_hypercall_makes_the_template),
+	    cmocka_unit_test(test_write_set_copied_up_front),
 	};
 	return cmocka_run_group_tests(tests, setup_heap, NULL);
 }
