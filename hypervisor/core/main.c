@@ -45,6 +45,7 @@ static __attribute__((noreturn)) void stop(const char *what, const char *why)
 {
 	console_printf("solo: error: %s: %s\n", what, why);
 	console_printf("solo: stopped\n");
+	console_flush();
 	cpu_halt_forever();
 }
 
@@ -388,5 +389,6 @@ void hv_main(uint64_t handoff_address)
 	unsigned count = create_partitions(h);
 	if (count || config.vm_count || config.container_count)
 		run_partitions(count, baseline, hz);
+	console_flush();
 	cpu_halt_forever();
 }

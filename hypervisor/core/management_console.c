@@ -305,6 +305,7 @@ static __attribute__((noreturn)) void finish_shutdown(void)
 	for (unsigned i = 0; i < pcpu_count; i++)
 		if (&pcpus[i] != this_cpu())
 			cpu_kick(i);
+	console_flush();
 	cpu_halt_forever();
 }
 

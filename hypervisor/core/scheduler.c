@@ -445,12 +445,19 @@ void scheduler_halt_all(void)
 
 void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)
 {
-	if (__atomic_load_n(&halting, __ATOMIC_SEQ_CST))
+	if (__atomic_load_n(&halting, __ATOMIC_SEQ_CST)) {
+		console_flush();
 		cpu_halt_forever();
+	}
 	uint64_t slice = tsc_hz / 1000000 * slice_us;
 	/* The console's CPU looks at the serial port every slice; the others
 	 * only need to see its requests. */
 	uint64_t poll = cpu->between_slices ? slice : tsc_hz / 1000000 * SCHED_REQUEST_POLL_US;
+	/* Output waiting for the wire: back before the port's FIFO runs dry. */
+	console_pump();
+	uint64_t drained = tsc_hz / 1000000 * CONSOLE_FIFO_DRAIN_US;
+	if (console_pending() && poll > drained)
+		poll = drained;
 	if (cpu->between_slices)
 		cpu->between_slices();
 	take_requests(cpu, cpu_rdtsc(), tsc_hz);

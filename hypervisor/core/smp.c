@@ -60,6 +60,7 @@ static void ap_main(struct pcpu *cpu)
 			cpu_pause();
 		smp_run_queue(cpu);
 	}
+	console_flush();
 	cpu_halt_forever();
 }
 

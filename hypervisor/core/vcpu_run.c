@@ -8,6 +8,7 @@
 
 #include "arch/cpu.h"
 #include "arch/vmx_enter.h"
+#include "lib/console.h"
 #include "core/exit_handlers.h"
 #include "core/partition.h"
 #include "core/vcpu_events.h"
@@ -70,6 +71,9 @@ enum vcpu_stop vcpu_run_slice(struct vcpu *vcpu, uint64_t slice_end, bool alone)
 			return VCPU_ENDED;
 		}
 		vcpu->launched = 1;
+		/* A vCPU alone on its CPU may not leave this loop for long:
+		 * the console's waiting output goes out from here too. */
+		console_pump();
 		uint32_t raw = vmcs_read32(VM_EXIT_REASON);
 		struct vm_exit exit = {
 		    .raw_reason = raw,

@@ -36,7 +36,7 @@ int write(int fd, const char *buf, int len)
 		errno = EBADF;
 		return -1;
 	}
-	console_sink_write(buf, (size_t)len);
+	console_write(buf, (size_t)len);
 	return len;
 }
 

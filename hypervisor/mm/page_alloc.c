@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "lib/page_ops.h"
 #include "lib/spinlock.h"
 #include "mm/page_alloc.h"
 #include "public/handoff.h"
@@ -142,7 +143,7 @@ hpa_t page_alloc_zeroed(void)
 {
 	hpa_t pa = page_alloc(1, PAGE_SIZE);
 	if (pa)
-		memset(hpa_to_ptr(pa), 0, PAGE_SIZE);
+		page_zero(hpa_to_ptr(pa));
 	return pa;
 }
 

@@ -1,6 +1,6 @@
 /* The clones' page pool (see page_pool.h). */
-#include <string.h>
 
+#include "lib/page_ops.h"
 #include "lib/spinlock.h"
 #include "mm/page_alloc.h"
 #include "mm/page_pool.h"
@@ -50,7 +50,7 @@ hpa_t page_pool_alloc_zeroed(void)
 {
 	hpa_t page = page_pool_alloc();
 	if (page)
-		memset(hpa_to_ptr(page), 0, PAGE_SIZE);
+		page_zero(hpa_to_ptr(page));
 	return page;
 }
 

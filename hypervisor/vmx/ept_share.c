@@ -1,6 +1,5 @@
 /* Copy-on-write EPT leaves (see ept_share.h). */
-#include <string.h>
-
+#include "lib/page_ops.h"
 #include "vmx/ept_share.h"
 
 #define EPT_PRIVATE_BITS (EPT_READ | EPT_WRITE | EPT_EXECUTE | EPT_MEMTYPE_WB)
@@ -36,7 +35,7 @@ enum ept_cow ept_make_private(struct ept *ept, gpa_t gpa, hpa_t (*alloc_page)(vo
 	hpa_t fresh = alloc_page();
 	if (!fresh)
 		return EPT_COW_NO_MEMORY;
-	memcpy(hpa_to_ptr(fresh), hpa_to_ptr(*leaf & PT_ADDR_MASK), PAGE_SIZE);
+	page_copy(hpa_to_ptr(fresh), hpa_to_ptr(*leaf & PT_ADDR_MASK));
 	/* The copy is whole before another CPU's lookup can find it. */
 	__atomic_store_n(leaf, fresh | EPT_PRIVATE_BITS, __ATOMIC_RELEASE);
 	*page = fresh;

@@ -71,15 +71,29 @@ clones=$(sed -n 's/^solo: \[first\] start: a clone of its template, \([0-9]*\) T
 host=$(awk '/^host: before first line at TSC/ { t0 = $NF; next }
 	/^first line at TSC/ && t0 { print $NF - t0; t0 = 0 }' "$n")
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+# The same end point as the host's: the program's own clock read, before
+# its line goes out (solo's figure above ends when the whole line has
+# reached solo's console). A clone's TSC is the host's, so the program's
+# reading and solo's start are on one clock.
+clones_read=$(awk '/^\[first\] first line at TSC/ { t = $NF }
+	/^solo: \[first\] timeline:/ { first = $0; sub(/.*first output at TSC /, "", first); sub(/,.*/, "", first) }
+	/^solo: \[first\] start: a clone of its template/ { n = $0; sub(/.*template, /, "", n); sub(/ TSC.*/, "", n)
+		if (t && first) print t - (first - n) }' "$s")
 clone_med=$(printf '%s\n' $clones | median)
+read_med=$(printf '%s\n' $clones_read | median)
 host_med=$(printf '%s\n' $host | median)
 printf '  under solo, a full boot (the first start):     %s\n' "${full:-n/a}"
 printf '  under solo, a clone (restarts; each):          %s\n' "$(echo $clones)"
 printf '  on the host, chroot + exec (each):             %s\n' "$(echo $host)"
+printf '  under solo, a clone, to the program reading the clock (the host'"'"'s end point): %s\n' "$(echo $clones_read)"
 if [ -n "$clone_med" ] && [ -n "$host_med" ]; then
 	awk -v c="$clone_med" -v h="$host_med" -v f="${full:-0}" 'BEGIN {
 		printf "  medians: clone %d, host %d: ratio clone/host %.2f (target <= 1.0)\n", c, h, c / h
 		if (f) printf "  a clone starts %.0f times faster than a full boot\n", f / c }'
+fi
+if [ -n "$read_med" ] && [ -n "$host_med" ]; then
+	awk -v c="$read_med" -v h="$host_med" 'BEGIN {
+		printf "  medians to the same end point: clone %d, host %d: ratio %.2f\n", c, h, c / h }'
 fi
 echo "solo's exits for a clone's whole run (the last restart):"
 echo "  $(grep '^\[first\] exits: ' "$s" | tail -1 | sed 's/^\[first\] exits: //')"

@@ -15,6 +15,7 @@
 #include "lib/console.h"
 
 static char text[FAKE_CONSOLE_SIZE];
+static size_t room = SIZE_MAX; /* what offer takes before it must wait */
 static size_t length;
 static unsigned writes;
 static size_t last_write;
@@ -23,6 +24,7 @@ void fake_console_reset(void)
 {
 	length = 0;
 	text[0] = 0;
+	room = SIZE_MAX;
 	writes = 0;
 	last_write = 0;
 }
@@ -35,6 +37,20 @@ void console_sink_write(const char *data, size_t len)
 	text[length] = 0;
 	writes++;
 	last_write = len;
+}
+
+size_t console_sink_offer(const char *data, size_t len)
+{
+	size_t n = len < room ? len : room;
+	if (room != SIZE_MAX)
+		room -= n;
+	console_sink_write(data, n); /* even empty: one call, one write */
+	return n;
+}
+
+void fake_console_set_room(size_t bytes)
+{
+	room = bytes;
 }
 
 const char *fake_console_text(void)

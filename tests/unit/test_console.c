@@ -2,7 +2,9 @@
  * Host tests for hypervisor/lib/console.c over the capturing sink
  * (tests/fakes/fake_console.c): every call reaches the sink as one write
  * of the whole formatted text, and text longer than a console line is cut
- * to CONSOLE_LINE_MAX - 1 bytes rather than split into two writes.
+ * to CONSOLE_LINE_MAX - 1 bytes rather than split into two writes;
+ * and what the port cannot take at once waits, in order, for a pump, a
+ * later line or a flush.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -108,6 +110,60 @@ static void test_vprintf(void **state)
 	assert_int_equal(fake_console_writes(), 1);
 }
 
+/* Nothing waits for the wire: a line the port cannot take waits in the
+ * ring, the next one behind it, and a pump sends both in order. */
+static void test_waiting_output_goes_out_in_order(void **state)
+{
+	(void)state;
+	fake_console_set_room(6);
+	console_printf("first line\n");
+	assert_string_equal(fake_console_text(), "first ");
+	assert_true(console_pending());
+	console_printf("second\n");
+	assert_string_equal(fake_console_text(), "first "); /* not ahead of the first */
+	console_pump();
+	assert_string_equal(fake_console_text(), "first "); /* the port is still full */
+	fake_console_set_room(3);
+	console_pump();
+	assert_string_equal(fake_console_text(), "first lin");
+	fake_console_set_room(SIZE_MAX);
+	console_pump();
+	assert_string_equal(fake_console_text(), "first line\nsecond\n");
+	assert_false(console_pending());
+	/* An empty ring: the next line goes straight out, in one write. */
+	unsigned writes = fake_console_writes();
+	console_printf("third\n");
+	assert_int_equal(fake_console_writes(), writes + 1);
+}
+
+/* A flush sends everything, waiting as it must; more than the ring holds
+ * also waits for the wire rather than losing or reordering a byte. */
+static void test_flush_and_a_full_ring(void **state)
+{
+	(void)state;
+	fake_console_set_room(0);
+	console_printf("held\n");
+	assert_string_equal(fake_console_text(), "");
+	console_flush();
+	assert_string_equal(fake_console_text(), "held\n");
+	assert_false(console_pending());
+
+	char line[101];
+	memset(line, 'x', 99);
+	line[99] = '\n';
+	line[100] = 0;
+	unsigned lines = CONSOLE_RING_SIZE / 100 + 50;
+	for (unsigned i = 0; i < lines; i++) {
+		line[0] = (char)('a' + i % 26);
+		console_printf("%s", line);
+	}
+	console_flush();
+	const char *t = fake_console_text();
+	assert_int_equal(fake_console_length(), 5 + (size_t)lines * 100);
+	for (unsigned i = 0; i < lines; i++)
+		assert_int_equal(t[5 + i * 100], 'a' + i % 26);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +173,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_long_text_cut_at_line_max, reset),
 	    cmocka_unit_test_setup(test_exact_fit, reset),
 	    cmocka_unit_test_setup(test_vprintf, reset),
+	    cmocka_unit_test_setup(test_waiting_output_goes_out_in_order, reset),
+	    cmocka_unit_test_setup(test_flush_and_a_full_ring, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

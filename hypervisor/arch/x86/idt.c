@@ -121,5 +121,6 @@ void exception_handle(const struct exception_frame *f)
 	               cpu ? cpu->index : 0);
 	if (cpu)
 		((struct pcpu *)cpu)->state = PCPU_FAILED;
+	console_flush();
 	cpu_halt_forever();
 }

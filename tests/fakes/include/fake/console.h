@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define FAKE_CONSOLE_SIZE 65536
+#define FAKE_CONSOLE_SIZE (256 * 1024)
 
 void fake_console_reset(void);
 /* Everything written since the reset, NUL-terminated. */
@@ -18,5 +18,9 @@ size_t fake_console_length(void);
 unsigned fake_console_writes(void);
 size_t fake_console_last_write_length(void);
 bool fake_console_contains(const char *needle);
+/* How many bytes console_sink_offer takes from now on before it must
+ * wait (SIZE_MAX, the default: all); console_sink_write always takes
+ * them all, as the real port does by waiting. */
+void fake_console_set_room(size_t bytes);
 
 #endif
