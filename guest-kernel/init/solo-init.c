@@ -270,6 +270,19 @@ static _Noreturn void run_command(const struct spec *spec, const sigset_t *mask)
 	_exit(err == ENOENT || err == ENOTDIR ? STATUS_NOT_FOUND : STATUS_CANNOT_EXEC);
 }
 
+/* The command's process: vfork, so that nothing of init's memory is
+ * copied for a child that execs at once (the child runs on init's
+ * memory, init waiting, until its execve or _exit; run_command only sets
+ * its own process state and calls async-signal-safe functions). A
+ * function of its own, so no local of main's lives across the vfork. */
+static __attribute__((noinline)) pid_t spawn_command(const struct spec *spec, const sigset_t *mask)
+{
+	pid_t pid = vfork();
+	if (pid == 0)
+		run_command(spec, mask);
+	return pid;
+}
+
 /*
  * solo's control line, COM2: raw, and with O_ASYNC so that input arrives
  * as SIGIO in the same sigtimedwait() loop as the other signals (SIGIO
@@ -438,13 +451,11 @@ int main(void)
 	 * exchange stays pending for supervise(). */
 	net_setup(&spec, say);
 
-	pid_t pid = fork();
+	pid_t pid = spawn_command(&spec, &old_mask);
 	if (pid < 0) {
 		say("fork: %s", strerror(errno));
 		container_end(name, STATUS_BAD_SPEC, 0);
 	}
-	if (pid == 0)
-		run_command(&spec, &old_mask);
 
 	int status = supervise(pid, &wanted, grace, control);
 	if (WIFSIGNALED(status))

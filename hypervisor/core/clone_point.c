@@ -32,8 +32,12 @@ size_t clone_point_format(const struct partition *p, char *out, size_t size)
 	uint8_t seed[SHA256_DIGEST_SIZE];
 	char hex[2 * SHA256_DIGEST_SIZE + 1];
 	fresh_seed(p, seed);
-	for (unsigned i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		hex[2 * i] = digits[seed[i] >> 4];
+		hex[2 * i + 1] = digits[seed[i] & 15];
+	}
+	hex[2 * SHA256_DIGEST_SIZE] = '\0';
 	int n = p->hostname ? snprintf(out, size, "hostname=%s\nseed=%s\n", p->hostname, hex)
 	                    : snprintf(out, size, "seed=%s\n", hex);
 	if (n < 0 || (size_t)n >= size)
