@@ -87,7 +87,8 @@ bool exit_and_enter(EFI_HANDLE image, struct handoff *h, UINT64 entry,
 		console_error(L"cannot allocate %ld bytes for the memory map", (UINT64)capacity);
 		return false;
 	}
-	console_info(L"exiting boot services, entering the hypervisor at 0x%lx", entry);
+	console_info(L"exiting boot services at TSC %lu, entering the hypervisor at 0x%lx",
+	             cpu_rdtsc(), entry);
 
 	/* The first ExitBootServices may fail because the map changed under
 	 * us (an event ran); the spec's remedy is one more GetMemoryMap. */

@@ -202,7 +202,7 @@ bool elf_image_check(const void *file, size_t size, struct elf_image_info *info,
 }
 
 bool elf_image_load(const void *file, size_t size, const struct elf_image_info *info, void *dest,
-                    size_t dest_size)
+                    size_t dest_size, void (*zero)(void *dest, size_t len))
 {
 	struct segment segs[ELF_IMAGE_MAX_SEGMENTS];
 	struct elf_image_info checked;
@@ -211,7 +211,10 @@ bool elf_image_load(const void *file, size_t size, const struct elf_image_info *
 		return false;
 
 	uint8_t *out = dest;
-	memset(out, 0, checked.span);
+	if (zero)
+		zero(out, checked.span);
+	else
+		memset(out, 0, checked.span);
 	for (unsigned i = 0; i < checked.segment_count; i++)
 		memcpy(out + (segs[i].vaddr - HANDOFF_HYPERVISOR_VIRT_BASE),
 		       (const uint8_t *)file + segs[i].offset, segs[i].filesz);

@@ -39,9 +39,11 @@ bool elf_image_check(const void *file, size_t size, struct elf_image_info *info,
 
 /* Copies the segments of a file that elf_image_check() accepted into dest,
  * whose first byte stands for HANDOFF_HYPERVISOR_VIRT_BASE, and zeroes the
- * rest of the span (bss and gaps between segments). Returns false, without
- * writing, when dest_size is smaller than info->span. */
+ * rest of the span (bss and gaps between segments) with `zero`, the
+ * fastest clear the caller has (the firmware's), or memset when NULL.
+ * Returns false, without writing, when dest_size is smaller than
+ * info->span. */
 bool elf_image_load(const void *file, size_t size, const struct elf_image_info *info, void *dest,
-                    size_t dest_size);
+                    size_t dest_size, void (*zero)(void *dest, size_t len));
 
 #endif

@@ -37,6 +37,7 @@ test: deps all unit-tests $(GUEST_CTXCHECK) $(TEST_IMAGES)/.stamp $(STOCK_KERNEL
 # `make bench`: figures, not pass/fail (tests/bench/), one Bochs at a time.
 .PHONY: bench
 bench: deps all $(STOCK_KERNEL) $(STOCK_INITRAMFS)
+	$(Q)tests/deps.sh grub-efi-amd64-bin grub-common
 	$(Q)tests/bench/bench-linux.sh $(BUILD)
 	$(Q)tests/bench/bench-idle.sh $(BUILD)
 	$(Q)tests/bench/bench-capacity.sh $(BUILD)

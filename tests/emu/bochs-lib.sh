@@ -116,6 +116,26 @@ bochs_native_linux() {
 	sed -i 's#^romimage: .*#romimage: file=/usr/share/bochs/BIOS-bochs-latest#' "$_nl_dir/bochsrc.txt"
 }
 
+# bochs_native_linux_uefi DIR KERNEL INITRD: the same native Linux booted
+# through the firmware solo boots through (OVMF), so that a power-on
+# comparison has one firmware on both sides: a standalone GRUB (Debian's
+# grub-efi-amd64-bin) as \EFI\BOOT\BOOTX64.EFI carries the kernel and
+# initrd in its memory disk, as the one file the firmware loads, and
+# boots the kernel through the legacy boot protocol (it has no EFI stub).
+bochs_native_linux_uefi() {
+	_nu_dir=$1 _nu_img=$1/disk.img
+	printf 'set timeout=0\nlinux (memdisk)/kernel console=ttyS0,115200 quiet tsc_early_khz=200000\ninitrd (memdisk)/initrd\nboot\n' \
+		>"$_nu_dir/grub.cfg"
+	grub-mkstandalone -O x86_64-efi --install-modules="linux normal memdisk tar boot" \
+		--modules="linux memdisk normal" --fonts= --locales= --themes= -o "$_nu_dir/BOOTX64.EFI" \
+		"boot/grub/grub.cfg=$_nu_dir/grub.cfg" "kernel=$2" "initrd=$3"
+	truncate -s $((65 * 16 * 63 * 512)) "$_nu_img"
+	mkfs.vfat -F 16 -n NATIVE "$_nu_img" >/dev/null
+	MTOOLS_SKIP_CHECK=1 mmd -i "$_nu_img" ::/EFI ::/EFI/BOOT
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$_nu_img" "$_nu_dir/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+	bochs_write_config "$_nu_dir" "$_nu_img" 1
+}
+
 # bochs_run_appliance BUILD_DIR WORK_DIR CONF CPUS [SOLO_BUILD_ARG...]
 # Builds CONF's ESP with `solo build` (and any further arguments, such as
 # --file) into WORK_DIR and boots it on CPUS emulated CPUs until every

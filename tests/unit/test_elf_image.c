@@ -316,7 +316,7 @@ static void test_load_copies_and_zeroes(void **state)
 	size_t size = info.span + 0x1000;
 	uint8_t *dest = test_malloc(size);
 	memset(dest, 0xcc, size);
-	assert_true(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, size));
+	assert_true(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, size, NULL));
 
 	assert_memory_equal(dest, im.bytes + TEXT_OFFSET, TEXT_SIZE);
 	for (size_t i = TEXT_SIZE; i < 0x200000; i++)
@@ -339,11 +339,11 @@ static void test_load_refuses_small_destination(void **state)
 	assert_true(elf_image_check(im.bytes, sizeof(im.bytes), &info, err, sizeof(err)));
 	uint8_t *dest = test_malloc(info.span);
 	memset(dest, 0xcc, info.span);
-	assert_false(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, info.span - 1));
+	assert_false(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, info.span - 1, NULL));
 	assert_int_equal(dest[0], 0xcc);
 	/* Nor does it load a file that no longer passes the checks. */
 	im.bytes[0] = 0;
-	assert_false(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, info.span));
+	assert_false(elf_image_load(im.bytes, sizeof(im.bytes), &info, dest, info.span, NULL));
 	assert_int_equal(dest[0], 0xcc);
 	test_free(dest);
 }
