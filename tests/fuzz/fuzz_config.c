@@ -50,6 +50,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(c->vcpus >= 1 && c->vcpus <= CONFIG_MAX_VCPUS);
 		require(c->env_count <= CONFIG_MAX_ENV);
 		require_string(c->command, sizeof(c->command));
+		/* Each replica's interfaces: automatic addresses inside the
+		 * subnet, past its network address, before its broadcast,
+		 * never the gateway; a name that fits. */
+		for (uint32_t r = 1; r <= c->replicas && r <= 4; r++) {
+			struct config_nic nics[CONFIG_MAX_NICS];
+			char name[CONFIG_NAME_MAX + 8];
+			config_replica_nics(&config, c, r, nics);
+			config_replica_name(c, r, name, sizeof(name));
+			require_string(name, sizeof(name));
+			for (uint32_t k = 0; k < c->nic_count; k++) {
+				const struct config_network *n = &config.networks[nics[k].network];
+				uint32_t host = ~0u >> n->prefix;
+				if (nics[k].mode != CONFIG_NIC_AUTO)
+					continue;
+				require((nics[k].address & ~host) == n->subnet);
+				require((nics[k].address & host) != 0 &&
+				        (nics[k].address & host) != host);
+				require(nics[k].address != n->gateway);
+				require(!(nics[k].mac[0] & 1));
+			}
+		}
 	}
 	for (uint32_t i = 0; i < config.vm_count; i++) {
 		const struct config_vm *vm = &config.vms[i];
