@@ -159,6 +159,23 @@ static void show_log(const struct partition_slot *s)
 	}
 }
 
+/* What the scheduler's choosing costs on each CPU, with how many entries
+ * it has to look at: the figure that says whether a switch stays cheap
+ * as partitions grow. */
+static void scheduler_costs(void)
+{
+	for (unsigned i = 0; i < pcpu_count; i++) {
+		const struct pcpu *c = &pcpus[i];
+		if (!c->sched_steps)
+			continue;
+		console_printf("solo: cpu%u scheduler: %llu steps, %llu TSC ticks each to choose, "
+		               "%u entries queued\n",
+		               c->index, (unsigned long long)c->sched_steps,
+		               (unsigned long long)(c->sched_ticks / c->sched_steps),
+		               c->run_queue_length);
+	}
+}
+
 /* Free pages as a user means it: idle templates are a cache that a
  * start short of memory frees first, so their pages count as free. */
 static uint64_t available_pages(void)
@@ -202,6 +219,7 @@ static void stats(void)
 	struct page_pool_stats pool = page_pool_stats();
 	console_printf("solo: clone pages: %llu in use, %llu free in the pool\n",
 	               (unsigned long long)pool.in_use, (unsigned long long)pool.free);
+	scheduler_costs();
 }
 
 /* What the partition boots, as SHA-256 digests (docs/verified-launch.md). */
@@ -379,6 +397,7 @@ void console_poll(void)
 		all_ended_reported = 1;
 		console_printf("solo: all partitions have ended; free pages: %llu (%llu before)\n",
 		               (unsigned long long)available_pages(), (unsigned long long)baseline);
+		scheduler_costs();
 		if (template_count())
 			console_printf(
 			    "solo: %u template%s kept for the next starts: %llu of those "

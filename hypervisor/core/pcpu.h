@@ -70,6 +70,15 @@ struct pcpu {
 	/* Called by the scheduler between slices; set only on the CPU that
 	 * serves the management console. */
 	void (*between_slices)(void);
+	/* What choosing costs: scheduler steps taken and the TSC ticks from
+	 * each step's start to its choice (a vCPU to run, or sleep), the
+	 * scans of the run queue included, building and taking down
+	 * partitions not; the console's stats print it. */
+	uint64_t sched_steps, sched_ticks;
+	uint64_t step_lifecycle_ticks; /* this step's builds and take-downs */
+	/* template_generation() when this CPU last asked for its waiting
+	 * partitions' templates. */
+	unsigned long templates_seen;
 };
 
 extern struct pcpu pcpus[HANDOFF_MAX_CPUS];

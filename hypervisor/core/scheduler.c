@@ -19,6 +19,7 @@
 #include "core/pcpu.h"
 #include "core/restart_policy.h"
 #include "core/scheduler.h"
+#include "core/template.h"
 #include "core/vcpu_context.h"
 #include "core/vcpu_events.h"
 #include "core/vcpu_run.h"
@@ -254,10 +255,17 @@ static void take_requests(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
 	}
 }
 
-/* Whether a halted vCPU has something to wake up for. */
+/* Whether a halted vCPU has something to wake up for. It halted with no
+ * interrupt it could take (exit_hlt), so only an interrupt posted since
+ * (another CPU's, with a kick) or its timer's deadline can wake it: the
+ * common case, nothing of either, costs two loads, not a look at its
+ * APIC, for every sleeping vCPU at every scheduler step. */
 static bool wakes(struct vcpu *v, uint64_t now)
 {
 	if (v->parked)
+		return false;
+	bool due = v->halt_deadline && now >= v->halt_deadline;
+	if (!due && !__atomic_load_n(&v->posted, __ATOMIC_SEQ_CST))
 		return false;
 	vcpu_take_posted(v);
 	x2apic_timer_update(&v->apic, now);
@@ -265,19 +273,42 @@ static bool wakes(struct vcpu *v, uint64_t now)
 	       (v->halt_deadline && now >= v->halt_deadline);
 }
 
+/* recreate and retire, their time kept apart from the scheduler's own
+ * (pcpu.h): building a partition, and taking one down with its report,
+ * which waits on the serial port when the console's ring is full. */
+static void timed_recreate(struct pcpu *cpu, struct partition_slot *s, const char *failure)
+{
+	uint64_t began = cpu_rdtsc();
+	recreate(s, failure);
+	cpu->step_lifecycle_ticks += cpu_rdtsc() - began;
+}
+
+static void timed_retire(struct pcpu *cpu, struct partition_slot *s, uint64_t tsc_hz)
+{
+	uint64_t began = cpu_rdtsc();
+	retire(s, tsc_hz);
+	cpu->step_lifecycle_ticks += cpu_rdtsc() - began;
+}
+
 /* Moves each entry along: restarts due, vCPUs of ended partitions leaving,
  * sleeping vCPUs waking, ended partitions whose vCPUs have all left taken
  * down. */
 static void tend(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
 {
+	/* Waiting partitions ask again only when a template may be there,
+	 * not at every step. Read before asking, so that a template made
+	 * meanwhile is seen at the next step. */
+	unsigned long templates = template_generation();
+	bool templates_changed = templates != cpu->templates_seen;
+	cpu->templates_seen = templates;
 	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
 		struct run_entry *e = &cpu->run_queue[i];
 		struct partition_slot *s = e->slot;
 		struct partition *p = s->partition;
 		if (is_home(e) && s->state == SLOT_BACKOFF && now >= s->wake_tsc)
-			recreate(s, "not restarted");
-		if (is_home(e) && s->state == SLOT_WAITING)
-			recreate(s, "not started");
+			timed_recreate(cpu, s, "not restarted");
+		if (is_home(e) && s->state == SLOT_WAITING && templates_changed)
+			timed_recreate(cpu, s, "not started");
 		if (is_home(e) ? s->state != SLOT_RUNNABLE && s->state != SLOT_CREATED
 		               : s->state == SLOT_DONE)
 			continue;
@@ -290,7 +321,7 @@ static void tend(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
 		else if (state == VCPU_STATE_HALTED && wakes(v, now))
 			__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE, __ATOMIC_SEQ_CST);
 		if (is_home(e) && p->ended && !__atomic_load_n(&p->vcpus_active, __ATOMIC_SEQ_CST))
-			retire(s, tsc_hz);
+			timed_retire(cpu, s, tsc_hz);
 	}
 }
 
@@ -438,6 +469,16 @@ static bool start(struct pcpu *cpu, struct run_entry *e, const struct vmx_bitmap
 	return true;
 }
 
+/* A step has chosen: its cost so far, but for building and taking down
+ * partitions (their reports wait on the serial port when its ring is
+ * full), is the scheduler's own. */
+static void chosen_after(struct pcpu *cpu, uint64_t began)
+{
+	cpu->sched_ticks += cpu_rdtsc() - began - cpu->step_lifecycle_ticks;
+	cpu->step_lifecycle_ticks = 0;
+	cpu->sched_steps++;
+}
+
 void scheduler_halt_all(void)
 {
 	__atomic_store_n(&halting, 1, __ATOMIC_SEQ_CST);
@@ -460,10 +501,12 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 		poll = drained;
 	if (cpu->between_slices)
 		cpu->between_slices();
-	take_requests(cpu, cpu_rdtsc(), tsc_hz);
+	uint64_t began = cpu_rdtsc();
+	take_requests(cpu, began, tsc_hz);
 	tend(cpu, cpu_rdtsc(), tsc_hz);
 	unsigned active = count_active(cpu);
 	if (!active) {
+		chosen_after(cpu, began);
 		cpu->run_queue_done = 1;
 		/* A start-up IPI or the console's start comes with a kick. */
 		if (!lapic_sleep_until(cpu_rdtsc() + poll))
@@ -473,12 +516,14 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	cpu->run_queue_done = 0;
 	int chosen = pick(cpu, cpu->next_entry);
 	if (chosen < 0) {
+		chosen_after(cpu, began);
 		idle(cpu, poll);
 		return;
 	}
 	struct run_entry *e = &cpu->run_queue[chosen];
 	struct vcpu *v = entry_vcpu(e);
 	cpu->next_entry = (unsigned)chosen + 1;
+	chosen_after(cpu, began);
 	if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
 		return;
 	if (!load(cpu, v)) {

@@ -64,11 +64,22 @@ enum template_use template_lookup(const struct linux_partition_spec *spec, bool 
 	return use;
 }
 
+/* Bumped whenever a wait for a template may end (one made, or its
+ * maker gone): what the scheduler looks at before it asks again for
+ * each partition that waits. */
+static unsigned long generation;
+
+unsigned long template_generation(void)
+{
+	return __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
+}
+
 void template_abandon(struct template *t)
 {
 	spin_lock(&registry_lock);
 	t->making = false;
 	spin_unlock(&registry_lock);
+	__atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
 }
 
 bool template_take(struct template *t, struct vcpu *v)
@@ -118,6 +129,7 @@ bool template_take(struct template *t, struct vcpu *v)
 	t->making = false;
 	t->ready = true;
 	spin_unlock(&registry_lock);
+	__atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
 	return true;
 }
 

@@ -83,6 +83,10 @@ enum template_use template_lookup(const struct linux_partition_spec *spec, bool 
  * kind makes the template. */
 void template_abandon(struct template *t);
 
+/* A count that changes whenever a partition waiting for a template
+ * (TEMPLATE_WAIT) may go on: a template made or a maker gone. */
+unsigned long template_generation(void);
+
 /* At the maker's clone point, in its vCPU's exit (its VMCS current): the
  * snapshot is taken and the partition's RAM becomes the template's; the
  * partition goes on as its first clone (its EPT read-only and flushed
