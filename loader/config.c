@@ -1306,21 +1306,31 @@ static void derive_mac(const char *appliance, const char *partition, uint32_t in
 		mac[i] = (uint8_t)(hash >> (8 * (5 - i)));
 }
 
+/* Text emitters for config_container_vm(), which the boot stage runs
+ * without snprintf: each writes at dst + at and returns the new end. */
+static size_t put_text(char *dst, size_t at, const char *s)
+{
+	while (*s)
+		dst[at++] = *s++;
+	return at;
+}
+
+static size_t put_decimal(char *dst, size_t at, uint32_t v)
+{
+	char digits[10];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		dst[at++] = digits[--n];
+	return at;
+}
+
 void config_replica_name(const struct config_container *c, uint32_t replica, char *out, size_t len)
 {
-	/* By hand: the boot stage links this file and has no snprintf. */
 	char suffix[12];
-	size_t n = 0;
-	if (c->replicas > 1) {
-		char digits[10];
-		size_t d = 0;
-		do
-			digits[d++] = (char)('0' + replica % 10);
-		while ((replica /= 10) && d < sizeof(digits));
-		suffix[n++] = '-';
-		while (d)
-			suffix[n++] = digits[--d];
-	}
+	size_t n = c->replicas > 1 ? put_decimal(suffix, put_text(suffix, 0, "-"), replica) : 0;
 	if (len <= n) {
 		if (len)
 			out[0] = '\0';
@@ -1329,9 +1339,8 @@ void config_replica_name(const struct config_container *c, uint32_t replica, cha
 	size_t at = 0;
 	for (; c->name[at] && at + n < len - 1; at++)
 		out[at] = c->name[at]; /* the name is cut, never the number */
-	for (size_t i = 0; i < n; i++)
-		out[at++] = suffix[i];
-	out[at] = '\0';
+	memcpy(out + at, suffix, n);
+	out[at + n] = '\0';
 }
 
 void config_replica_nics(const struct appliance_config *cfg, const struct config_container *c,
@@ -1456,27 +1465,6 @@ bool config_parse(const char *text, size_t len, struct appliance_config *out, ch
 		start = end + 1;
 	}
 	return check_complete(&p);
-}
-
-/* Text emitters for config_container_vm(), which the boot stage runs
- * without snprintf: each writes at dst + at and returns the new end. */
-static size_t put_text(char *dst, size_t at, const char *s)
-{
-	while (*s)
-		dst[at++] = *s++;
-	return at;
-}
-
-static size_t put_decimal(char *dst, size_t at, uint32_t v)
-{
-	char digits[10];
-	size_t n = 0;
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	while (n)
-		dst[at++] = digits[--n];
-	return at;
 }
 
 /* Lower case, with 0x, no leading zeros. */
