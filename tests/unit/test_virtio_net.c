@@ -604,6 +604,7 @@ static void test_hostile_ring_addresses(void **state)
  * flag cleared), so the test driver's view of the RAM stays flat. */
 static bool shared[RAM_SIZE / GUEST_RAM_PAGE];
 static bool on_own_cpu;
+static bool out_of_memory; /* no page left for a copy */
 static unsigned page_calls, copies;
 
 static uint8_t *clone_page(void *ctx, uint64_t gpa, bool for_write)
@@ -613,7 +614,7 @@ static uint8_t *clone_page(void *ctx, uint64_t gpa, bool for_write)
 	page_calls++;
 	uint64_t page = gpa / GUEST_RAM_PAGE;
 	if (for_write && shared[page]) {
-		if (!on_own_cpu)
+		if (!on_own_cpu || out_of_memory)
 			return NULL;
 		shared[page] = false;
 		copies++;
@@ -626,6 +627,7 @@ static void make_clone(struct guest *g)
 	for (unsigned i = 0; i < RAM_SIZE / GUEST_RAM_PAGE; i++)
 		shared[i] = true;
 	on_own_cpu = true;
+	out_of_memory = false;
 	page_calls = copies = 0;
 	g->net.transport.ram = (struct guest_ram){.size = RAM_SIZE, .page = clone_page, .ctx = g};
 }
@@ -724,6 +726,25 @@ static void test_clone_receive_waits_for_its_own_pages(void **state)
 	assert_int_equal(sw.ports[b.port].queue_count, 0);
 }
 
+/* A clone with no memory left for its own copy of a used ring cannot
+ * run the queue: making it ready is refused with the reason, which ends
+ * the partition, and nothing is written into the template's page. */
+static void test_clone_without_memory_for_its_used_ring(void **state)
+{
+	(void)state;
+	make_clone(&b);
+	out_of_memory = true;
+	wr(&b, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_RX_QUEUE);
+	wr(&b, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	wr(&b, VIRTIO_MMIO_QUEUE_DESC_LOW, RX_DESC);
+	wr(&b, VIRTIO_MMIO_QUEUE_DRIVER_LOW, RX_AVAIL);
+	wr(&b, VIRTIO_MMIO_QUEUE_DEVICE_LOW, RX_USED);
+	wr(&b, VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_string_equal(b.net.transport.violation, "no memory for its own copy of a used ring");
+	assert_true(shared[RX_USED / GUEST_RAM_PAGE]);
+	assert_int_equal(copies, 0);
+}
+
 /* A clone's frame out, from buffers that cross a page: a piece per
  * page, the frame whole at the other end. */
 static void test_clone_sends_across_pages(void **state)
@@ -776,6 +797,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_clone_receive_waits_for_its_own_pages, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_clone_sends_across_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clone_without_memory_for_its_used_ring, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
