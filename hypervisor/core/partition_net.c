@@ -134,7 +134,8 @@ static bool own_device_pages(struct partition *p)
 		struct virtio_mmio *t = &p->nics[i].dev.transport;
 		for (unsigned q = 0; q < t->queue_count; q++)
 			if (!virtq_own_used_ring(&t->queues[q], &t->ram) ||
-			    !virtq_own_posted_buffers(&t->queues[q], &t->ram))
+			    !virtq_own_posted_buffers(&t->queues[q], &t->ram,
+			                              virtio_net_frame_room(&p->nics[i].dev)))
 				return false;
 	}
 	return true;

@@ -91,20 +91,6 @@ static void frame_to_chain(const struct guest_ram *ram, const struct virtq_chain
 	}
 }
 
-/* Whether the first `bytes` of a chain's writable buffers can be written
- * now: a clone's shared pages are copied only on its own CPU. */
-static bool chain_writable(const struct guest_ram *ram, const struct virtq_chain *chain,
-                           uint64_t bytes)
-{
-	for (unsigned s = 0; s < chain->writable_count && bytes; s++) {
-		uint64_t len = chain->writable[s].len < bytes ? chain->writable[s].len : bytes;
-		if (!guest_ram_writable(ram, chain->writable[s].gpa, len))
-			return false;
-		bytes -= len;
-	}
-	return true;
-}
-
 /* Returns a chain; a used ring that cannot be written (a clone out of
  * memory) ends the partition. */
 static void give_back(struct virtio_mmio *t, struct virtq *q, uint16_t head, uint32_t written)
@@ -130,7 +116,7 @@ static void transmit_all(struct virtio_net *n)
 		}
 		uint64_t total = chain.readable_bytes;
 		if (total < VIRTIO_NET_HDR_LEN + NET_FRAME_MIN ||
-		    total > (uint64_t)VIRTIO_NET_HDR_LEN + n->mtu + NET_ETH_OVERHEAD) {
+		    total > virtio_net_frame_room(n)) {
 			n->stats.tx_malformed++;
 		} else {
 			struct net_frame frame;
@@ -158,7 +144,8 @@ static void notify(struct virtio_mmio *t, unsigned queue)
 	}
 	/* On the guest's own CPU: a clone's new receive buffers become its
 	 * own pages here, so a sender on any CPU can fill them. */
-	if (!virtq_own_posted_buffers(&t->queues[VIRTIO_NET_RX_QUEUE], &t->ram))
+	if (!virtq_own_posted_buffers(&t->queues[VIRTIO_NET_RX_QUEUE], &t->ram,
+	                              virtio_net_frame_room(n)))
 		n->stats.rx_not_writable++;
 	n->rx_posted(n->ctx);
 }
@@ -181,6 +168,11 @@ static bool config_read(struct virtio_mmio *t, unsigned offset, unsigned size, u
 	}
 	*value = v;
 	return true;
+}
+
+uint64_t virtio_net_frame_room(const struct virtio_net *n)
+{
+	return (uint64_t)VIRTIO_NET_HDR_LEN + n->mtu + NET_ETH_OVERHEAD;
 }
 
 static const struct virtio_mmio_device_ops net_ops = {
@@ -225,7 +217,7 @@ enum net_delivery virtio_net_receive(struct virtio_net *n, const struct net_fram
 		give_back(t, q, chain.head, 0);
 		return NET_DELIVERED;
 	}
-	if (!chain_writable(&t->ram, &chain, VIRTIO_NET_HDR_LEN + len)) {
+	if (!virtq_chain_writable(&chain, &t->ram, VIRTIO_NET_HDR_LEN + len)) {
 		/* A clone's buffer still shared, seen from another CPU: the
 		 * frame waits for the guest's notify (virtio_net.h). */
 		virtq_unpop(q);

@@ -65,6 +65,10 @@ void virtio_net_init(struct virtio_net *n, const uint8_t mac[NET_MAC_LEN], uint1
                      void (*transmit)(void *ctx, const struct net_frame *frame),
                      void (*rx_posted)(void *ctx), void (*interrupt)(void *ctx), void *ctx);
 
+/* The most of a receive chain a frame fills: its header and the largest
+ * frame the MTU allows. */
+uint64_t virtio_net_frame_room(const struct virtio_net *n);
+
 /* Puts a frame into the next receive buffer: NET_NO_BUFFER when the
  * driver has none posted, NET_REFUSED when it is not running (or broke
  * its ring), NET_DELIVERED otherwise (a buffer too small for the frame

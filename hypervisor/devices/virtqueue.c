@@ -152,7 +152,19 @@ bool virtq_own_used_ring(const struct virtq *q, const struct guest_ram *ram)
 	return !q->ready || guest_ram_writable(ram, q->used, used_ring_bytes(q));
 }
 
-bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram)
+bool virtq_chain_writable(const struct virtq_chain *chain, const struct guest_ram *ram,
+                          uint64_t bytes)
+{
+	for (unsigned s = 0; s < chain->writable_count && bytes; s++) {
+		uint64_t len = chain->writable[s].len < bytes ? chain->writable[s].len : bytes;
+		if (!guest_ram_writable(ram, chain->writable[s].gpa, len))
+			return false;
+		bytes -= len;
+	}
+	return true;
+}
+
+bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram, uint64_t bytes)
 {
 	if (ram->base || !q->ready)
 		return true;
@@ -161,9 +173,8 @@ bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram
 	struct virtq_chain chain;
 	const char *why;
 	while (virtq_pop(&peek, ram, &chain, &why) == VIRTQ_CHAIN)
-		for (unsigned s = 0; s < chain.writable_count; s++)
-			if (!guest_ram_writable(ram, chain.writable[s].gpa, chain.writable[s].len))
-				return false;
+		if (!virtq_chain_writable(&chain, ram, bytes))
+			return false;
 	return true;
 }
 

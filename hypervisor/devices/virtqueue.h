@@ -84,10 +84,18 @@ bool virtq_push(struct virtq *q, const struct guest_ram *ram, uint16_t head, uin
  * out. A no-op for RAM in one block. */
 bool virtq_own_used_ring(const struct virtq *q, const struct guest_ram *ram);
 
-/* Gives a clone its own copies of the writable buffers of every chain
- * the driver has made available and the device not yet taken; false
- * when memory ran out. A broken ring is left to the next pop to report. */
-bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram);
+/* Whether the first `bytes` of a chain's writable buffers can be written
+ * now (a clone's shared pages are copied only on its own CPU). */
+bool virtq_chain_writable(const struct virtq_chain *chain, const struct guest_ram *ram,
+                          uint64_t bytes);
+
+/* Gives a clone its own copies of the first `bytes` of the writable
+ * buffers of every chain the driver has made available and the device
+ * not yet taken: no more than the device can fill, so a guest posting
+ * buffers of its whole RAM costs no more work per notify than one
+ * posting frame-sized ones. False when memory ran out; a broken ring is
+ * left to the next pop to report. */
+bool virtq_own_posted_buffers(const struct virtq *q, const struct guest_ram *ram, uint64_t bytes);
 
 /* Whether the driver asked for no interrupts on this queue. */
 bool virtq_interrupt_suppressed(const struct virtq *q, const struct guest_ram *ram);

@@ -726,6 +726,25 @@ static void test_clone_receive_waits_for_its_own_pages(void **state)
 	assert_int_equal(sw.ports[b.port].queue_count, 0);
 }
 
+/* A notify copies no more of a posted buffer than a frame can fill: a
+ * clone posting a buffer of 16 pages gets its first page copied (the
+ * 1500-byte MTU's frame and header fit in it), the rest stays shared. */
+static void test_clone_notify_copies_what_a_frame_fills(void **state)
+{
+	(void)state;
+	make_clone(&b);
+	driver_probe(&b);
+	put_desc(&b, RX_DESC, 0, RX_BUFS, 16 * GUEST_RAM_PAGE, VIRTQ_DESC_F_WRITE, 0);
+	put16(&b, RX_AVAIL + 4, 0);
+	put16(&b, RX_AVAIL + 2, 1);
+	unsigned before = copies;
+	wr(&b, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RX_QUEUE);
+	assert_false(shared[RX_BUFS / GUEST_RAM_PAGE]);
+	for (unsigned i = 1; i < 16; i++)
+		assert_true(shared[RX_BUFS / GUEST_RAM_PAGE + i]);
+	assert_int_equal(copies, before + 1);
+}
+
 /* A clone with no memory left for its own copy of a used ring cannot
  * run the queue: making it ready is refused with the reason, which ends
  * the partition, and nothing is written into the template's page. */
@@ -797,6 +816,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_clone_receive_waits_for_its_own_pages, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_clone_sends_across_pages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clone_notify_copies_what_a_frame_fills, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_clone_without_memory_for_its_used_ring, setup,
 	                                    teardown),
 	};
