@@ -95,7 +95,7 @@ void partition_destroy(struct partition *p)
 static bool create_vcpus(struct partition *p, const struct linux_partition_spec *spec)
 {
 	uint64_t pages = vcpu_context_xsave_pages();
-	partition_init_vcpus(p, spec->vcpus, spec->cpus);
+	partition_init_vcpus(p, spec->vcpus, spec->cpus, spec->notices);
 	for (unsigned i = 0; i < p->vcpu_count; i++) {
 		struct vcpu *v = &p->vcpus[i];
 		v->xsave_area = pages == 1 ? one_page(p) : page_alloc(pages, PAGE_SIZE);

@@ -31,6 +31,8 @@ struct linux_partition_spec {
 	/* The CPU each vCPU is placed on; cpus[0], where vCPU 0 runs, is the
 	 * partition's home (PLACEMENT_NONE if it has none). */
 	unsigned cpus[PARTITION_MAX_VCPUS];
+	/* Where each vCPU's CPU keeps its "look at me" bit (vcpu.h). */
+	struct sched_notice notices[PARTITION_MAX_VCPUS];
 	const struct partition_measurements *measurements; /* what it boots */
 	const struct config_nic *nics;                     /* its network interfaces */
 	unsigned nic_count;
@@ -74,6 +76,8 @@ struct partition_slot {
 	volatile int stop_requested;
 	volatile int start_requested;
 	volatile int kill_requested;
+	/* template_generation() when it last asked for its template. */
+	unsigned long templates_asked;
 };
 
 /* Seconds past a slot's stop_timeout before solo ends it by force: the

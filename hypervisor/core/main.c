@@ -23,6 +23,7 @@
 #include "core/placement.h"
 #include "core/scheduler.h"
 #include "core/smp.h"
+#include "core/template.h"
 #include "lib/console.h"
 #include "mm/host_paging.h"
 #include "mm/page_alloc.h"
@@ -186,6 +187,7 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 	};
 	measurements_take(&slot->measurements, have_manifest ? &manifest : 0, vm);
 	slot->spec.measurements = &slot->measurements;
+	slot->templates_asked = template_generation();
 	enum partition_launch launch = linux_partition_launch(p, &slot->spec, err, sizeof(err));
 	if (launch == PARTITION_LAUNCH_FAILED) {
 		console_printf("solo: [%s] not started: %s\n", name, err);
@@ -257,7 +259,10 @@ static void place(struct partition_slot *slot, const unsigned *cpu_of)
 		struct pcpu *cpu = &pcpus[cpu_of[v]];
 		slot->spec.cpus[v] = cpu_of[v];
 		p->vcpus[v].pcpu_index = cpu_of[v];
-		cpu->run_queue[cpu->run_queue_length++] = (struct run_entry){slot, v};
+		unsigned entry = cpu->run_queue_length++;
+		cpu->run_queue[entry] = (struct run_entry){slot, v};
+		slot->spec.notices[v] = scheduler_notice_of(cpu, entry);
+		p->vcpus[v].notice = slot->spec.notices[v];
 	}
 }
 

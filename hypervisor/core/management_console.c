@@ -168,11 +168,12 @@ static void scheduler_costs(void)
 		const struct pcpu *c = &pcpus[i];
 		if (!c->sched_steps)
 			continue;
+		unsigned long long tenths = c->sched_looks * 10 / c->sched_steps;
 		console_printf("solo: cpu%u scheduler: %llu steps, %llu TSC ticks each to choose, "
-		               "%u entries queued\n",
+		               "%u entries queued, %llu.%llu looked at a step\n",
 		               c->index, (unsigned long long)c->sched_steps,
 		               (unsigned long long)(c->sched_ticks / c->sched_steps),
-		               c->run_queue_length);
+		               c->run_queue_length, tenths / 10, tenths % 10);
 	}
 }
 
@@ -238,6 +239,14 @@ static void attest(const struct partition_slot *s)
 	}
 }
 
+/* The slot's home CPU is to look at its requests: now, not at its next
+ * poll (it may be asleep or in a guest). */
+static void tell_home(const struct partition_slot *s)
+{
+	sched_notice_post(&s->spec.notices[0]);
+	cpu_kick(s->spec.cpus[0]);
+}
+
 /* Stop, kill and start are requests the slot's own CPU acts on between
  * slices; the outcome ("[name] asked to shut down", "[name] stopped: ...")
  * comes from there. */
@@ -257,7 +266,7 @@ static void request(const struct console_command *c, struct partition_slot *s)
 	}
 	if (c->verb == CONSOLE_KILL) {
 		s->kill_requested = 1;
-		cpu_kick(s->spec.cpus[0]);
+		tell_home(s);
 		all_ended_reported = 0;
 		console_printf("solo: [%s] kill requested\n", s->spec.name);
 		return;
@@ -270,8 +279,7 @@ static void request(const struct console_command *c, struct partition_slot *s)
 		s->stop_requested = 1;
 	if (c->verb != CONSOLE_STOP)
 		s->start_requested = 1;
-	cpu_kick(
-	    s->spec.cpus[0]); /* its CPU may be asleep or in a guest: now, not at its next poll */
+	tell_home(s);
 	all_ended_reported = 0;
 	console_printf("solo: [%s] %s requested\n", s->spec.name,
 	               c->verb == CONSOLE_STOP    ? "stop"
@@ -293,7 +301,7 @@ static void shutdown(void)
 			continue;
 		stopped_by_shutdown[i] = true;
 		s->stop_requested = 1;
-		cpu_kick(s->spec.cpus[0]);
+		tell_home(s);
 		asked++;
 	}
 	all_ended_reported = 0;

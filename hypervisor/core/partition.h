@@ -47,7 +47,7 @@ struct partition {
 	/* A template's maker from its clone point to its first line: the
 	 * pages its writes copy become the template's write set. */
 	bool recording_writes;
-	const char *hostname;    /* given at its clone point; NULL: its spec's */
+	const char *hostname; /* given at its clone point; NULL: its spec's */
 	/* Built as a clone: vCPU 0 starts where its template stopped, and
 	 * its single pages come from the clones' pool (the template's maker
 	 * is a clone too, but kept its own). */
@@ -122,7 +122,9 @@ const char *partition_state_name(enum partition_state state);
 /* Sets up `count` vCPUs (at most PARTITION_MAX_VCPUS) placed on cpus[i]:
  * vCPU 0 is the bootstrap processor, about to start; the others wait for
  * a start-up IPI. Their local APICs, with IDs 0..count-1, send IPIs
- * through the partition (partition_ipi.c). */
-void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *cpus);
+ * through the partition (partition_ipi.c). notices[i], if given, is where
+ * vCPU i's CPU hears that it should look at it (sched_notice). */
+void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *cpus,
+                          const struct sched_notice *notices);
 
 #endif

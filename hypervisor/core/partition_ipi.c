@@ -29,7 +29,7 @@ static void post(struct vcpu *from, struct vcpu *to, uint8_t vector)
 	}
 	__atomic_fetch_or(&to->posted_irr[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
 	__atomic_store_n(&to->posted, 1, __ATOMIC_SEQ_CST);
-	vcpu_kick(to);
+	vcpu_alert(to);
 }
 
 /* The start-up IPI. The sender counts the new vCPU as active before it
@@ -45,7 +45,7 @@ static void start_up(struct vcpu *to, uint8_t vector)
 		to->sipi_vector = vector;
 		if (__atomic_compare_exchange_n(&to->run_state, &waiting, VCPU_STATE_STARTING,
 		                                false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-			vcpu_kick(to);
+			vcpu_alert(to);
 			return;
 		}
 	}

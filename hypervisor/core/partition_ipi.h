@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "core/vcpu.h"
 #include "devices/x2apic.h"
 
 struct partition;
@@ -40,5 +41,14 @@ void vcpu_kick(const struct vcpu *vcpu);
 /* The same for a CPU by index, to look at its run queue (the console's
  * requests). */
 void cpu_kick(unsigned cpu);
+
+/* Something about the vCPU changed that its CPU's scheduler decides on
+ * (an interrupt posted, a start-up IPI, its partition ended): its run
+ * queue entry is marked for a look, and its CPU kicked. */
+static inline void vcpu_alert(const struct vcpu *vcpu)
+{
+	sched_notice_post(&vcpu->notice);
+	vcpu_kick(vcpu);
+}
 
 #endif

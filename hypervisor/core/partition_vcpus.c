@@ -4,7 +4,8 @@
 
 #define XCR0_X87 1ULL
 
-void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *cpus)
+void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *cpus,
+                          const struct sched_notice *notices)
 {
 	p->vcpu_count = count;
 	for (unsigned i = 0; i < count; i++) {
@@ -12,6 +13,8 @@ void partition_init_vcpus(struct partition *p, unsigned count, const unsigned *c
 		v->partition = p;
 		v->index = i;
 		v->pcpu_index = cpus[i];
+		if (notices)
+			v->notice = notices[i];
 		v->xcr0 = XCR0_X87;
 		v->run_state = i == 0 ? VCPU_STATE_STARTING : VCPU_STATE_WAIT_SIPI;
 		/* The APIC timer ticks at the TSC rate: what CPUID leaf 0x15

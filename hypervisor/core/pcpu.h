@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/wake_heap.h"
 #include "mm/phys.h"
 #include "public/handoff.h"
 
@@ -16,11 +17,13 @@ struct vcpu;
 #define PCPU_IST_STACK_SIZE (8 * 1024)
 
 /* Selectors of solo's own GDT, the same on every CPU. */
-#define SEL_CODE64      0x08
-#define SEL_DATA        0x10
-#define SEL_TSS         0x18
-#define GDT_ENTRIES     5
-#define PCPU_MAX_QUEUED 528
+#define SEL_CODE64       0x08
+#define SEL_DATA         0x10
+#define SEL_TSS          0x18
+#define GDT_ENTRIES      5
+#define PCPU_MAX_QUEUED  528
+#define PCPU_QUEUE_WORDS ((PCPU_MAX_QUEUED + 63) / 64) /* one bit per entry */
+_Static_assert(PCPU_MAX_QUEUED <= WAKE_HEAP_CAPACITY, "a timer for every entry");
 
 struct tss64 {
 	uint32_t reserved0;
@@ -75,10 +78,25 @@ struct pcpu {
 	 * scans of the run queue included, building and taking down
 	 * partitions not; the console's stats print it. */
 	uint64_t sched_steps, sched_ticks;
+	uint64_t sched_looks;          /* entries looked at, in all those steps */
 	uint64_t step_lifecycle_ticks; /* this step's builds and take-downs */
-	/* template_generation() when this CPU last asked for its waiting
-	 * partitions' templates. */
+	/* template_generation() when this CPU last looked at every entry for
+	 * it. */
 	unsigned long templates_seen;
+
+	/* What the scheduler knows of its entries, kept up to date as they
+	 * change, so that a step costs the same with 5 entries or 500:
+	 * - noticed: entries to look at, set by any CPU (sched_notice);
+	 * - ready: entries whose vCPU wants the CPU now;
+	 * - active: entries with something to do now or later;
+	 * - wakes: when each entry next wants a look for a time of its own.
+	 * The last three are this CPU's alone. Every entry is looked at
+	 * again at next_sweep, a second apart, whatever the notices say. */
+	volatile uint64_t noticed[PCPU_QUEUE_WORDS];
+	uint64_t ready[PCPU_QUEUE_WORDS];
+	uint64_t active[PCPU_QUEUE_WORDS];
+	struct wake_heap wakes;
+	uint64_t next_sweep;
 };
 
 extern struct pcpu pcpus[HANDOFF_MAX_CPUS];

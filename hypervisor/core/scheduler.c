@@ -62,7 +62,7 @@ static bool ended_in_failure(const struct partition *p)
 static void kick_all(struct partition *p)
 {
 	for (unsigned i = 0; i < p->vcpu_count; i++)
-		vcpu_kick(&p->vcpus[i]);
+		vcpu_alert(&p->vcpus[i]);
 }
 
 /* The vCPU leaves this CPU for good: its VMCS goes (VMCLEAR, here where
@@ -75,7 +75,7 @@ static void leave(struct vcpu *v)
 	vmx_invept(2, 0);
 	__atomic_store_n(&v->run_state, VCPU_STATE_OFF, __ATOMIC_SEQ_CST);
 	__atomic_sub_fetch(&p->vcpus_active, 1, __ATOMIC_SEQ_CST);
-	vcpu_kick(&p->vcpus[0]);
+	vcpu_alert(&p->vcpus[0]);
 }
 
 /* How a stop the guest was asked for ended. Its init kills the command
@@ -139,6 +139,9 @@ static bool recreate(struct partition_slot *s, const char *failure)
 {
 	char err[160];
 	s->stopped_by_console = false;
+	/* Read before asking: a template made meanwhile changes it, and the
+	 * slot asks again (tend). */
+	s->templates_asked = template_generation();
 	switch (linux_partition_launch(s->partition, &s->spec, err, sizeof(err))) {
 	case PARTITION_LAUNCH_BUILT:
 		s->state = SLOT_CREATED;
@@ -195,64 +198,60 @@ static void tend_stop(struct partition_slot *s, uint64_t now, uint64_t tsc_hz)
 	}
 }
 
-/* Carries out what the management console asked of the partitions this
+/* Carries out what the management console asked of a partition this
  * CPU is home to: a stop asks a running partition to shut down (no
  * restart after it), a kill ends it where it stands, a start builds an
  * ended one afresh. run_queue_done drops before a start request is
  * cleared, so the console never sees every CPU idle in between. */
-static void take_requests(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
+static void take_requests(struct pcpu *cpu, struct run_entry *e, uint64_t now, uint64_t tsc_hz)
 {
-	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct run_entry *e = &cpu->run_queue[i];
-		struct partition_slot *s = e->slot;
-		struct partition *p = s->partition;
-		if (!is_home(e))
-			continue;
-		bool running = s->state == SLOT_RUNNABLE && !p->ended;
-		if (s->kill_requested) {
-			s->kill_requested = 0;
-			if (running) {
-				s->stopped_by_console = true;
-				s->stop_outcome = STOP_FORCED;
-				partition_end(p, PARTITION_STOPPED, "killed by the console");
-				kick_all(p);
-				running = false;
-			} else if (s->state != SLOT_DONE && s->state != SLOT_RUNNABLE) {
-				s->stop_requested = 1; /* nothing runs: the same as a stop */
-			}
+	struct partition_slot *s = e->slot;
+	struct partition *p = s->partition;
+	bool running = s->state == SLOT_RUNNABLE && !p->ended;
+	if (s->kill_requested) {
+		s->kill_requested = 0;
+		if (running) {
+			s->stopped_by_console = true;
+			s->stop_outcome = STOP_FORCED;
+			partition_end(p, PARTITION_STOPPED, "killed by the console");
+			kick_all(p);
+			running = false;
+		} else if (s->state != SLOT_DONE && s->state != SLOT_RUNNABLE) {
+			s->stop_requested = 1; /* nothing runs: the same as a stop */
 		}
-		if (s->stop_requested) {
-			if (running) {
-				if (!s->stopping)
-					ask_to_stop(s, now, tsc_hz);
-			} else if (s->state == SLOT_RUNNABLE) {
-				/* Ending already: it leaves without a restart. */
-				s->stopped_by_console = true;
-			} else if (s->state != SLOT_DONE) {
-				/* Not started yet, or waiting out a backoff: there
-				 * is no vCPU to stop, only memory to give back. */
-				if (s->state == SLOT_CREATED)
-					partition_destroy(p);
-				partition_end(p, PARTITION_STOPPED, "by the console");
-				console_printf("solo: [%s] stopped by the console before it ran\n",
-				               s->spec.name);
-				s->state = SLOT_DONE;
-			}
-			s->stop_requested = 0;
-		}
-		if (s->start_requested) {
-			cpu->run_queue_done = 0;
-			/* A restart's stop takes effect once every vCPU has
-			 * left: the start waits for that. */
-			bool ending = s->state == SLOT_RUNNABLE && (p->ended || s->stopping);
-			if (s->state == SLOT_DONE)
-				recreate(s, "not started");
-			if (!ending)
-				s->start_requested = 0;
-		}
-		if (s->stopping && s->state == SLOT_RUNNABLE && !p->ended)
-			tend_stop(s, now, tsc_hz);
 	}
+	if (s->stop_requested) {
+		if (running) {
+			if (!s->stopping)
+				ask_to_stop(s, now, tsc_hz);
+		} else if (s->state == SLOT_RUNNABLE) {
+			/* Ending already: it leaves without a restart. */
+			s->stopped_by_console = true;
+		} else if (s->state != SLOT_DONE) {
+			/* Not started yet, or waiting out a backoff: there
+			 * is no vCPU to stop, only memory to give back. */
+			if (s->state == SLOT_CREATED)
+				partition_destroy(p);
+			partition_end(p, PARTITION_STOPPED, "by the console");
+			console_printf("solo: [%s] stopped by the console before it ran\n",
+			               s->spec.name);
+			s->state = SLOT_DONE;
+		}
+		s->stop_requested = 0;
+	}
+	if (s->start_requested) {
+		cpu->run_queue_done = 0;
+		/* A restart's stop takes effect once every vCPU has
+		 * left: the start waits for that (the leaving vCPU's
+		 * notice brings it back here). */
+		bool ending = s->state == SLOT_RUNNABLE && (p->ended || s->stopping);
+		if (s->state == SLOT_DONE)
+			recreate(s, "not started");
+		if (!ending)
+			s->start_requested = 0;
+	}
+	if (s->stopping && s->state == SLOT_RUNNABLE && !p->ended)
+		tend_stop(s, now, tsc_hz);
 }
 
 /* Whether a halted vCPU has something to wake up for. It halted with no
@@ -290,73 +289,61 @@ static void timed_retire(struct pcpu *cpu, struct partition_slot *s, uint64_t ts
 	cpu->step_lifecycle_ticks += cpu_rdtsc() - began;
 }
 
-/* Moves each entry along: restarts due, vCPUs of ended partitions leaving,
- * sleeping vCPUs waking, ended partitions whose vCPUs have all left taken
- * down. */
-static void tend(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
+/* Moves the entry along: a restart due, a partition whose template may
+ * be there now built, its vCPU leaving if the partition ended or woken
+ * if it sleeps, and the ended partition taken down once every vCPU has
+ * left. */
+static void tend(struct pcpu *cpu, struct run_entry *e, uint64_t now, uint64_t tsc_hz)
 {
-	/* Waiting partitions ask again only when a template may be there,
-	 * not at every step. Read before asking, so that a template made
-	 * meanwhile is seen at the next step. */
-	unsigned long templates = template_generation();
-	bool templates_changed = templates != cpu->templates_seen;
-	cpu->templates_seen = templates;
-	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		struct run_entry *e = &cpu->run_queue[i];
-		struct partition_slot *s = e->slot;
-		struct partition *p = s->partition;
-		if (is_home(e) && s->state == SLOT_BACKOFF && now >= s->wake_tsc)
-			timed_recreate(cpu, s, "not restarted");
-		if (is_home(e) && s->state == SLOT_WAITING && templates_changed)
-			timed_recreate(cpu, s, "not started");
-		if (is_home(e) ? s->state != SLOT_RUNNABLE && s->state != SLOT_CREATED
-		               : s->state == SLOT_DONE)
-			continue;
-		struct vcpu *v = entry_vcpu(e);
-		int state = run_state(v);
-		bool on_cpu = state == VCPU_STATE_STARTING || state == VCPU_STATE_RUNNABLE ||
-		              state == VCPU_STATE_HALTED;
-		if (on_cpu && __atomic_load_n(&p->ended, __ATOMIC_SEQ_CST))
-			leave(v);
-		else if (state == VCPU_STATE_HALTED && wakes(v, now))
-			__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE, __ATOMIC_SEQ_CST);
-		if (is_home(e) && p->ended && !__atomic_load_n(&p->vcpus_active, __ATOMIC_SEQ_CST))
-			timed_retire(cpu, s, tsc_hz);
-	}
+	struct partition_slot *s = e->slot;
+	struct partition *p = s->partition;
+	if (is_home(e) && s->state == SLOT_BACKOFF && now >= s->wake_tsc)
+		timed_recreate(cpu, s, "not restarted");
+	if (is_home(e) && s->state == SLOT_WAITING && s->templates_asked != template_generation())
+		timed_recreate(cpu, s, "not started");
+	if (is_home(e) ? s->state != SLOT_RUNNABLE && s->state != SLOT_CREATED
+	               : s->state == SLOT_DONE)
+		return;
+	struct vcpu *v = entry_vcpu(e);
+	int state = run_state(v);
+	bool on_cpu = state == VCPU_STATE_STARTING || state == VCPU_STATE_RUNNABLE ||
+	              state == VCPU_STATE_HALTED;
+	if (on_cpu && __atomic_load_n(&p->ended, __ATOMIC_SEQ_CST))
+		leave(v);
+	else if (state == VCPU_STATE_HALTED && wakes(v, now))
+		__atomic_store_n(&v->run_state, VCPU_STATE_RUNNABLE, __ATOMIC_SEQ_CST);
+	if (is_home(e) && p->ended && !__atomic_load_n(&p->vcpus_active, __ATOMIC_SEQ_CST))
+		timed_retire(cpu, s, tsc_hz);
 }
 
-/* The earliest time something on this CPU wants it back. */
-static uint64_t next_wake(const struct pcpu *cpu)
+/* When the entry next wants a look for a time of its own: the end of a
+ * restart's backoff, a sleeping vCPU's timer deadline (one halted with
+ * interrupts off has none that counts), a stop's resend or deadline. */
+static uint64_t wake_time(const struct run_entry *e)
 {
-	uint64_t earliest = UINT64_MAX;
-	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		const struct run_entry *e = &cpu->run_queue[i];
-		const struct vcpu *v = entry_vcpu(e);
-		uint64_t t = UINT64_MAX;
-		if (is_home(e) && e->slot->state == SLOT_BACKOFF)
-			t = e->slot->wake_tsc;
-		else if (run_state(v) == VCPU_STATE_HALTED && v->halt_deadline)
-			t = v->halt_deadline;
-		if (is_home(e) && e->slot->stopping && e->slot->stop_resend_tsc < t)
-			t = e->slot->stop_resend_tsc;
-		if (t < earliest)
-			earliest = t;
+	const struct partition_slot *s = e->slot;
+	const struct vcpu *v = entry_vcpu(e);
+	uint64_t t = WAKE_HEAP_NEVER;
+	if (is_home(e) && s->state == SLOT_BACKOFF)
+		t = s->wake_tsc;
+	else if (run_state(v) == VCPU_STATE_HALTED && v->halt_deadline && !v->parked)
+		t = v->halt_deadline;
+	if (is_home(e) && s->stopping) {
+		if (s->stop_resend_tsc < t)
+			t = s->stop_resend_tsc;
+		if (s->stop_deadline_tsc < t)
+			t = s->stop_deadline_tsc;
 	}
-	return earliest;
+	return t;
 }
 
-/* Entries with something to do now or later: a partition this CPU is
- * home to that has not ended for good, or a vCPU set up here. */
-static unsigned count_active(const struct pcpu *cpu)
+/* Something to do now or later: a partition this CPU is home to that
+ * has not ended for good, or a vCPU set up here. */
+static bool is_active(const struct run_entry *e)
 {
-	unsigned active = 0;
-	for (unsigned i = 0; i < cpu->run_queue_length; i++) {
-		const struct run_entry *e = &cpu->run_queue[i];
-		int state = run_state(entry_vcpu(e));
-		active += is_home(e) ? e->slot->state != SLOT_DONE
-		                     : state >= VCPU_STATE_STARTING && e->slot->state != SLOT_DONE;
-	}
-	return active;
+	if (is_home(e))
+		return e->slot->state != SLOT_DONE;
+	return run_state(entry_vcpu(e)) >= VCPU_STATE_STARTING && e->slot->state != SLOT_DONE;
 }
 
 static bool wants_cpu(const struct run_entry *e)
@@ -368,13 +355,105 @@ static bool wants_cpu(const struct run_entry *e)
 	       !e->slot->partition->ended;
 }
 
+static void set_bit_to(uint64_t *words, unsigned i, bool on)
+{
+	if (on)
+		words[i / 64] |= 1ULL << (i % 64);
+	else
+		words[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* Files what the entry now is: ready or not, active or not, its time. */
+static void file(struct pcpu *cpu, unsigned i)
+{
+	const struct run_entry *e = &cpu->run_queue[i];
+	set_bit_to(cpu->ready, i, wants_cpu(e));
+	set_bit_to(cpu->active, i, is_active(e));
+	wake_heap_set(&cpu->wakes, i, wake_time(e));
+}
+
+struct sched_notice scheduler_notice_of(struct pcpu *cpu, unsigned entry)
+{
+	return (struct sched_notice){&cpu->noticed[entry / 64], 1ULL << (entry % 64)};
+}
+
+static void notice(struct pcpu *cpu, unsigned i)
+{
+	struct sched_notice n = scheduler_notice_of(cpu, i);
+	sched_notice_post(&n);
+}
+
+static void notice_all(struct pcpu *cpu)
+{
+	for (unsigned i = 0; i < cpu->run_queue_length; i++)
+		notice(cpu, i);
+}
+
+static void look_at(struct pcpu *cpu, unsigned i, uint64_t now, uint64_t tsc_hz)
+{
+	struct run_entry *e = &cpu->run_queue[i];
+	cpu->sched_looks++;
+	if (is_home(e))
+		take_requests(cpu, e, now, tsc_hz);
+	tend(cpu, e, now, tsc_hz);
+	/* A restart whose stop has now taken effect: the start, next pass. */
+	if (is_home(e) && e->slot->start_requested && e->slot->state == SLOT_DONE)
+		notice(cpu, i);
+	file(cpu, i);
+}
+
+/* Looks at the entries that asked for it, or whose time came: each once
+ * a pass, and again in the next pass if looking at another noticed it
+ * once more (a kill ends a partition, its vCPU leaves, its home retires
+ * it). Everything, when a template may have been made or the sweep is
+ * due. */
+static void look_at_noticed(struct pcpu *cpu, uint64_t now, uint64_t tsc_hz)
+{
+	unsigned long templates = template_generation();
+	if (templates != cpu->templates_seen || now >= cpu->next_sweep) {
+		cpu->templates_seen = templates;
+		cpu->next_sweep = now + tsc_hz / 1000000 * SCHED_SWEEP_US;
+		notice_all(cpu);
+	}
+	int due;
+	while ((due = wake_heap_take_due(&cpu->wakes, now)) >= 0)
+		notice(cpu, (unsigned)due);
+	for (unsigned pass = 0; pass < 8; pass++) {
+		bool any = false;
+		for (unsigned w = 0; w < PCPU_QUEUE_WORDS; w++) {
+			uint64_t bits = __atomic_exchange_n(&cpu->noticed[w], 0, __ATOMIC_SEQ_CST);
+			for (; bits; bits &= bits - 1) {
+				unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+				if (i < cpu->run_queue_length)
+					look_at(cpu, i, now, tsc_hz);
+				any = true;
+			}
+		}
+		if (!any)
+			return;
+	}
+}
+
+static unsigned count_active(const struct pcpu *cpu)
+{
+	unsigned active = 0;
+	for (unsigned w = 0; w < PCPU_QUEUE_WORDS; w++)
+		active += (unsigned)__builtin_popcountll(cpu->active[w]);
+	return active;
+}
+
+/* The first ready entry at or after `from`, round the queue. */
 static int pick(const struct pcpu *cpu, unsigned from)
 {
-	unsigned n = cpu->run_queue_length;
-	for (unsigned k = 0; k < n; k++) {
-		unsigned i = (from + k) % n;
-		if (wants_cpu(&cpu->run_queue[i]))
-			return (int)i;
+	if (from >= cpu->run_queue_length)
+		from = 0;
+	for (unsigned k = 0; k <= PCPU_QUEUE_WORDS; k++) {
+		unsigned w = (from / 64 + k) % PCPU_QUEUE_WORDS;
+		uint64_t bits = cpu->ready[w];
+		if (k == 0)
+			bits &= ~0ULL << (from % 64);
+		if (bits)
+			return (int)(w * 64 + (unsigned)__builtin_ctzll(bits));
 	}
 	return -1;
 }
@@ -423,7 +502,7 @@ static bool load(struct pcpu *cpu, struct vcpu *v)
  * the first wake-up, and failing that solo waits in a loop. */
 static void idle(struct pcpu *cpu, uint64_t poll)
 {
-	uint64_t until = next_wake(cpu);
+	uint64_t until = wake_heap_earliest(&cpu->wakes);
 	uint64_t latest = cpu_rdtsc() + poll;
 	if (until > latest)
 		until = latest; /* wake up in time to see console requests */
@@ -446,6 +525,7 @@ static void idle(struct pcpu *cpu, uint64_t poll)
 				                 __ATOMIC_SEQ_CST);
 			else
 				after_run(v, stop);
+			sched_notice_post(&v->notice);
 			return;
 		}
 	}
@@ -502,8 +582,7 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	if (cpu->between_slices)
 		cpu->between_slices();
 	uint64_t began = cpu_rdtsc();
-	take_requests(cpu, began, tsc_hz);
-	tend(cpu, cpu_rdtsc(), tsc_hz);
+	look_at_noticed(cpu, began, tsc_hz);
 	unsigned active = count_active(cpu);
 	if (!active) {
 		chosen_after(cpu, began);
@@ -515,6 +594,11 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	}
 	cpu->run_queue_done = 0;
 	int chosen = pick(cpu, cpu->next_entry);
+	/* Another CPU may have ended its partition since it was filed. */
+	while (chosen >= 0 && !wants_cpu(&cpu->run_queue[chosen])) {
+		file(cpu, (unsigned)chosen);
+		chosen = pick(cpu, (unsigned)chosen + 1);
+	}
 	if (chosen < 0) {
 		chosen_after(cpu, began);
 		idle(cpu, poll);
@@ -524,11 +608,14 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	struct vcpu *v = entry_vcpu(e);
 	cpu->next_entry = (unsigned)chosen + 1;
 	chosen_after(cpu, began);
-	if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz))
+	if (run_state(v) == VCPU_STATE_STARTING && !start(cpu, e, bitmaps, tsc_hz)) {
+		notice(cpu, (unsigned)chosen);
 		return;
+	}
 	if (!load(cpu, v)) {
 		partition_end(v->partition, PARTITION_CRASHED, "VMPTRLD of its VMCS failed");
 		after_run(v, VCPU_ENDED);
+		notice(cpu, (unsigned)chosen);
 		return;
 	}
 	/* Alone on its CPU a vCPU still gets long slices, never an endless
@@ -536,6 +623,7 @@ void scheduler_step(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_
 	enum vcpu_stop stop = vcpu_run_slice(v, cpu_rdtsc() + (active == 1 ? poll : slice), false);
 	vcpu_context_save(v);
 	after_run(v, stop);
+	notice(cpu, (unsigned)chosen);
 }
 
 void scheduler_run(struct pcpu *cpu, const struct vmx_bitmaps *bitmaps, uint64_t tsc_hz)

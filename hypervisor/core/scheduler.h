@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "core/vcpu.h"
+
 struct pcpu;
 struct vmx_bitmaps;
 
@@ -20,6 +22,14 @@ struct vmx_bitmaps;
 /* How soon a CPU notices a stop or start asked by the console; also the
  * slice of a vCPU alone on its CPU. */
 #define SCHED_REQUEST_POLL_US 100000
+
+/* How often a CPU looks at every entry of its run queue, notices or not:
+ * a missed notice costs at most this long. */
+#define SCHED_SWEEP_US 1000000
+
+/* Where entry `entry` of the CPU's run queue is marked for a look: what
+ * its vCPU's struct sched_notice holds. */
+struct sched_notice scheduler_notice_of(struct pcpu *cpu, unsigned entry);
 
 /* Sets the time slice for every CPU; called once, before any runs. */
 void scheduler_set_timeslice(uint32_t microseconds);

@@ -22,6 +22,20 @@ struct guest_regs {
 
 struct partition;
 
+/* Where a vCPU's CPU keeps the bit that says "look at this vCPU's run
+ * queue entry" (scheduler.c): any CPU sets it, with the kick, when it
+ * changes something the scheduler decides on. Zero: nowhere (tests). */
+struct sched_notice {
+	volatile uint64_t *word;
+	uint64_t bit;
+};
+
+static inline void sched_notice_post(const struct sched_notice *n)
+{
+	if (n->word)
+		__atomic_fetch_or(n->word, n->bit, __ATOMIC_SEQ_CST);
+}
+
 /* Where a vCPU is in its life; the CPU it is placed on moves it along,
  * except WAIT_SIPI -> STARTING, done by the vCPU that sends the start-up
  * IPI (partition_ipi.c). */
@@ -38,8 +52,9 @@ struct vcpu {
 	uint64_t launched;      /* VMLAUNCH done: later entries VMRESUME */
 	struct partition *partition;
 	hpa_t vmcs;
-	uint16_t vpid;       /* its own while its VMCS lives (vmx/vpid.c) */
-	unsigned pcpu_index; /* the CPU it is placed on; it never moves */
+	uint16_t vpid;              /* its own while its VMCS lives (vmx/vpid.c) */
+	unsigned pcpu_index;        /* the CPU it is placed on; it never moves */
+	struct sched_notice notice; /* its entry in that CPU's run queue */
 	uint64_t exits_total;
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	/* The last OUT the guest made, for the self-test's checks. */

@@ -27,7 +27,7 @@ static inline void partition_fixture(struct partition *part, const char *name)
 	fake_script_reset();
 	memset(part, 0, sizeof(*part));
 	snprintf(part->name, sizeof(part->name), "%s", name);
-	partition_init_vcpus(part, 1, on_cpu0);
+	partition_init_vcpus(part, 1, on_cpu0, 0);
 }
 
 #endif

@@ -1025,7 +1025,7 @@ static void test_hlt_with_other_vcpus(void **state)
 	(void)state;
 	/* A second vCPU, running on another CPU. */
 	static const unsigned cpus[2] = {0, 1};
-	partition_init_vcpus(&part, 2, cpus);
+	partition_init_vcpus(&part, 2, cpus, 0);
 	part.vcpus[1].run_state = VCPU_STATE_RUNNABLE;
 	const struct vm_exit hlt = {
 	    .basic_reason = EXIT_REASON_HLT, .instruction_length = 1, .guest_rip = 0x1000};

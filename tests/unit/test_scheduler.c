@@ -47,11 +47,12 @@
 enum act { RUN, HALT, HALT_NO_TIMER, SIPI_TO_1, IPI_TO_1, CRASH, POWER_OFF };
 
 #define SCRIPT_MAX 16
-static struct partition parts[2];
-static struct partition_slot slots[2];
+#define PARTS      96 /* most tests use two; one queues many */
+static struct partition parts[PARTS];
+static struct partition_slot slots[PARTS];
 static struct pcpu cpus[2];
-static enum act script[2][PARTITION_MAX_VCPUS][SCRIPT_MAX]; /* RUN when exhausted */
-static unsigned script_pos[2][PARTITION_MAX_VCPUS];
+static enum act script[PARTS][PARTITION_MAX_VCPUS][SCRIPT_MAX]; /* RUN when exhausted */
+static unsigned script_pos[PARTS][PARTITION_MAX_VCPUS];
 static char ran[512];
 static uint64_t last_slice; /* ticks from the start of the last slice to its end */
 static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
@@ -122,7 +123,7 @@ bool linux_partition_create(struct partition *p, const struct linux_partition_sp
 	}
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", spec->name);
-	partition_init_vcpus(p, spec->vcpus, spec->cpus);
+	partition_init_vcpus(p, spec->vcpus, spec->cpus, spec->notices);
 	return true;
 }
 
@@ -230,11 +231,21 @@ static void add(unsigned n, const char *name, enum config_restart mode, unsigned
 	for (unsigned v = 0; v < vcpus; v++) {
 		s->spec.cpus[v] = cpu_of[v];
 		struct pcpu *c = &cpus[cpu_of[v]];
-		c->run_queue[c->run_queue_length++] = (struct run_entry){s, v};
+		unsigned entry = c->run_queue_length++;
+		c->run_queue[entry] = (struct run_entry){s, v};
+		s->spec.notices[v] = scheduler_notice_of(c, entry);
 	}
 	char err[80];
 	assert_true(linux_partition_create(&parts[n], &s->spec, err, sizeof(err)));
 	s->state = SLOT_CREATED;
+}
+
+/* What the console does: a request on the slot, and a notice for its
+ * home CPU (management_console.c). */
+static void ask(struct partition_slot *s, volatile int *request)
+{
+	*request = 1;
+	sched_notice_post(&s->spec.notices[0]);
 }
 
 static void step(unsigned cpu)
@@ -452,7 +463,7 @@ static void test_restart_waits_for_its_template(void **state)
 	add(1, "v", CONFIG_RESTART_NO, 1, ON_CPU0);
 	slots[1].state = SLOT_WAITING;
 	launch_waits = 100;
-	slots[1].stop_requested = 1;
+	ask(&slots[1], &slots[1].stop_requested);
 	step(0);
 	assert_int_equal(slots[1].state, SLOT_DONE);
 	assert_true(fake_console_contains("[v] stopped by the console before it ran\n"));
@@ -465,7 +476,7 @@ static void test_console_stop_reaches_every_cpu_and_start_rebuilds(void **state)
 	script[0][0][0] = SIPI_TO_1;
 	step(0);
 	step(1);
-	slots[0].stop_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
 	step(0);
 	assert_int_equal(parts[0].state, PARTITION_STOPPED);
 	assert_int_equal(slots[0].state, SLOT_RUNNABLE); /* vCPU 1 is still on cpu1 */
@@ -476,7 +487,7 @@ static void test_console_stop_reaches_every_cpu_and_start_rebuilds(void **state)
 	assert_true(fake_console_contains("[s] stopped: by the console\n"));
 	assert_false(fake_console_contains("restarting"));
 	assert_int_equal(reports, 1);
-	slots[0].start_requested = 1;
+	ask(&slots[0], &slots[0].start_requested);
 	step(0);
 	assert_int_equal(creates, 2);
 	assert_int_equal(slots[0].state, SLOT_RUNNABLE);
@@ -490,8 +501,8 @@ static void test_console_restart_waits_for_the_vcpus_to_leave(void **state)
 	script[0][0][0] = SIPI_TO_1;
 	step(0);
 	step(1);
-	slots[0].stop_requested = 1;
-	slots[0].start_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
+	ask(&slots[0], &slots[0].start_requested);
 	step(0);
 	/* Not down yet: the start stays asked for. */
 	assert_int_equal(creates, 1);
@@ -509,7 +520,7 @@ static void test_stop_before_it_ran(void **state)
 {
 	(void)state;
 	add(0, "a", CONFIG_RESTART_ALWAYS, 1, ON_CPU0);
-	slots[0].stop_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
 	step(0);
 	assert_int_equal(slots[0].state, SLOT_DONE);
 	assert_int_equal(destroys, 1);
@@ -523,7 +534,7 @@ static void stop_with_timeout(enum config_restart mode)
 	add(0, "g", mode, 1, ON_CPU0);
 	slots[0].stop_timeout_s = 10;
 	steps(0, 2);
-	slots[0].stop_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
 	step(0);
 	assert_false(slots[0].stop_requested);
 }
@@ -559,7 +570,7 @@ static void test_stop_ends_by_force_after_the_timeout(void **state)
 	step(0);
 	assert_false(parts[0].ended);
 	/* A second stop while stopping changes nothing. */
-	slots[0].stop_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
 	step(0);
 	assert_false(parts[0].ended);
 	fake_cpu.tsc += 1 * MS;
@@ -576,7 +587,7 @@ static void test_kill_ends_a_stopping_partition_at_once(void **state)
 {
 	(void)state;
 	stop_with_timeout(CONFIG_RESTART_ALWAYS);
-	slots[0].kill_requested = 1;
+	ask(&slots[0], &slots[0].kill_requested);
 	steps(0, 2);
 	assert_false(slots[0].kill_requested);
 	assert_int_equal(slots[0].state, SLOT_DONE);
@@ -592,7 +603,7 @@ static void test_stop_without_timeout_or_line_ends_at_once(void **state)
 	slots[0].stop_timeout_s = 10;
 	control_line_full = true; /* the request cannot be written */
 	steps(0, 2);
-	slots[0].stop_requested = 1;
+	ask(&slots[0], &slots[0].stop_requested);
 	step(0);
 	assert_int_equal(asked_to_stop, 1);
 	assert_true(parts[0].ended);
@@ -618,7 +629,7 @@ static void test_restart_waits_for_the_shutdown(void **state)
 {
 	(void)state;
 	stop_with_timeout(CONFIG_RESTART_NO);
-	slots[0].start_requested = 1;
+	ask(&slots[0], &slots[0].start_requested);
 	steps(0, 3);
 	assert_int_equal(creates, 1);
 	assert_true(slots[0].start_requested); /* still asked for */
@@ -630,11 +641,62 @@ static void test_restart_waits_for_the_shutdown(void **state)
 	assert_true(fake_console_contains("[g] shut down when asked"));
 }
 
+/* A step looks at what changed, not at every entry: 96 partitions on one
+ * CPU, 95 of them asleep with no timer, cost a look or two a step; an
+ * interrupt posted to one of them (from a device, on no vCPU) wakes it
+ * at the next step, its timer deadline too, and every entry is looked
+ * at again once the sweep is due. */
+static void test_a_step_looks_only_at_what_changed(void **state)
+{
+	(void)state;
+	static char names[PARTS][8];
+	for (unsigned n = 0; n < PARTS; n++) {
+		snprintf(names[n], sizeof(names[n]), "p%u", n);
+		add(n, names[n], CONFIG_RESTART_NO, 1, ON_CPU0);
+		script[n][0][0] = n ? HALT_NO_TIMER : RUN;
+	}
+	steps(0, PARTS); /* each has run once: all but p0 sleep */
+	assert_int_equal(cpus[0].run_queue_length, PARTS);
+	uint64_t looks = cpus[0].sched_looks;
+	ran[0] = 0;
+	steps(0, 40);
+	char only_p0[4 * 40 + 1] = "";
+	for (unsigned i = 0; i < 40; i++)
+		strcat(only_p0, "p00 "); /* p0's vCPU 0 */
+	assert_string_equal(ran, only_p0);
+	assert_in_range(cpus[0].sched_looks - looks, 40, 80);
+
+	struct apic_ipi ipi = {.dest = 0, .x2apic_format = true, .vector = 0x41};
+	script[50][0][script_pos[50][0]] = HALT_NO_TIMER; /* woken, it sleeps again */
+	partition_post_interrupt(&parts[50], &ipi);
+	ran[0] = 0;
+	looks = cpus[0].sched_looks;
+	steps(0, 2);
+	assert_string_equal(ran, "p500 p00 "); /* woken, and next in the round */
+	assert_in_range(cpus[0].sched_looks - looks, 2, 4);
+
+	script[60][0][script_pos[60][0]] = HALT; /* woken, it sleeps 5 ms */
+	partition_post_interrupt(&parts[60], &ipi);
+	steps(0, 2);
+	uint64_t deadline = parts[60].vcpus[0].halt_deadline;
+	assert_true(deadline > fake_cpu.tsc);
+	ran[0] = 0;
+	fake_cpu.tsc = deadline; /* its timer's time comes */
+	steps(0, 2);
+	assert_non_null(strstr(ran, "p600 "));
+
+	looks = cpus[0].sched_looks;
+	fake_cpu.tsc += (SCHED_SWEEP_US + 1000) * (TSC_HZ / 1000000);
+	step(0);
+	assert_true(cpus[0].sched_looks - looks >= PARTS);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    T(test_a_step_looks_only_at_what_changed),
 	    T(test_round_robin_between_partitions),
 	    T(test_the_appliance_timeslice_sets_the_slice),
 	    T(test_halted_vcpu_waits_for_its_deadline),
