@@ -423,8 +423,15 @@ static bool parse_restart(struct parser *p, struct span value)
 static bool parse_env(struct parser *p, struct span value)
 {
 	struct config_container *c = p->container;
+	struct appliance_config *out = p->out;
 	if (c->env_count == CONFIG_MAX_ENV)
 		return line_error(p, "more than 32 env entries", no_span, "");
+	if (out->env_count == CONFIG_MAX_ENV_TOTAL) {
+		line_error(p, "more than ", no_span, "");
+		err_uint(p, CONFIG_MAX_ENV_TOTAL);
+		err_str(p, " env entries in all containers");
+		return false;
+	}
 	size_t eq = 0;
 	while (eq < value.n && value.p[eq] != '=')
 		eq++;
@@ -438,14 +445,17 @@ static bool parse_env(struct parser *p, struct span value)
 		return line_error(p, "env must be NAME=value, not ", value, "");
 	struct span name = {value.p, eq};
 	for (uint32_t i = 0; i < c->env_count; i++) {
-		struct span other = {c->env[i], 0};
-		while (c->env[i][other.n] != '=')
+		struct span other = {config_container_env(out, c, i), 0};
+		while (other.p[other.n] != '=')
 			other.n++;
 		if (span_equal(name, other))
 			return line_error(p, "env ", name, " set twice");
 	}
-	if (!string_value(p, value, "env", CONFIG_ENV_MAX, c->env[c->env_count]))
+	/* A section's entries are the last in the pool until the next
+	 * section starts, so each container's stay in one run. */
+	if (!string_value(p, value, "env", CONFIG_ENV_MAX, out->env[out->env_count]))
 		return false;
+	out->env_count++;
 	c->env_count++;
 	return true;
 }
@@ -847,6 +857,7 @@ static bool start_container(struct parser *p, struct span name)
 	c->restart = CONFIG_RESTART_NO;
 	c->stop_timeout_s = CONFIG_STOP_TIMEOUT_DEFAULT;
 	c->replicas = 1;
+	c->env_first = out->env_count;
 	p->container = c;
 	p->section = SECTION_CONTAINER;
 	p->partitions[p->partition_count++] =

@@ -22,7 +22,8 @@
  *   vcpus = 1                             1..64, default 1
  *   cpus = shared                         shared (default) or pinned
  *   restart = on-failure:3                no (default), always, on-failure[:N]
- *   env = MODE=demo                       repeatable, up to 32, 255 each
+ *   env = MODE=demo                       repeatable, up to 32, 255 each;
+ *                                         up to 1024 in all containers
  *   command = /bin/httpd -f -p 8080       up to 1023 characters
  *   stop_timeout = 10                     seconds `stop` waits before it ends
  *                                         the partition by force: 0..3600,
@@ -63,7 +64,8 @@
 #define CONFIG_MAX_CONTAINERS 64
 /* Partitions all containers make together, replicas counted. */
 #define CONFIG_MAX_CONTAINER_PARTITIONS 512
-#define CONFIG_MAX_ENV                  32
+#define CONFIG_MAX_ENV                  32   /* per container */
+#define CONFIG_MAX_ENV_TOTAL            1024 /* all containers' together */
 #define CONFIG_IMAGE_MAX                255
 #define CONFIG_ENV_MAX                  255
 #define CONFIG_COMMAND_MAX              1023
@@ -148,9 +150,11 @@ struct config_container {
 	/* For CONFIG_RESTART_ON_FAILURE: the most restarts, 0 meaning no
 	 * limit (plain `on-failure`). */
 	uint32_t restart_max;
+	/* Its env entries: env_count of them from appliance_config.env[env_first]
+	 * (read them with config_container_env()). */
+	uint32_t env_first;
 	uint32_t env_count;
-	char env[CONFIG_MAX_ENV][CONFIG_ENV_MAX + 1]; /* "NAME=value" */
-	char command[CONFIG_COMMAND_MAX + 1];         /* "" when not given */
+	char command[CONFIG_COMMAND_MAX + 1]; /* "" when not given */
 	uint32_t stop_timeout_s;
 	uint32_t nic_count;
 	struct config_nic nics[CONFIG_MAX_NICS];
@@ -186,7 +190,20 @@ struct appliance_config {
 	struct config_vm vms[CONFIG_MAX_VMS];
 	uint32_t network_count;
 	struct config_network networks[CONFIG_MAX_NETWORKS];
+	/* Every container's env entries, "NAME=value", each container's in
+	 * one run, in config order: one pool, so a container does not carry
+	 * room for 32 entries it rarely uses. */
+	uint32_t env_count;
+	char env[CONFIG_MAX_ENV_TOTAL][CONFIG_ENV_MAX + 1];
 };
+
+/* Env entry i (below c->env_count) of container c of cfg. Inline, so the
+ * container spec code reads it without linking the parser. */
+static inline const char *config_container_env(const struct appliance_config *cfg,
+                                               const struct config_container *c, uint32_t i)
+{
+	return cfg->env[c->env_first + i];
+}
 
 /* Parses len bytes of text (not NUL-terminated; a NUL inside is an error)
  * into *out. Returns true on success. On failure writes one line to err

@@ -57,7 +57,7 @@ bool container_build_initramfs(const struct appliance_config *cfg, unsigned inde
 	}
 	passwd = read_text(fs, "/etc/passwd");
 	group = read_text(fs, "/etc/group");
-	if (!container_spec_build(c, &img.config, passwd, group, &spec, err, errlen) ||
+	if (!container_spec_build(cfg, c, &img.config, passwd, group, &spec, err, errlen) ||
 	    !container_spec_network(cfg, index, &spec, err, errlen))
 		goto out;
 	text = container_spec_format(&spec);

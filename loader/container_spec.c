@@ -202,9 +202,9 @@ static bool build_user(struct builder *b, const char *user, const char *passwd, 
 	return true;
 }
 
-bool container_spec_build(const struct config_container *c, const struct oci_image_config *img,
-                          const char *passwd, const char *group, struct container_spec *out,
-                          char *err, size_t errlen)
+bool container_spec_build(const struct appliance_config *cfg, const struct config_container *c,
+                          const struct oci_image_config *img, const char *passwd, const char *group,
+                          struct container_spec *out, char *err, size_t errlen)
 {
 	struct builder b = {.c = c, .out = out, .err = err, .errlen = errlen};
 	const char *cwd = img->working_dir && img->working_dir[0] ? img->working_dir : "/";
@@ -218,7 +218,7 @@ bool container_spec_build(const struct config_container *c, const struct oci_ima
 		if (!set_env(&b, img->env.items[i]))
 			goto bad;
 	for (uint32_t i = 0; i < c->env_count; i++)
-		if (!set_env(&b, c->env[i]))
+		if (!set_env(&b, config_container_env(cfg, c, i)))
 			goto bad;
 	if (cwd[0] != '/' || strchr(cwd, '\n')) {
 		fail(&b, "WorkingDir '%s' is not an absolute path", cwd);

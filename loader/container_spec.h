@@ -91,12 +91,14 @@ struct container_spec {
 };
 
 /* Builds *out from the container's config section and its image config.
- * passwd and group are the image's /etc/passwd and /etc/group as
- * NUL-terminated text, or NULL when the image has none. On failure writes
- * one line ("container 'web': ...") to err and leaves *out empty. */
-bool container_spec_build(const struct config_container *c, const struct oci_image_config *img,
-                          const char *passwd, const char *group, struct container_spec *out,
-                          char *err, size_t errlen);
+ * cfg holds c's env entries (config_container_env()); it may be NULL for
+ * a container with none. passwd and group are the image's /etc/passwd and
+ * /etc/group as NUL-terminated text, or NULL when the image has none. On
+ * failure writes one line ("container 'web': ...") to err and leaves *out
+ * empty. */
+bool container_spec_build(const struct appliance_config *cfg, const struct config_container *c,
+                          const struct oci_image_config *img, const char *passwd, const char *group,
+                          struct container_spec *out, char *err, size_t errlen);
 
 /* Fills the network part of *spec (built by container_spec_build) for
  * cfg->containers[index] (index < container_count) from its interfaces, their networks and the

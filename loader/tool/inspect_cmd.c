@@ -143,7 +143,7 @@ int solo_inspect_main(int argc, char **argv)
 	}
 	passwd = read_text(fs, "/etc/passwd");
 	group = read_text(fs, "/etc/group");
-	if (!container_spec_build(&c, &img.config, passwd, group, &spec, err, sizeof(err))) {
+	if (!container_spec_build(NULL, &c, &img.config, passwd, group, &spec, err, sizeof(err))) {
 		const char *msg = strncmp(err, "container 'inspect': ", 21) == 0 ? err + 21 : err;
 		fprintf(stderr, "solo inspect: %s: %s\n", argv[optind], msg);
 		goto out;

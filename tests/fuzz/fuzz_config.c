@@ -2,7 +2,8 @@
  * libFuzzer target for the appliance config parser: any byte string is
  * parsed, and the result is checked against the grammar's promises: a
  * NUL-terminated one-line error on refusal; on success, counts within
- * their limits, every string terminated, every VM path normalised to '\'
+ * their limits, every string terminated, each container's env entries
+ * its own run of the pool, every VM path normalised to '\'
  * separators and every partition name unique.
  */
 #include <stddef.h>
@@ -44,11 +45,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	require(config.name[0] != '\0');
 	require(config.container_count <= CONFIG_MAX_CONTAINERS);
 	require(config.vm_count <= CONFIG_MAX_VMS);
+	require(config.env_count <= CONFIG_MAX_ENV_TOTAL);
+	uint32_t env_next = 0; /* each container's entries follow the last's */
 	for (uint32_t i = 0; i < config.container_count; i++) {
 		const struct config_container *c = &config.containers[i];
 		require(c->image[0] && c->memory >= CONFIG_MEMORY_MIN);
 		require(c->vcpus >= 1 && c->vcpus <= CONFIG_MAX_VCPUS);
-		require(c->env_count <= CONFIG_MAX_ENV);
+		require(c->env_count <= CONFIG_MAX_ENV && c->env_first == env_next);
+		env_next += c->env_count;
+		for (uint32_t k = 0; k < c->env_count; k++) {
+			const char *kv = config_container_env(&config, c, k);
+			require_string(kv, CONFIG_ENV_MAX + 1);
+			require(kv[0] != '=' && strchr(kv, '=') != NULL);
+		}
 		require_string(c->command, sizeof(c->command));
 		/* Each replica's interfaces: automatic addresses inside the
 		 * subnet, past its network address, before its broadcast,
@@ -81,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(vm->vcpus >= 1 && vm->vcpus <= CONFIG_MAX_VCPUS);
 		require_string(vm->cmdline, sizeof(vm->cmdline));
 	}
+	require(env_next == config.env_count);
 	unsigned total = config.container_count + config.vm_count;
 	for (unsigned i = 0; i < total; i++)
 		for (unsigned j = 0; j < i; j++)

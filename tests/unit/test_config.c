@@ -75,8 +75,8 @@ static void test_full_config(void **state)
 	assert_int_equal(web->restart, CONFIG_RESTART_ON_FAILURE);
 	assert_int_equal(web->restart_max, 3);
 	assert_int_equal(web->env_count, 2);
-	assert_string_equal(web->env[0], "MODE=demo");
-	assert_string_equal(web->env[1], "URL=http://x/#frag");
+	assert_string_equal(config_container_env(&cfg, web, 0), "MODE=demo");
+	assert_string_equal(config_container_env(&cfg, web, 1), "URL=http://x/#frag");
 	assert_string_equal(web->command, "/bin/httpd -f -p 8080");
 
 	const struct config_container *db = &cfg.containers[1];
@@ -261,7 +261,7 @@ static void test_env(void **state)
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "env = V%d=%d\n", i, i);
 	expect_ok(text);
 	assert_int_equal(cfg.containers[0].env_count, 32);
-	assert_string_equal(cfg.containers[0].env[31], "V31=31");
+	assert_string_equal(config_container_env(&cfg, &cfg.containers[0], 31), "V31=31");
 	snprintf(text + n, sizeof(text) - (size_t)n, "env = X=1\n");
 	expect_error(text, "line 38: more than 32 env entries");
 
@@ -278,7 +278,57 @@ static void test_env(void **state)
 	expect_error(text, "line 6: env must be NAME=value, not 'A-B=x'");
 	snprintf(text, sizeof(text), "%senv = EMPTY=\n", head);
 	expect_ok(text);
-	assert_string_equal(cfg.containers[0].env[0], "EMPTY=");
+	assert_string_equal(config_container_env(&cfg, &cfg.containers[0], 0), "EMPTY=");
+}
+
+/* Container k of n with k % 5 env entries, then one with none and one
+ * with one: each reads back its own, however many came before. Then the
+ * appliance-wide pool filled to its last entry, and one past it. */
+static void test_env_pool(void **state)
+{
+	(void)state;
+	static char text[65536];
+	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int k = 0; k < 40; k++) {
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[container c%d]\nimage=i\nmemory=1M\n", k);
+		for (int i = 0; i < k % 5; i++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "env = E%d=%d-%d\n", i, k,
+			              i);
+	}
+	expect_ok(text);
+	assert_int_equal(cfg.env_count, 8 * (1 + 2 + 3 + 4));
+	for (uint32_t k = 0; k < 40; k++) {
+		const struct config_container *c = &cfg.containers[k];
+		assert_int_equal(c->env_count, k % 5);
+		for (uint32_t i = 0; i < c->env_count; i++) {
+			char want[32];
+			snprintf(want, sizeof(want), "E%u=%u-%u", i, k, i);
+			assert_string_equal(config_container_env(&cfg, c, i), want);
+		}
+	}
+
+	/* 32 containers of 32 entries fill the pool. */
+	unsigned line = 2;
+	n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int k = 0; k < CONFIG_MAX_ENV_TOTAL / CONFIG_MAX_ENV; k++) {
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[container c%d]\nimage=i\nmemory=1M\n", k);
+		for (int i = 0; i < CONFIG_MAX_ENV; i++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "env=V%d=%d\n", i, k);
+		line += 3 + CONFIG_MAX_ENV;
+	}
+	expect_ok(text);
+	assert_int_equal(cfg.env_count, 1024);
+	const struct config_container *last = &cfg.containers[31];
+	assert_int_equal(last->env_first, 992);
+	assert_string_equal(config_container_env(&cfg, last, 31), "V31=31");
+	assert_string_equal(cfg.env[1023], "V31=31");
+	snprintf(text + n, sizeof(text) - (size_t)n, "[container more]\nimage=i\nenv=X=1\n");
+	char message[80];
+	snprintf(message, sizeof(message), "line %u: more than 1024 env entries in all containers",
+	         line + 3);
+	expect_error(text, message);
 }
 
 /* A line "key = <n times 'x'>" in a valid container. */
@@ -314,7 +364,7 @@ static void test_overlong_values(void **state)
 	expect_error(text, "line 5: 'image' longer than 255 characters");
 
 	expect_ok(with_long_value("env", 255));
-	assert_int_equal(strlen(cfg.containers[0].env[0]), 255);
+	assert_int_equal(strlen(config_container_env(&cfg, &cfg.containers[0], 0)), 255);
 	expect_error(with_long_value("env", 256), "line 6: 'env' longer than 255 characters");
 	/* The line limit leaves room for the longest command. */
 	expect_ok(with_long_value("command", 1023));
@@ -1111,6 +1161,7 @@ int main(void)
 	    cmocka_unit_test(test_memory_sizes),
 	    cmocka_unit_test(test_vcpus_cpus_restart),
 	    cmocka_unit_test(test_env),
+	    cmocka_unit_test(test_env_pool),
 	    cmocka_unit_test(test_overlong_values),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_sections),

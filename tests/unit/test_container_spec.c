@@ -48,6 +48,9 @@ static struct oci_image_config image(const char *ep0, const char *ep1, const cha
 	return c;
 }
 
+/* The appliance a test builds its containers in (large: fixed arrays). */
+static struct appliance_config cfg;
+
 static struct config_container container(const char *command)
 {
 	struct config_container c = {0};
@@ -65,7 +68,7 @@ static void test_argv_entrypoint_then_cmd(void **state)
 	char err[256];
 
 	(void)state;
-	assert_true(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_true(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_int_equal(s.argc, 3);
 	assert_string_equal(s.argv[0], "/bin/sh");
 	assert_string_equal(s.argv[1], "-c");
@@ -84,7 +87,7 @@ static void test_command_replaces_cmd_split_on_blanks(void **state)
 	char err[256];
 
 	(void)state;
-	assert_true(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_true(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_int_equal(s.argc, 5);
 	assert_string_equal(s.argv[0], "/bin/busybox");
 	assert_string_equal(s.argv[1], "httpd");
@@ -95,7 +98,7 @@ static void test_command_replaces_cmd_split_on_blanks(void **state)
 
 	/* Without an Entrypoint the command is the whole argv. */
 	img = image(NULL, NULL, "sh", "");
-	assert_true(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_true(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_int_equal(s.argc, 4);
 	assert_string_equal(s.argv[0], "httpd");
 	container_spec_free(&s);
@@ -109,13 +112,13 @@ static void test_nothing_to_run_is_an_error(void **state)
 	char err[256];
 
 	(void)state;
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_string_equal(err, "container 'web': image has no Entrypoint or Cmd and the config "
 	                         "gives no command");
 	assert_null(s.argv);
 	/* A command of blanks only is no command either. */
 	c = container("   ");
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 }
 
 static void test_env_config_overrides_by_name(void **state)
@@ -126,11 +129,16 @@ static void test_env_config_overrides_by_name(void **state)
 	char err[256];
 
 	(void)state;
-	strcpy(c.env[0], "MODE=demo");
-	strcpy(c.env[1], "EXTRA=1");
-	strcpy(c.env[2], "MODE2=x"); /* a longer name sharing a prefix is another */
+	/* The container's entries sit past another's in the pool. */
+	memset(&cfg, 0, sizeof(cfg));
+	strcpy(cfg.env[0], "OTHER=container");
+	strcpy(cfg.env[1], "MODE=demo");
+	strcpy(cfg.env[2], "EXTRA=1");
+	strcpy(cfg.env[3], "MODE2=x"); /* a longer name sharing a prefix is another */
+	cfg.env_count = 4;
+	c.env_first = 1;
 	c.env_count = 3;
-	assert_true(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_true(container_spec_build(&cfg, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_int_equal(s.envc, 4);
 	assert_string_equal(s.env[0], "PATH=/bin");
 	assert_string_equal(s.env[1], "MODE=demo");
@@ -169,7 +177,7 @@ static void test_user_forms(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct oci_image_config img = image(NULL, NULL, "sh", cases[i].user);
 		struct container_spec s;
-		bool ok = container_spec_build(&c, &img, passwd, group, &s, err, sizeof(err));
+		bool ok = container_spec_build(NULL, &c, &img, passwd, group, &s, err, sizeof(err));
 
 		assert_int_equal(ok, cases[i].ok);
 		if (ok) {
@@ -183,7 +191,7 @@ static void test_user_forms(void **state)
 	/* No passwd file at all: names fail, numbers still work. */
 	struct oci_image_config img = image(NULL, NULL, "sh", "app");
 	struct container_spec s;
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_string_equal(err, "container 'web': user 'app' is not in the image's /etc/passwd");
 }
 
@@ -196,18 +204,18 @@ static void test_cwd_and_newlines(void **state)
 
 	(void)state;
 	img.working_dir = "srv";
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_non_null(strstr(err, "WorkingDir 'srv'"));
 	img.working_dir = "/srv";
 	img.cmd.items[0] = "two\nlines";
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_non_null(strstr(err, "holds a newline"));
 	img.cmd.items[0] = "sh";
 	img.env.items[1] = "MODE=a\nb";
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_non_null(strstr(err, "holds a newline"));
 	img.env.items[1] = "=nameless";
-	assert_false(container_spec_build(&c, &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_false(container_spec_build(NULL, &c, &img, NULL, NULL, &s, err, sizeof(err)));
 	assert_non_null(strstr(err, "not NAME=value"));
 }
 
@@ -220,7 +228,7 @@ static void test_format(void **state)
 
 	(void)state;
 	img.working_dir = "/home/app";
-	assert_true(container_spec_build(&c, &img, passwd, group, &s, err, sizeof(err)));
+	assert_true(container_spec_build(NULL, &c, &img, passwd, group, &s, err, sizeof(err)));
 	text = container_spec_format(&s);
 	assert_string_equal(text, "argv=/bin/sh\nargv=-c\nargv=echo a=b\nenv=PATH=/bin\n"
 	                          "env=MODE=image\ncwd=/home/app\nuid=1000\ngid=1001\n"
@@ -235,7 +243,6 @@ static void test_format(void **state)
  * (wan by DHCP, then lan) and db (wan by DHCP, then lan), a [vm] router on
  * both (wan first), and a [vm] tool with no network at all.
  */
-static struct appliance_config cfg;
 
 static struct config_nic nic(uint32_t network, enum config_nic_address mode, uint32_t address,
                              uint8_t last_mac_byte)
@@ -299,8 +306,8 @@ static char *network_lines(unsigned index)
 	char err[256], *text;
 	const char *header = "argv=/bin/true\nenv=PATH=/bin\nenv=MODE=image\ncwd=/\nuid=0\ngid=0\n";
 
-	assert_true(
-	    container_spec_build(&cfg.containers[index], &img, NULL, NULL, &s, err, sizeof(err)));
+	assert_true(container_spec_build(&cfg, &cfg.containers[index], &img, NULL, NULL, &s, err,
+	                                 sizeof(err)));
 	if (!container_spec_network(&cfg, index, &s, err, sizeof(err)))
 		fail_msg("refused: %s", err);
 	assert_string_equal(err, "");
@@ -393,7 +400,7 @@ static void test_network_refusals(void **state)
 	(void)state;
 	network_appliance();
 	assert_true(
-	    container_spec_build(&cfg.containers[0], &img, NULL, NULL, &s, err, sizeof(err)));
+	    container_spec_build(&cfg, &cfg.containers[0], &img, NULL, NULL, &s, err, sizeof(err)));
 
 	cfg.vms[0].nics[1].network = 2;
 	assert_false(container_spec_network(&cfg, 0, &s, err, sizeof(err)));

@@ -166,7 +166,8 @@ static bool build(const char *tag, const char *command, const char *out, char *e
 	strcpy(c->name, "web");
 	snprintf(c->image, sizeof(c->image), "%s", ref("oci", tag));
 	strcpy(c->command, command);
-	strcpy(c->env[0], "MODE=demo");
+	strcpy(cfg.env[0], "MODE=demo");
+	cfg.env_count = 1;
 	c->env_count = 1;
 	return container_build_initramfs(&cfg, 0, c, "INIT", 4, out, INITRAMFS_GZIP, err, errlen);
 }
