@@ -30,14 +30,14 @@ enum section {
 };
 
 /* A [container] or [vm] section, in the order the file lists them:
- * automatic addresses are handed out in this order. The network names of
- * its interfaces wait here until the whole file is read, since a
- * [network] section may come after its users. */
+ * automatic addresses are handed out in this order. Small, because the
+ * parser runs on the hypervisor's 32 KiB boot stack with one per
+ * partition. */
 struct partition_ref {
+	uint16_t index; /* into containers or vms */
 	bool is_vm;
-	uint32_t index; /* into containers or vms */
-	struct span networks[CONFIG_MAX_NICS];
 };
+_Static_assert(CONFIG_MAX_CONTAINERS <= UINT16_MAX, "a container index fits a partition_ref");
 
 struct parser {
 	struct appliance_config *out;
@@ -51,6 +51,11 @@ struct parser {
 	uint32_t gateway_given; /* bit per network */
 	uint32_t partition_count;
 	struct partition_ref partitions[CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS];
+	/* The network names interfaces use, each once: until the whole file
+	 * is read (a [network] section may come after its users), an
+	 * interface's `network` indexes this table, not networks[]. */
+	uint32_t network_name_count;
+	struct span network_names[CONFIG_MAX_NETWORKS];
 	char *err;
 	size_t errlen;
 	size_t errpos;
@@ -714,6 +719,28 @@ static bool bad_name(struct parser *p, const char *kind, struct span name)
 	return false;
 }
 
+/* The index of name in the parser's table of network names, added when
+ * new. At most CONFIG_MAX_NETWORKS [network] sections exist, so a name
+ * past that many can have none. */
+static bool name_network(struct parser *p, struct span name, uint32_t *index)
+{
+	uint32_t i = 0;
+	while (i < p->network_name_count && !span_equal(name, p->network_names[i]))
+		i++;
+	if (i == CONFIG_MAX_NETWORKS) {
+		line_error(p, "more than ", no_span, "");
+		err_uint(p, CONFIG_MAX_NETWORKS);
+		err_str(p, " networks named by interfaces (at ");
+		err_quoted(p, name);
+		err_str(p, ")");
+		return false;
+	}
+	if (i == p->network_name_count)
+		p->network_names[p->network_name_count++] = name;
+	*index = i;
+	return true;
+}
+
 /* `network = NAME [ADDRESS|auto|dhcp] [MAC]` in a [container] or [vm]:
  * the next interface. A MAC has ':' and an address has not, so a MAC
  * alone after the name is told apart. The network is looked up, and the
@@ -766,9 +793,10 @@ static bool parse_interface(struct parser *p, struct span value)
 			return line_error(p, "MAC ", mac, " is all zero");
 		nic.mac_given = true;
 	}
+	if (!name_network(p, words[0], &nic.network))
+		return false;
 	struct config_nic *nics = vm ? p->vm->nics : p->container->nics;
 	nics[*count] = nic;
-	p->partitions[p->partition_count - 1].networks[*count] = words[0];
 	(*count)++;
 	return true;
 }
@@ -861,7 +889,7 @@ static bool start_container(struct parser *p, struct span name)
 	p->container = c;
 	p->section = SECTION_CONTAINER;
 	p->partitions[p->partition_count++] =
-	    (struct partition_ref){.is_vm = false, .index = out->container_count - 1};
+	    (struct partition_ref){.index = (uint16_t)(out->container_count - 1), .is_vm = false};
 	return true;
 }
 
@@ -877,7 +905,7 @@ static bool start_vm(struct parser *p, struct span name)
 	p->vm = vm;
 	p->section = SECTION_VM;
 	p->partitions[p->partition_count++] =
-	    (struct partition_ref){.is_vm = true, .index = out->vm_count - 1};
+	    (struct partition_ref){.index = (uint16_t)(out->vm_count - 1), .is_vm = true};
 	return true;
 }
 
@@ -1125,7 +1153,7 @@ static bool resolve_network_names(struct parser *p)
 	for (uint32_t i = 0; i < p->partition_count; i++) {
 		struct partition_view part = partition_at(p, i);
 		for (uint32_t k = 0; k < part.nic_count; k++) {
-			struct span name = p->partitions[i].networks[k];
+			struct span name = p->network_names[part.nics[k].network];
 			uint32_t n = 0;
 			while (n < out->network_count && !span_is(name, out->networks[n].name))
 				n++;

@@ -1120,6 +1120,42 @@ static void test_interface_resolution_errors(void **state)
 #undef WITH
 }
 
+/* Interfaces may name networks whose sections come later, but no more
+ * distinct ones than there can be sections: names repeated in many
+ * partitions take one entry, and each interface gets its own network. */
+static void test_interface_network_names(void **state)
+{
+	(void)state;
+	static char text[8192];
+	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
+	for (int i = 0; i < 20; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[container c%d]\nimage=i\nmemory=1M\nnetwork=n%d\nnetwork=n%d\n", i,
+		              i % CONFIG_MAX_NETWORKS, (i + 3) % CONFIG_MAX_NETWORKS);
+	int sections = n;
+	for (int i = CONFIG_MAX_NETWORKS - 1; i >= 0; i--)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		              "[network n%d]\nsubnet=10.%d.0.0/16\n", i, i);
+	expect_ok(text);
+	for (uint32_t i = 0; i < 20; i++) {
+		const struct config_nic *nics = cfg.containers[i].nics;
+		char want[2][8];
+		snprintf(want[0], sizeof(want[0]), "n%u", i % 8);
+		snprintf(want[1], sizeof(want[1]), "n%u", (i + 3) % 8);
+		/* Sections n7..n0 in that order: nK is networks[7 - K]. */
+		assert_int_equal(nics[0].network, 7 - i % 8);
+		assert_int_equal(nics[1].network, 7 - (i + 3) % 8);
+		assert_string_equal(cfg.networks[nics[0].network].name, want[0]);
+		assert_string_equal(cfg.networks[nics[1].network].name, want[1]);
+		/* Addresses come from the subnet the name resolved to. */
+		assert_int_equal(nics[0].address >> 16, 10u << 8 | i % 8);
+	}
+	/* A 9th name: line 2 + 20 * 5 + 3 + 1. */
+	snprintf(text + sections, sizeof(text) - (size_t)sections,
+	         "[container x]\nimage=i\nmemory=1M\nnetwork=n8\n");
+	expect_error(text, "line 106: more than 8 networks named by interfaces (at 'n8')");
+}
+
 static void test_container_as_vm_with_interfaces(void **state)
 {
 	(void)state;
@@ -1182,6 +1218,7 @@ int main(void)
 	    cmocka_unit_test(test_network_section_errors),
 	    cmocka_unit_test(test_interface_errors),
 	    cmocka_unit_test(test_interface_resolution_errors),
+	    cmocka_unit_test(test_interface_network_names),
 	    cmocka_unit_test(test_container_as_vm_with_interfaces),
 	    cmocka_unit_test(test_start_and_replicas),
 	    cmocka_unit_test(test_replicas_on_a_network),
