@@ -16,7 +16,8 @@
 #define VM_KERNEL_MAX (64ULL << 20)
 #define VM_INITRD_MAX (512ULL << 20)
 
-_Static_assert(2 + BOOT_VM_FILES_MAX <= HANDOFF_MAX_FILES,
+/* The config, the manifest and the hypervisor come first (main.c). */
+_Static_assert(3 + BOOT_VM_FILES_MAX <= HANDOFF_MAX_FILES,
                "the handoff block has room for every VM file");
 _Static_assert(CONFIG_PATH_MAX < HANDOFF_FILE_NAME_LEN, "ESP paths fit handoff file names");
 

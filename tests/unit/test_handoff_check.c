@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "core/handoff_check.h"
 
 static struct handoff h;
@@ -91,19 +93,19 @@ static void test_magic(void **state)
 static void test_version(void **state)
 {
 	(void)state;
-	h.version = 2;
-	expect_rejected("version 2, this hypervisor speaks 3");
+	h.version = 3; /* room for 128 files: a different layout */
+	expect_rejected("version 3, this hypervisor speaks 4");
 }
 
 static void test_size(void **state)
 {
 	(void)state;
-	/* The block's size is part of the boot ABI: 31048 bytes for
-	 * version 3 (64 CPUs, 128 files of 128-character names, 512 memory
-	 * ranges). */
-	_Static_assert(sizeof(struct handoff) == 31048, "handoff ABI size changed");
-	h.size = 31040;
-	expect_rejected("size 31040, expected 31048");
+	/* The block's size is part of the boot ABI: 95560 bytes for
+	 * version 4 (64 CPUs, 576 files of 128-character names, 512 memory
+	 * ranges; version 3's 128 files made 31048). */
+	_Static_assert(sizeof(struct handoff) == 95560, "handoff ABI size changed");
+	h.size = 31048;
+	expect_rejected("size 31048, expected 95560");
 }
 
 static void test_cpu_count(void **state)
@@ -199,7 +201,31 @@ static void test_file_count(void **state)
 {
 	(void)state;
 	h.file_count = HANDOFF_MAX_FILES + 1;
-	expect_rejected("file count 129 out of range");
+	expect_rejected("file count 577 out of range");
+}
+
+/* The most files a boot stage hands over: the config, the manifest, the
+ * hypervisor, each [vm]'s kernel and initrd, and each container's
+ * initramfs with the kernel they share. They pass, and each is found. */
+static void test_files_of_the_largest_appliance(void **state)
+{
+	(void)state;
+	unsigned count = 3 + 2 * CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS + 1;
+	char name[HANDOFF_FILE_NAME_LEN];
+
+	assert_in_range(count, 1, HANDOFF_MAX_FILES);
+	h.file_count = 0;
+	for (unsigned i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "\\solo\\containers\\c%u.cpio", i);
+		add_file(name, 0x1200000 + i * 0x100ULL, 0x100);
+	}
+	expect_valid();
+	for (unsigned i = 0; i < count; i += count - 1) {
+		snprintf(name, sizeof(name), "\\solo\\containers\\c%u.cpio", i);
+		assert_ptr_equal(handoff_find_file(&h, name), &h.files[i]);
+	}
+	snprintf(name, sizeof(name), "\\solo\\containers\\c%u.cpio", count);
+	assert_null(handoff_find_file(&h, name));
 }
 
 static void test_bad_file_names(void **state)
@@ -305,6 +331,7 @@ int main(void)
 	    T(test_adjacent_ranges_allowed),
 	    T(test_unknown_memory_type),
 	    T(test_file_count),
+	    T(test_files_of_the_largest_appliance),
 	    T(test_bad_file_names),
 	    T(test_file_wraps),
 	    T(test_hypervisor_base),

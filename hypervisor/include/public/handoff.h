@@ -11,14 +11,14 @@
 #include <stdint.h>
 
 #define HANDOFF_MAGIC   0x46464f444e41484fULL /* "OHANDOFF" little-endian */
-#define HANDOFF_VERSION 3
+#define HANDOFF_VERSION 4
 
 #define HANDOFF_MAX_CPUS          64
 #define HANDOFF_MAX_MEMORY_RANGES 512
-/* The config, the hypervisor, a kernel and an initrd for each of up to 16
- * [vm] sections, and an initramfs for each of up to 64 containers, with
- * room to spare. */
-#define HANDOFF_MAX_FILES 128
+/* The config, the manifest, the hypervisor, a kernel and an initrd for
+ * each of up to 16 [vm] sections, and an initramfs for each of up to 512
+ * containers with the kernel they share (548), with room to spare. */
+#define HANDOFF_MAX_FILES 576
 /* Room for an ESP path of up to 127 characters (CONFIG_PATH_MAX). */
 #define HANDOFF_FILE_NAME_LEN 128
 
