@@ -12,7 +12,7 @@
  *                            lower case), a fixed IPv4 address or DHCP
  *   route=GATEWAY            the default route, at most one
  *   dns=IP                   a name server, up to 3, in order
- *   host=IP NAME             an /etc/hosts entry, up to 80, in order
+ *   host=IP NAME             an /etc/hosts entry, up to 528, in order
  * Empty lines are skipped; any other line is an error, unknown keys
  * included, so a spec from a newer host tool fails loudly instead of being
  * half applied. The parser is pure (no I/O), so host unit tests cover it.
@@ -26,9 +26,10 @@
 
 #define SPEC_MAX_NICS 4 /* the interfaces solo gives a partition */
 #define SPEC_MAX_DNS  3 /* as many as resolv.conf readers use */
-/* The most partitions an appliance holds (64 containers and 16 VMs,
- * loader/config.h): each can be named once. */
-#define SPEC_MAX_HOSTS 80
+/* The most partitions an appliance holds (512 containers and 16 VMs,
+ * loader/config.h): each can be named once. The host tool's spec of such
+ * an appliance is checked against this in tests/unit/test_container_spec.c. */
+#define SPEC_MAX_HOSTS 528
 /* Linux's HOST_NAME_MAX: sethostname() refuses longer names. */
 #define SPEC_HOSTNAME_MAX 64
 

@@ -2,19 +2,24 @@
  * Host unit tests for the container spec: how argv, env, cwd, uid/gid and
  * hostname follow from an image config and a [container] section, the
  * network lines from the appliance config, the errors for what cannot be
- * started, and the exact text the guest init reads. Pure: no image, no
- * file.
+ * started, and the exact text the guest init reads, which its own parser
+ * (guest-kernel/init/spec.c) takes whole. Pure: no image, no file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "container_spec.h"
+#include "spec.h"
+
+_Static_assert(CONTAINER_SPEC_MAX_HOSTS <= SPEC_MAX_HOSTS,
+               "the guest init reads every host line the host tool writes");
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
                              "app:x:1000:1001::/home/app:/bin/sh\n"
@@ -430,6 +435,62 @@ static void test_network_refusals(void **state)
 	container_spec_free(&s);
 }
 
+/* The spec of the last container of the largest appliance, every
+ * container and [vm] on one network, names every partition, and the
+ * guest init's parser takes it whole. */
+static void test_largest_appliance_reaches_the_guest(void **state)
+{
+	struct oci_image_config img = image(NULL, NULL, "/bin/true", "");
+	struct container_spec s;
+	static struct spec guest;
+	char err[256], guest_err[SPEC_ERROR_SIZE], want[CONFIG_NAME_MAX + 1], *text;
+	uint32_t last = CONFIG_MAX_CONTAINERS - 1, address = 0x0a000002;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	strcpy(cfg.name, "big");
+	cfg.network_count = 1;
+	strcpy(cfg.networks[0].name, "lan");
+	cfg.networks[0].subnet = 0x0a000000;
+	cfg.networks[0].prefix = 16;
+	cfg.networks[0].uplink = -1;
+	cfg.container_count = CONFIG_MAX_CONTAINERS;
+	for (uint32_t i = 0; i < cfg.container_count; i++) {
+		struct config_container *c = &cfg.containers[i];
+		snprintf(c->name, sizeof(c->name), "container-%u", i);
+		c->nic_count = 1;
+		c->nics[0] = nic(0, CONFIG_NIC_AUTO, address++, (uint8_t)i);
+	}
+	cfg.vm_count = CONFIG_MAX_VMS;
+	for (uint32_t i = 0; i < cfg.vm_count; i++) {
+		struct config_vm *vm = &cfg.vms[i];
+		snprintf(vm->name, sizeof(vm->name), "vm-%u", i);
+		vm->nic_count = 1;
+		vm->nics[0] = nic(0, CONFIG_NIC_AUTO, address++, (uint8_t)i);
+	}
+	assert_true(container_spec_build(&cfg, &cfg.containers[last], &img, NULL, NULL, &s, err,
+	                                 sizeof(err)));
+	if (!container_spec_network(&cfg, last, &s, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	assert_int_equal(s.host_count, CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS);
+	text = container_spec_format(&s);
+	assert_non_null(text);
+	if (spec_parse(text, strlen(text), &guest, guest_err) != 0)
+		fail_msg("the guest init refuses it: %s", guest_err);
+	assert_int_equal(guest.host_count, CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS);
+	/* Itself first, then the others in config order, [vm]s last. */
+	snprintf(want, sizeof(want), "container-%u", last);
+	assert_string_equal(guest.hosts[0].name, want);
+	assert_int_equal(guest.hosts[0].address, 0x0a000002 + last);
+	assert_string_equal(guest.hosts[1].name, "container-0");
+	snprintf(want, sizeof(want), "vm-%u", CONFIG_MAX_VMS - 1);
+	assert_string_equal(guest.hosts[guest.host_count - 1].name, want);
+	assert_int_equal(guest.hosts[guest.host_count - 1].address, address - 1);
+	spec_free(&guest);
+	free(text);
+	container_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +503,7 @@ int main(void)
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_network_lines),
 	    cmocka_unit_test(test_network_refusals),
+	    cmocka_unit_test(test_largest_appliance_reaches_the_guest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

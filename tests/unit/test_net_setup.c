@@ -118,7 +118,7 @@ static void test_hosts_limit(void **state)
 	assert_memory_equal(buf, "127.0.0.1\tlocalhost\n", 20);
 	line_len = (size_t)snprintf(line, sizeof(line), "255.255.255.255\t%s\n", name);
 	assert_memory_equal(buf + 20, line, line_len);
-	snprintf(line, sizeof(line), "255.255.255.246\t%s\n", name);
+	snprintf(line, sizeof(line), "255.255.255.%u\t%s\n", 255 - (SPEC_MAX_HOSTS - 1) % 10, name);
 	assert_string_equal(buf + NET_HOSTS_MAX - 1 - line_len, line);
 
 	/* A count past the array's end reads no further than SPEC_MAX_HOSTS. */

@@ -57,7 +57,7 @@ $(eval $(call unit_test,test_rtc,hypervisor/devices/rtc_cmos.c))
 $(eval $(call unit_test,test_pci_host,hypervisor/devices/pci_host.c))
 $(eval $(call unit_test,test_mmio,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_spec,guest-kernel/init/spec.c))
-$(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS)))
+$(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS) guest-kernel/init/spec.c))
 # The image path runs on images tests/unit/make-test-images.sh builds
 # beside the binary, fresh from umoci and skopeo, never committed.
 $(eval $(call unit_test,test_registry_ref,loader/registry_ref.c))
