@@ -23,7 +23,7 @@
 #include "config.h"
 
 #define MANIFEST_PATH      "\\solo\\manifest"
-#define MANIFEST_MAX_FILES 128
+#define MANIFEST_MAX_FILES 576 /* as HANDOFF_MAX_FILES: 512 containers' and more */
 #define MANIFEST_MAX_SIZE  (MANIFEST_MAX_FILES * (CONFIG_PATH_MAX + 96) + 256)
 #define MANIFEST_HEADER    "solo-manifest 1"
 
