@@ -69,10 +69,8 @@ struct boot_named_file {
 	struct boot_file file;
 };
 
-/* The kernels and initrds of the config's [vm] sections, each distinct
- * path once. */
 /* Every VM's kernel and initrd, and every container's initramfs (the
- * containers share one kernel). */
+ * containers share one kernel), each distinct path once. */
 #define BOOT_VM_FILES_MAX (2 * CONFIG_MAX_VMS + CONFIG_MAX_CONTAINERS + 1)
 struct vm_files {
 	unsigned count;

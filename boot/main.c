@@ -96,7 +96,7 @@ static EFI_STATUS boot(EFI_HANDLE image)
 	             (UINT64)config_file.size, BOOT_HYPERVISOR_PATH, (UINT64)elf_file.size);
 
 	struct elf_image_info info;
-	static struct vm_files vm_files; /* 14 KiB: kept off the firmware's stack */
+	static struct vm_files vm_files; /* 77 KiB: kept off the firmware's stack */
 	if (!read_vm_files(image, &config_file, &vm_files) || !check_hypervisor(&elf_file, &info))
 		return EFI_LOAD_ERROR;
 	/* Every file checked: this build is accepted, whether or not this

@@ -14,7 +14,7 @@
  *                                         on its CPU gets a turn: us or ms,
  *                                         100us..1000ms, default 10ms
  *
- *   [container web]                       same charset as name, up to 64
+ *   [container web]                       same charset as name, up to 512
  *   image = oci:images/web:latest         required, up to 255 characters: a
  *                                         registry reference, oci: or
  *                                         docker-archive: (docs/solo-tool.md)
@@ -60,8 +60,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_NAME_MAX       31 /* appliance and container names */
-#define CONFIG_MAX_CONTAINERS 64
+#define CONFIG_NAME_MAX       31  /* appliance and container names */
+#define CONFIG_MAX_CONTAINERS 512 /* [container] sections */
 /* Partitions all containers make together, replicas counted. */
 #define CONFIG_MAX_CONTAINER_PARTITIONS 512
 #define CONFIG_MAX_ENV                  32   /* per container */

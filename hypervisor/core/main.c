@@ -201,7 +201,7 @@ static bool create_one(const struct handoff *h, const struct config_vm *vm,
 /* Creates a partition for every [vm] and [container] of the config. */
 static unsigned create_partitions(const struct handoff *h)
 {
-	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS];
+	static struct config_vm container_vms[CONFIG_MAX_CONTAINERS]; /* 708 KiB */
 	/* A replica's name (its container's, "-1" ... "-N" after it) and
 	 * interfaces (its own MACs and addresses). */
 	static char replica_names[CONFIG_MAX_CONTAINER_PARTITIONS][PARTITION_NAME_LEN];

@@ -377,7 +377,8 @@ struct build {
 	void *init;
 	size_t init_size;
 	char workdir[PATH_MAX];
-	char cpio[CONFIG_MAX_CONTAINERS][PATH_MAX];
+	/* Allocated each: 512 arrays of PATH_MAX would be 2 MiB. */
+	char *cpio[CONFIG_MAX_CONTAINERS];
 	char manifest[PATH_MAX + 32], boot_copy[PATH_MAX + 32], boot_signed[PATH_MAX + 32];
 	struct esp_file files[BUILD_MAX_FILES];
 	size_t file_count;
@@ -386,8 +387,11 @@ struct build {
 static void build_cleanup(struct build *b)
 {
 	for (size_t i = 0; i < CONFIG_MAX_CONTAINERS; i++)
-		if (b->cpio[i][0])
+		if (b->cpio[i]) {
 			unlink(b->cpio[i]);
+			free(b->cpio[i]);
+			b->cpio[i] = NULL;
+		}
 	if (b->manifest[0])
 		unlink(b->manifest);
 	if (b->boot_copy[0])
@@ -508,9 +512,11 @@ int solo_build_main(int argc, char **argv)
 		if (!solo_pull_image(&o.pull, image, stdout, c.image, sizeof(c.image), err,
 		                     sizeof(err)))
 			return container_fail(&b, c.name, err);
-		if (snprintf(b.cpio[i], sizeof(b.cpio[i]), "%s/%s.cpio", b.workdir, c.name) >=
-		    (int)sizeof(b.cpio[i]))
-			return fail(&b, "%s: %s", b.workdir, "path too long");
+		size_t len = strlen(b.workdir) + strlen(c.name) + sizeof("/.cpio");
+		b.cpio[i] = malloc(len);
+		if (!b.cpio[i])
+			return fail(&b, "%s%s", "out of memory", "");
+		snprintf(b.cpio[i], len, "%s/%s.cpio", b.workdir, c.name);
 		if (!container_build_initramfs(&b.cfg, i, &c, b.init, b.init_size, b.cpio[i],
 		                               INITRAMFS_GZIP, err, sizeof(err)))
 			return container_fail(&b, c.name, err);

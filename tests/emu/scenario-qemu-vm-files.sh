@@ -90,7 +90,7 @@ check "missing-container: the others go on" has_line "$t" \
 check "missing-container: the boot goes on past it" has_line "$t" "$no_vtx"
 
 # The largest config: 16 [vm]s, each with a kernel and an initrd of its
-# own, and 64 containers sharing the kernel, 97 files in all besides the
+# own, and 512 containers sharing the kernel, 545 files in all besides the
 # config and the hypervisor. Every one is read and checked (and every
 # allocation freed on the way back), so the boot stage's tables and the
 # handoff block have room for them.
@@ -100,7 +100,7 @@ check "missing-container: the boot goes on past it" has_line "$t" "$no_vtx"
 		printf '[vm v%s]\nkernel = /solo/v%s/bzImage\ninitrd = /solo/v%s/initrd.img\nmemory = 32M\n' \
 			"$i" "$i" "$i"
 	done
-	for i in $(seq -w 1 64); do
+	for i in $(seq -w 1 512); do
 		printf '[container c%s]\nimage = oci:never-built\nmemory = 32M\n' "$i"
 	done
 } >"$work/largest.conf"
@@ -108,15 +108,15 @@ set -- "/solo/bzImage=$work/bzImage"
 for i in $(seq -w 1 16); do
 	set -- "$@" "/solo/v$i/bzImage=$work/bzImage" "/solo/v$i/initrd.img=$work/initrd.img"
 done
-for i in $(seq -w 1 64); do
+for i in $(seq -w 1 512); do
 	set -- "$@" "/solo/containers/c$i.cpio=$work/initrd.img"
 done
 one_boot largest "$work/largest.conf" Unsupported "$no_vtx" "$@"
 t="$work/serial-largest.txt"
 check "largest: config lists them all" has_line "$t" \
-	"solo-boot: appliance 'largest': 64 containers, 16 vms"
+	"solo-boot: appliance 'largest': 512 containers, 16 vms"
 check "largest: the last vm's files read and checked" has_line "$t" \
 	"solo-boot: vm 'v16': kernel \\solo\\v16\\bzImage (boot protocol 2.15, 6 KiB), initrd 8 KiB"
 check "largest: the last container's files read and checked" has_line "$t" \
-	"solo-boot: container 'c64': kernel \\solo\\bzImage (boot protocol 2.15, 6 KiB), initrd 8 KiB"
+	"solo-boot: container 'c512': kernel \\solo\\bzImage (boot protocol 2.15, 6 KiB), initrd 8 KiB"
 checks_done

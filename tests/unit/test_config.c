@@ -413,16 +413,36 @@ static void test_sections(void **state)
 	expect_error("[appliance]\nname=a\n[container w]\nimage=i\nmemory=1M\n[container w]\n",
 	             "line 6: duplicate container 'w'");
 
-	char text[4096];
+	/* 512 distinct containers, each with its own image and a [vm]
+	 * among them: the 513th container is refused on its line. */
+	static char text[65536];
 	int n = snprintf(text, sizeof(text), "[appliance]\nname=a\n");
-	for (int i = 0; i < CONFIG_MAX_CONTAINERS; i++)
+	for (int i = 0; i < CONFIG_MAX_CONTAINERS; i++) {
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
-		              "[container c%d]\nimage=i\nmemory=1M\n", i);
+		              "[container c%d]\nimage=registry.example/c%d:1\nmemory=%dM\n", i, i,
+		              1 + i % 7);
+		if (i == 300)
+			n += snprintf(text + n, sizeof(text) - (size_t)n,
+			              "[vm v]\nkernel=/k\nmemory=1M\n");
+	}
 	expect_ok(text);
-	assert_int_equal(cfg.container_count, 64);
-	assert_string_equal(cfg.containers[63].name, "c63");
-	snprintf(text + n, sizeof(text) - (size_t)n, "[container extra]\n");
-	expect_error(text, "line 195: more than 64 containers");
+	assert_int_equal(CONFIG_MAX_CONTAINERS, 512);
+	assert_int_equal(cfg.container_count, 512);
+	assert_int_equal(cfg.vm_count, 1);
+	assert_string_equal(cfg.containers[0].name, "c0");
+	assert_string_equal(cfg.containers[0].image, "registry.example/c0:1");
+	assert_int_equal(cfg.containers[0].memory, 1 << 20);
+	assert_string_equal(cfg.containers[511].name, "c511");
+	assert_string_equal(cfg.containers[511].image, "registry.example/c511:1");
+	assert_int_equal(cfg.containers[511].memory, (1 + 511 % 7) << 20);
+	assert_string_equal(cfg.containers[301].name, "c301");
+	/* 2 lines, 3 a container, 3 for the [vm]: the next is line 1542. */
+	snprintf(text + n, sizeof(text) - (size_t)n, "[container extra]\nimage=i\nmemory=1M\n");
+	expect_error(text, "line 1542: more than 512 containers");
+	/* A [vm] after them still has its place. */
+	snprintf(text + n, sizeof(text) - (size_t)n, "[vm w]\nkernel=/k\nmemory=1M\n");
+	expect_ok(text);
+	assert_int_equal(cfg.vm_count, 2);
 }
 
 static void test_keys(void **state)
