@@ -28,12 +28,14 @@
 #define NET_ETH_OVERHEAD 18
 #define NET_FRAME_MAX    (9000 + NET_ETH_OVERHEAD)
 #define NET_FRAME_MIN    14
-/* Partitions (64 containers and 16 VMs) and an uplink. */
-#define NET_SWITCH_MAX_PORTS 96
+/* Every partition an appliance may have (512 containers, replicas
+ * counted, and 16 VMs) and an uplink. */
+#define NET_SWITCH_MAX_PORTS 529
 /* Frames one port holds while its partition has no RX buffer posted. */
 #define NET_PORT_QUEUE 8
-/* MACs one switch remembers; past that the least recently seen goes. */
-#define NET_SWITCH_FDB_SIZE 128
+/* MACs one switch remembers, one per port: past that the least recently
+ * seen goes, and frames to it are flooded until it sends again. */
+#define NET_SWITCH_FDB_SIZE NET_SWITCH_MAX_PORTS
 
 /* A frame where it lies: up to NET_FRAME_PIECES pieces of memory (a
  * guest's transmit buffers, the flat buffer of a queue or a NIC), len

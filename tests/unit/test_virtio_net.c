@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "devices/virtio_net.h"
+#include "config.h"
 #include "net/net_switch.h"
 
 #define RAM_SIZE (1u << 20)
@@ -469,6 +470,56 @@ static void test_learning_flooding_and_isolation(void **state)
 	free(d.ram);
 }
 
+static unsigned big_received[NET_SWITCH_MAX_PORTS];
+
+static enum net_delivery count_delivery(void *ctx, const struct net_frame *frame)
+{
+	(void)frame;
+	big_received[(uintptr_t)ctx]++;
+	return NET_DELIVERED;
+}
+
+/* One network may have every partition an appliance can have on it, and
+ * its switch learns them all: after each has sent once, a frame to any
+ * of them reaches that one alone (nothing is flooded). */
+static void test_switch_holds_every_partition(void **state)
+{
+	(void)state;
+	static struct net_switch big;
+	net_switch_init(&big, "big");
+	unsigned ports = CONFIG_MAX_CONTAINER_PARTITIONS + CONFIG_MAX_VMS + 1; /* and an uplink */
+	uint8_t mac[6] = {0x02, 0x10, 0, 0, 0, 0};
+	for (unsigned p = 0; p < ports; p++) {
+		mac[4] = (uint8_t)(p >> 8);
+		mac[5] = (uint8_t)p;
+		assert_int_equal(net_switch_add_port(&big, mac, false), (int)p);
+		net_switch_attach(&big, p, count_delivery, (void *)(uintptr_t)p, 0);
+	}
+	assert_int_equal(net_switch_add_port(&big, mac, false), -1);
+	uint8_t frame[60];
+	for (unsigned p = 0; p < ports; p++) {
+		mac[4] = (uint8_t)(p >> 8);
+		mac[5] = (uint8_t)p;
+		frame_of(frame, BROADCAST, mac, 1, sizeof(frame));
+		struct net_frame f;
+		net_frame_flat(&f, frame, sizeof(frame));
+		assert_int_equal(net_switch_send(&big, p, &f), NET_SENT);
+	}
+	memset(big_received, 0, sizeof(big_received));
+	uint8_t from[6] = {0x02, 0x10, 0, 0, 0, 0};
+	for (unsigned p = 1; p < ports; p++) {
+		mac[4] = (uint8_t)(p >> 8);
+		mac[5] = (uint8_t)p;
+		frame_of(frame, mac, from, 2, sizeof(frame));
+		struct net_frame f;
+		net_frame_flat(&f, frame, sizeof(frame));
+		net_switch_send(&big, 0, &f);
+	}
+	for (unsigned p = 1; p < ports; p++)
+		assert_int_equal(big_received[p], 1);
+	assert_int_equal(big_received[0], 0);
+}
+
 static void test_receive_buffer_too_small(void **state)
 {
 	(void)state;
@@ -804,6 +855,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_spoofed_and_malformed_frames_dropped, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_learning_flooding_and_isolation, setup, teardown),
+	    cmocka_unit_test(test_switch_holds_every_partition),
 	    cmocka_unit_test_setup_teardown(test_receive_buffer_too_small, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_descriptor_outside_ram, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_huge_length, setup, teardown),
