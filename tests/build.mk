@@ -12,9 +12,14 @@ UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -O1 -g -fsanitize=address,
 UNIT_LDLIBS := -lcmocka
 UNIT_TESTS :=
 
+# Each test is compiled and linked in one step, so it depends on every
+# header it might include: a changed limit in a header rebuilds the tests
+# instead of leaving them passing on stale binaries.
+UNIT_HEADERS := $(wildcard tests/unit/*.h) $(wildcard tests/fakes/include/*/*.h) \
+	$(shell find hypervisor loader boot guest-kernel/init -name '*.h')
 define unit_test
 UNIT_TESTS += $(BUILD)/tests/$(1)
-$(BUILD)/tests/$(1): tests/unit/$(1).c $(2) $(wildcard tests/unit/*.h) $(wildcard tests/fakes/include/*/*.h)
+$(BUILD)/tests/$(1): tests/unit/$(1).c $(2) $(UNIT_HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $$@ tests/unit/$(1).c $(2) $(UNIT_LDLIBS) $(3)
