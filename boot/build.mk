@@ -20,16 +20,22 @@ EFI_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-isystem $(EFI_INCLUDE) -isystem $(EFI_INCLUDE)/x86_64 \
 	-Iboot -Iloader -Ihypervisor/arch/x86/include -Ihypervisor/include -Ihypervisor -MMD -MP
 
-BOOT_SRCS := $(wildcard boot/*.c)
+BOOT_SRCS := $(wildcard boot/*.c) $(wildcard boot/*.S)
 BOOT_SHARED_SRCS := loader/elf_image.c loader/config.c loader/manifest.c loader/sha256.c \
 	$(LOADER_LINUX_SRCS) \
 	hypervisor/vmx/vmx_caps.c hypervisor/mm/page_table.c hypervisor/mm/host_paging.c
-BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(BOOT_SRCS:.c=.o) $(BOOT_SHARED_SRCS:.c=.o)))
+BOOT_OBJS := $(addprefix $(BUILD)/boot/,$(notdir $(patsubst %.S,%.o,$(BOOT_SRCS:.c=.o)) \
+	$(BOOT_SHARED_SRCS:.c=.o)))
 
 $(BUILD)/boot/%.o: boot/%.c
 	@mkdir -p $(@D)
 	@echo "  EFICC   $@"
 	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/boot/%.o: boot/%.S
+	@mkdir -p $(@D)
+	@echo "  EFIAS   $@"
+	$(Q)$(CC) -c $< -o $@
 
 $(BUILD)/boot/%.o: loader/%.c
 	@mkdir -p $(@D)

@@ -13,6 +13,7 @@
 #include "cpu.h"
 #include "config.h"
 #include "memory_map.h"
+#include "sha256_cpu.h"
 
 #define CONFIG_FILE_MAX        (1ULL << 20)
 #define HYPERVISOR_FILE_MAX    (256ULL << 20)
@@ -86,6 +87,7 @@ static void print_cpus(const struct handoff *h)
 static EFI_STATUS boot(EFI_HANDLE image)
 {
 	struct boot_file config_file, elf_file;
+	sha256_cpu_select();
 	measure_begin();
 	if (!verify_begin(image))
 		return EFI_SECURITY_VIOLATION;

@@ -10,6 +10,7 @@
 #include "boot.h"
 #include "manifest.h"
 #include "sha256.h"
+#include "sha256_cpu.h"
 
 #define MANIFEST_WIDE_PATH L"\\solo\\manifest"
 
@@ -91,8 +92,9 @@ bool verify_begin(EFI_HANDLE image)
 	}
 	manifest = m;
 	manifest_file = file;
-	console_info(L"verified build %ld of appliance '%a': %d files in the manifest", m->counter,
-	             m->appliance, m->count);
+	console_info(L"verified build %ld of appliance '%a': %d files in the manifest, SHA-256 %s",
+	             m->counter, m->appliance, m->count,
+	             sha256_cpu_chosen() ? L"by the CPU" : L"in software");
 	return true;
 }
 

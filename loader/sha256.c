@@ -56,6 +56,19 @@ static void compress(uint32_t state[8], const uint8_t block[64])
 	state[7] += h;
 }
 
+void sha256_blocks_portable(uint32_t state[8], const uint8_t *data, size_t blocks)
+{
+	for (size_t i = 0; i < blocks; i++)
+		compress(state, data + 64 * i);
+}
+
+static sha256_blocks_fn *blocks_fn = sha256_blocks_portable;
+
+void sha256_use(sha256_blocks_fn *fn)
+{
+	blocks_fn = fn ? fn : sha256_blocks_portable;
+}
+
 void sha256_init(struct sha256 *s)
 {
 	static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -72,9 +85,10 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 	s->length += n;
 	while (n) {
 		if (s->used == 0 && n >= 64) {
-			compress(s->state, p);
-			p += 64;
-			n -= 64;
+			size_t whole = n / 64;
+			blocks_fn(s->state, p, whole);
+			p += 64 * whole;
+			n -= 64 * whole;
 			continue;
 		}
 		size_t take = 64 - s->used < n ? 64 - s->used : n;
@@ -84,7 +98,7 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 		p += take;
 		n -= take;
 		if (s->used == 64) {
-			compress(s->state, s->block);
+			blocks_fn(s->state, s->block, 1);
 			s->used = 0;
 		}
 	}
@@ -97,14 +111,14 @@ void sha256_final(struct sha256 *s, uint8_t out[SHA256_DIGEST_SIZE])
 	if (s->used > 56) {
 		while (s->used < 64)
 			s->block[s->used++] = 0;
-		compress(s->state, s->block);
+		blocks_fn(s->state, s->block, 1);
 		s->used = 0;
 	}
 	while (s->used < 56)
 		s->block[s->used++] = 0;
 	for (unsigned i = 0; i < 8; i++)
 		s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	compress(s->state, s->block);
+	blocks_fn(s->state, s->block, 1);
 	for (unsigned i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->state[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->state[i] >> 16);

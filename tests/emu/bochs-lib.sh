@@ -10,7 +10,8 @@
 # scenarios that type on the console (Bochs waits for the client).
 # MEGS is the machine's memory in MiB (default 512).
 # BOCHS_EXTRA, when set, holds further bochsrc lines appended as they are
-# (a NIC for scenario-bochs-uplink.sh, say).
+# (a NIC for scenario-bochs-uplink.sh, say). BOCHS_CPU_MODEL, when set,
+# replaces the CPU model (corei7_skylake_x, shared/TESTING.md).
 bochs_write_config() {
 	dir=$1 image=$2 cpus=$3 serial=${4:-file} megs=${5:-512}
 	case $serial in
@@ -24,7 +25,7 @@ memory: guest=$megs, host=$megs
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 romimage: file=/usr/share/ovmf/OVMF.fd, address=0x0
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-cpu: model=corei7_skylake_x, count=$cpus, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=${BOCHS_CPU_MODEL:-corei7_skylake_x}, count=$cpus, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
 pci: enabled=1, chipset=i440fx
 ata0-master: type=disk, path=$image, mode=flat, cylinders=$cylinders, heads=16, spt=63
 boot: disk

@@ -3,7 +3,9 @@
  * example vectors (FIPS 180-4 examples: "abc", the empty message, the
  * 448-bit two-block message, a million 'a's), and agreement with
  * libcrypto on every length from 0 to 300 bytes and on random inputs fed
- * in random pieces.
+ * in random pieces. All of it twice: with the portable block function,
+ * and with the one on the CPU's SHA extensions (boot/sha256_ni.S) where
+ * this machine has them (it says so when it has not).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,10 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include <cpuid.h>
+
+#include "../../boot/sha256_cpu.h"
+#include "fake/cpu.h"
 #include "sha256.h"
 
 static void hex(const uint8_t *d, char *out)
@@ -102,6 +108,107 @@ static void test_random_inputs_in_pieces(void **state)
 	}
 }
 
+/* What this machine's CPU says, straight from CPUID, into the fake the
+ * boot stage's choice reads. */
+static void fake_this_cpu(void)
+{
+	fake_cpu_reset();
+	for (uint32_t leaf = 0; leaf <= 7; leaf += 1) {
+		struct cpuid_regs r = {0};
+		__cpuid_count(leaf, 0, r.eax, r.ebx, r.ecx, r.edx);
+		fake_cpuid_set(leaf, 0, r);
+	}
+}
+
+static bool this_cpu_has_extensions(void)
+{
+	fake_this_cpu();
+	return sha256_cpu_has_extensions();
+}
+
+/* The choice needs SHA, SSSE3 and SSE4.1 all, and leaf 7 at all; with
+ * any of them missing the hashes stay portable (and right). */
+static void test_choice_needs_every_feature(void **state)
+{
+	(void)state;
+	const struct cpuid_regs leaf0 = {.eax = 7}, leaf1 = {.ecx = (1u << 9) | (1u << 19)},
+	                        leaf7 = {.ebx = 1u << 29};
+	struct {
+		struct cpuid_regs l0, l1, l7;
+		bool want;
+	} cases[] = {
+	    {leaf0, leaf1, leaf7, true},
+	    {{.eax = 6}, leaf1, leaf7, false},
+	    {leaf0, {.ecx = 1u << 19}, leaf7, false},
+	    {leaf0, {.ecx = 1u << 9}, leaf7, false},
+	    {leaf0, leaf1, {.ebx = ~(1u << 29)}, false},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fake_cpu_reset();
+		fake_cpuid_set(0, 0, cases[i].l0);
+		fake_cpuid_set(1, 0, cases[i].l1);
+		fake_cpuid_set(7, 0, cases[i].l7);
+		assert_int_equal(sha256_cpu_select(), cases[i].want);
+	}
+	/* The last choice was the portable code: it hashes right. */
+	expect_digest("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static int use_portable(void **state)
+{
+	(void)state;
+	sha256_use(0);
+	return 0;
+}
+
+static int use_extensions(void **state)
+{
+	(void)state;
+	sha256_use(sha256_blocks_shani);
+	return 0;
+}
+
+/* The extensions' code keeps XMM6-XMM10 (its callers in the boot stage
+ * are built without SSE, inside a Microsoft-ABI call) and leaves the
+ * state where the portable code would, blocks at a time or one by one. */
+static void test_extensions_keep_registers_and_agree_by_block(void **state)
+{
+	(void)state;
+	uint8_t data[64 * 9];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 131 + 7);
+	uint32_t portable[8] = {1, 2, 3, 4, 5, 6, 7, 8}, fast[8], one_by_one[8];
+	memcpy(fast, portable, sizeof(fast));
+	memcpy(one_by_one, portable, sizeof(one_by_one));
+	sha256_blocks_portable(portable, data, 9);
+	uint8_t kept[5][16], after[5][16];
+	memset(kept, 0x5a, sizeof(kept));
+	for (unsigned i = 0; i < 5; i++)
+		kept[i][i] = (uint8_t)i;
+	__asm__ volatile("movdqu 0(%0), %%xmm6\n\tmovdqu 16(%0), %%xmm7\n\t"
+	                 "movdqu 32(%0), %%xmm8\n\tmovdqu 48(%0), %%xmm9\n\t"
+	                 "movdqu 64(%0), %%xmm10"
+	                 :
+	                 : "r"(kept)
+	                 : "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "memory");
+	sha256_blocks_shani(fast, data, 9);
+	__asm__ volatile("movdqu %%xmm6, 0(%0)\n\tmovdqu %%xmm7, 16(%0)\n\t"
+	                 "movdqu %%xmm8, 32(%0)\n\tmovdqu %%xmm9, 48(%0)\n\t"
+	                 "movdqu %%xmm10, 64(%0)"
+	                 :
+	                 : "r"(after)
+	                 : "memory");
+	assert_memory_equal(kept, after, sizeof(kept));
+	assert_memory_equal(portable, fast, sizeof(fast));
+	for (unsigned b = 0; b < 9; b++)
+		sha256_blocks_shani(one_by_one, data + 64 * b, 1);
+	assert_memory_equal(portable, one_by_one, sizeof(one_by_one));
+	uint32_t untouched[8] = {9, 9, 9, 9, 9, 9, 9, 9};
+	sha256_blocks_shani(untouched, data, 0);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(untouched[i], 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,5 +216,19 @@ int main(void)
 	    cmocka_unit_test(test_every_short_length),
 	    cmocka_unit_test(test_random_inputs_in_pieces),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest choosing[] = {
+	    cmocka_unit_test(test_choice_needs_every_feature),
+	};
+	int failed = cmocka_run_group_tests_name("portable", tests, use_portable, 0);
+	failed += cmocka_run_group_tests_name("choosing", choosing, 0, 0);
+	if (!this_cpu_has_extensions()) {
+		printf("this CPU has no SHA extensions: boot/sha256_ni.S not run here\n");
+		return failed;
+	}
+	const struct CMUnitTest extensions[] = {
+	    cmocka_unit_test(test_extensions_keep_registers_and_agree_by_block),
+	};
+	failed += cmocka_run_group_tests_name("sha extensions", tests, use_extensions, 0);
+	failed += cmocka_run_group_tests_name("sha extensions, directly", extensions, 0, 0);
+	return failed;
 }

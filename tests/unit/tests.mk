@@ -61,7 +61,7 @@ $(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS) guest-kernel/ini
 # The image path runs on images tests/unit/make-test-images.sh builds
 # beside the binary, fresh from umoci and skopeo, never committed.
 $(eval $(call unit_test,test_registry_ref,loader/registry_ref.c))
-$(eval $(call unit_test,test_sha256,loader/sha256.c,-lcrypto))
+$(eval $(call unit_test,test_sha256,loader/sha256.c boot/sha256_cpu.c boot/sha256_ni.S tests/fakes/fake_cpu.c,-lcrypto))
 $(eval $(call unit_test,test_manifest,loader/manifest.c loader/sha256.c))
 $(eval $(call unit_test,test_measurements,hypervisor/core/measurements.c loader/manifest.c loader/sha256.c,-lcrypto))
 $(eval $(call unit_test,test_registry_auth,loader/registry_auth.c,-ljansson -lcrypto))
