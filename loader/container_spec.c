@@ -267,10 +267,45 @@ static uint32_t known_address(const struct partition_nics *p, uint32_t network)
 
 static void add_host(struct container_spec *spec, uint32_t address, const char *name)
 {
+	assert(spec->host_count < CONTAINER_SPEC_MAX_HOSTS);
 	struct container_spec_host *h = &spec->hosts[spec->host_count++];
 
 	h->address = address;
 	snprintf(h->name, sizeof(h->name), "%s", name);
+}
+
+/* OTHER by its address on the first of C's networks it has one on. */
+static void add_host_on_shared_network(struct container_spec *spec,
+                                       const struct config_container *c,
+                                       const struct partition_nics *other)
+{
+	for (uint32_t i = 0; i < c->nic_count; i++) {
+		uint32_t address = known_address(other, c->nics[i].network);
+
+		if (address != 0) {
+			add_host(spec, address, other->name);
+			return;
+		}
+	}
+}
+
+/* Each replica of a replicated container (C's own included) by its own
+ * name, NAME-r, at its own address: the name alone means the first. */
+static void add_replica_hosts(struct container_spec *spec, const struct appliance_config *cfg,
+                              const struct config_container *c,
+                              const struct config_container *replicated)
+{
+	if (replicated->replicas < 2)
+		return;
+	for (uint32_t r = 1; r <= replicated->replicas; r++) {
+		struct config_nic nics[CONFIG_MAX_NICS];
+		char name[CONFIG_NAME_MAX + 1];
+
+		config_replica_nics(cfg, replicated, r, nics);
+		config_replica_name(replicated, r, name, sizeof(name));
+		struct partition_nics replica = {name, replicated->nic_count, nics};
+		add_host_on_shared_network(spec, c, &replica);
+	}
 }
 
 static void add_dns(struct container_spec *spec, uint32_t server)
@@ -357,17 +392,11 @@ bool container_spec_network(const struct appliance_config *cfg, unsigned index,
 	for (uint32_t p = 0; p < partitions; p++) {
 		struct partition_nics other = partition_nics(cfg, p);
 
-		if (p == index)
-			continue;
-		for (uint32_t i = 0; i < c->nic_count; i++) {
-			uint32_t address = known_address(&other, c->nics[i].network);
-
-			if (address != 0) {
-				add_host(spec, address, other.name);
-				break;
-			}
-		}
+		if (p != index)
+			add_host_on_shared_network(spec, c, &other);
 	}
+	for (uint32_t p = 0; p < cfg->container_count; p++)
+		add_replica_hosts(spec, cfg, c, &cfg->containers[p]);
 	return true;
 }
 

@@ -68,8 +68,10 @@ struct container_spec_host {
 	char name[CONFIG_NAME_MAX + 1];
 };
 
-/* Every partition once: the container itself and all the others. */
-#define CONTAINER_SPEC_MAX_HOSTS (CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS)
+/* Every container and VM once by its name, and every replica of a
+ * replicated container by its own (NAME-r) as well. */
+#define CONTAINER_SPEC_MAX_HOSTS                                                                   \
+	(CONFIG_MAX_CONTAINERS + CONFIG_MAX_VMS + CONFIG_MAX_CONTAINER_PARTITIONS)
 
 struct container_spec {
 	size_t argc;

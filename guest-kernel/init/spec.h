@@ -26,10 +26,11 @@
 
 #define SPEC_MAX_NICS 4 /* the interfaces solo gives a partition */
 #define SPEC_MAX_DNS  3 /* as many as resolv.conf readers use */
-/* The most partitions an appliance holds (512 containers and 16 VMs,
- * loader/config.h): each can be named once. The host tool's spec of such
- * an appliance is checked against this in tests/unit/test_container_spec.c. */
-#define SPEC_MAX_HOSTS 528
+/* The most names an appliance has (loader/config.h): each of up to 512
+ * containers and 16 VMs once, and each of up to 512 replicas by its own
+ * name too. The host tool's table is checked against this in
+ * tests/unit/test_container_spec.c. */
+#define SPEC_MAX_HOSTS 1040
 /* Linux's HOST_NAME_MAX: sethostname() refuses longer names. */
 #define SPEC_HOSTNAME_MAX 64
 

@@ -34,6 +34,8 @@ macs=$(sed -n 's/^\[peer-[123]\] peer: peer-[123] [0-9./]* //p' "$s" | sort -u |
 verdict "three clones of one template, three MACs" $? "$macs distinct"
 expect "web served the three, each once" "$s" \
 	'^\[web\] web: served 10\.77\.0\.1 10\.77\.0\.2 10\.77\.0\.3$'
+expect "web knows each replica by its own name, at its own address" "$s" \
+	'^\[web\] web: knows peer-1=10\.77\.0\.1 peer-2=10\.77\.0\.2 peer-3=10\.77\.0\.3$'
 expect "web exits 0" "$s" '^\[web\] stopped: exited with status 0$'
 expect "every page back" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception'

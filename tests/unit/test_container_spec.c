@@ -396,6 +396,43 @@ static void test_network_lines(void **state)
 	free(text);
 }
 
+/* Replicas are known by their own names too: every partition's hosts
+ * list NAME-1 .. NAME-N, each at that replica's own address (the first
+ * replica's is NAME's too), the replicas' own hosts included. */
+static void test_replicas_by_name(void **state)
+{
+	static const char text[] =
+	    "[appliance]\nname = r\n"
+	    "[network lan]\nsubnet = 10.5.0.0/24\n"
+	    "[container web]\nimage = x\nmemory = 32M\nreplicas = 3\n"
+	    "network = lan\n"
+	    "[container db]\nimage = x\nmemory = 32M\nnetwork = lan 10.5.0.40\n";
+	char err[256];
+
+	(void)state;
+	if (!config_parse(text, strlen(text), &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	char want[256] = "", line[64];
+	uint32_t seen[4] = {0};
+	for (uint32_t r = 1; r <= 3; r++) {
+		struct config_nic nics[CONFIG_MAX_NICS];
+		config_replica_nics(&cfg, &cfg.containers[0], r, nics);
+		seen[r] = nics[0].address;
+		for (uint32_t q = 1; q < r; q++)
+			assert_int_not_equal(seen[q], seen[r]);
+		snprintf(line, sizeof(line), "host=10.5.0.%u web-%u\n", seen[r] & 0xff, r);
+		strcat(want, line);
+	}
+	char *db = network_lines(1);
+	snprintf(line, sizeof(line), "host=10.5.0.40 db\nhost=10.5.0.%u web\n", seen[1] & 0xff);
+	assert_non_null(strstr(db, line));
+	assert_non_null(strstr(db, want));
+	free(db);
+	char *web = network_lines(0); /* a replica knows its siblings */
+	assert_non_null(strstr(web, want));
+	free(web);
+}
+
 static void test_network_refusals(void **state)
 {
 	struct oci_image_config img = image(NULL, NULL, "/bin/true", "");
@@ -502,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_cwd_and_newlines),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_network_lines),
+	    cmocka_unit_test(test_replicas_by_name),
 	    cmocka_unit_test(test_network_refusals),
 	    cmocka_unit_test(test_largest_appliance_reaches_the_guest),
 	};

@@ -57,7 +57,7 @@ $(eval $(call unit_test,test_rtc,hypervisor/devices/rtc_cmos.c))
 $(eval $(call unit_test,test_pci_host,hypervisor/devices/pci_host.c))
 $(eval $(call unit_test,test_mmio,$(EXIT_PATH_SRCS)))
 $(eval $(call unit_test,test_spec,guest-kernel/init/spec.c))
-$(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS) guest-kernel/init/spec.c))
+$(eval $(call unit_test,test_container_spec,$(LOADER_SPEC_SRCS) $(LOADER_CONFIG_SRCS) guest-kernel/init/spec.c))
 # The image path runs on images tests/unit/make-test-images.sh builds
 # beside the binary, fresh from umoci and skopeo, never committed.
 $(eval $(call unit_test,test_registry_ref,loader/registry_ref.c))
@@ -65,7 +65,7 @@ $(eval $(call unit_test,test_sha256,loader/sha256.c boot/sha256_cpu.c boot/sha25
 $(eval $(call unit_test,test_manifest,loader/manifest.c loader/sha256.c))
 $(eval $(call unit_test,test_measurements,hypervisor/core/measurements.c loader/manifest.c loader/sha256.c,-lcrypto))
 $(eval $(call unit_test,test_registry_auth,loader/registry_auth.c,-ljansson -lcrypto))
-$(eval $(call unit_test,test_oci_image,$(LOADER_IMAGE_SRCS),$(LOADER_IMAGE_LIBS)))
+$(eval $(call unit_test,test_oci_image,$(LOADER_IMAGE_SRCS) $(LOADER_CONFIG_SRCS),$(LOADER_IMAGE_LIBS)))
 $(BUILD)/tests/test_oci_image: $(BUILD)/tests/oci-images/.stamp
 $(BUILD)/tests/oci-images/.stamp: tests/unit/make-test-images.sh
 	@echo "  IMAGES  $(@D)"
