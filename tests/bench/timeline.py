@@ -8,8 +8,10 @@ at TSC C") place every phase on one axis: firmware and boot stage (power-on
 to the hypervisor's start), the hypervisor's own start-up (to the first
 partition), then per partition its kernel boot (start to first output)
 and its run (first output to end). Restarted partitions get one bar per
-run. The axis is marked in instructions (TSC ticks) and, when the log
-has solo's "solo: TSC N MHz" line, in seconds at that rate.
+run; a run that "solo: [name] start: a clone of its template" reports is
+drawn as a clone (its start in another colour, "(clone)" by its name).
+The axis is marked in instructions (TSC ticks) and, when the log has
+solo's "solo: TSC N MHz" line, in seconds at that rate.
 usage: timeline.py SERIAL_LOG OUT.svg
 """
 import re
@@ -20,9 +22,18 @@ def parse(path):
     text = open(path, encoding="utf-8", errors="replace").read()
     start = re.search(r"^solo: hypervisor starting at TSC (\d+)", text, re.M)
     rate = re.search(r"^solo: TSC ([0-9.]+) MHz", text, re.M)
-    runs = [(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
-            for m in re.finditer(r"^solo: \[([^\]]+)\] timeline: started at TSC (\d+), "
-                                 r"first output at TSC (\d+), ended at TSC (\d+)", text, re.M)]
+    runs = []
+    # In log order: a run's start line comes after its timeline line.
+    for m in re.finditer(r"^solo: \[([^\]]+)\] (?:timeline: started at TSC (\d+), "
+                         r"first output at TSC (\d+), ended at TSC (\d+)"
+                         r"|start: a clone of its template)", text, re.M):
+        if m.group(2):
+            runs.append([m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)), False])
+            continue
+        for run in reversed(runs):
+            if run[0] == m.group(1):
+                run[4] = True
+                break
     return ((int(start.group(1)) if start else None), runs,
             (float(rate.group(1)) if rate else None))
 
@@ -66,9 +77,10 @@ def main():
     scale = (width - left - 20) / end
     bars = [("firmware + boot stage", 0, hv_start, "#999999", None),
             ("hypervisor start-up", hv_start, first_partition, "#4a7bb7", None)]
-    for name, s, f, e in runs:
+    for name, s, f, e, clone in runs:
         first = f if f else e
-        bars.append((name, s, first, "#e0a030", (first, e, "#5aa05a")))
+        bars.append((name + (" (clone)" if clone else ""), s, first,
+                     "#c0504d" if clone else "#e0a030", (first, e, "#5aa05a")))
     height = top + row * len(bars) + 100
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
@@ -92,8 +104,9 @@ def main():
     y += 46
     for j, (colour, label) in enumerate([("#999999", "firmware"), ("#4a7bb7", "hypervisor"),
                                          ("#e0a030", "kernel boot to first output"),
+                                         ("#c0504d", "clone start to first output"),
                                          ("#5aa05a", "running")]):
-        x = 10 + j * 200
+        x = 10 + j * 180
         svg.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
         svg.append(f'<text x="{x + 18}" y="{y + 11}">{label}</text>')
     svg.append("</svg>")
