@@ -31,6 +31,12 @@ most=$(sed -n 's/^\[idle-[0-9]*\] RAM: \([0-9]*\) private pages.*/\1/p' "$s" | s
 [ -n "$most" ] && [ "$most" -lt 2048 ]
 verdict "every clone owns fewer than 2048 private pages" $? "at most ${most:-none reported}"
 
+# The scheduler looks at what changed, not at all 256 entries a step (a
+# count, not a time: docs/architecture.md, Scheduling).
+looks=$(sed -n 's/^solo: cpu0 scheduler: .* 256 entries queued, \([0-9]*\)\.[0-9] looked at a step$/\1/p' "$s")
+[ -n "$looks" ] && [ "$looks" -lt 16 ]
+verdict "256 entries queued, fewer than 16 looked at a step" $? "${looks:-no scheduler line}"
+
 expect "every page back" "$s" '^solo: all partitions have ended; free pages: ([0-9]+) \(\1 before\)$'
 expect_not "no crash, no hypervisor exception" "$s" 'crashed|exception|out of memory'
 checks_done
