@@ -24,8 +24,10 @@ echo "== host unit tests"
 for t in "$@"; do
 	name=$(basename "$t")
 	if "$t" >"$log/$name.out" 2>&1; then status=0; else status=1; fi
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | tail -1)
+	# A binary may run several groups (test_sha256: once per block
+	# function): every group's count counts.
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | awk '{ n += $1 } END { print n + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/$name.out" | awk '{ n += $1 } END { print n + 0 }')
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
