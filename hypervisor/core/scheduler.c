@@ -318,7 +318,9 @@ static void tend(struct pcpu *cpu, struct run_entry *e, uint64_t now, uint64_t t
 
 /* When the entry next wants a look for a time of its own: the end of a
  * restart's backoff, a sleeping vCPU's timer deadline (one halted with
- * interrupts off has none that counts), a stop's resend or deadline. */
+ * interrupts off has none that counts), a running partition's stop's
+ * resend or deadline. A time already past would bring it back at every
+ * step. */
 static uint64_t wake_time(const struct run_entry *e)
 {
 	const struct partition_slot *s = e->slot;
@@ -328,7 +330,9 @@ static uint64_t wake_time(const struct run_entry *e)
 		t = s->wake_tsc;
 	else if (run_state(v) == VCPU_STATE_HALTED && v->halt_deadline && !v->parked)
 		t = v->halt_deadline;
-	if (is_home(e) && s->stopping) {
+	/* A stop is tended while the partition runs (tend_stop); once it
+	 * has ended, its vCPUs' leaving brings the entry back. */
+	if (is_home(e) && s->stopping && s->state == SLOT_RUNNABLE && !s->partition->ended) {
 		if (s->stop_resend_tsc < t)
 			t = s->stop_resend_tsc;
 		if (s->stop_deadline_tsc < t)
