@@ -68,7 +68,7 @@ PY
 esp good --counter 100
 boot good
 expect "verified: the manifest is read and matches" "$work/good.txt" \
-	"^solo-boot: verified build 100 of appliance 'verify': 5 files in the manifest$"
+	"^solo-boot: verified build 100 of appliance 'verify': 5 files in the manifest, SHA-256 (by the CPU|in software)$"
 expect_order "verified: every file passes, then no VT-x here" "$work/good.txt" \
 	"^solo-boot: vm 'linux': kernel " '^solo-boot: error: cannot start: no usable VT-x'
 expect_not "verified: no file refused" "$work/good.txt" 'digest mismatch|manifest says|not in the manifest'
@@ -176,7 +176,7 @@ else
 fi
 boot signed
 expect "signed: it boots verified" "$work/signed.txt" \
-	"^solo-boot: verified build 102 of appliance 'verify': 5 files in the manifest$"
+	"^solo-boot: verified build 102 of appliance 'verify': 5 files in the manifest, SHA-256 (by the CPU|in software)$"
 if "$build/solo" build "$here/verify-appliance.conf" -o "$work/badkey.img" \
 	--file '\solo\test.cpio'="$build/guest/test-initramfs.cpio" --sign "$work/nokey" \
 	--cert "$work/db.crt" >"$work/badkey.build" 2>&1 || [ -e "$work/badkey.img" ]; then
@@ -232,7 +232,7 @@ secure_boot() {
 }
 secure_boot snakeoil
 expect "Secure Boot: the signed boot stage runs and verifies the rest" "$work/snakeoil.txt" \
-	"^solo-boot: verified build 103 of appliance 'verify': 5 files in the manifest$"
+	"^solo-boot: verified build 103 of appliance 'verify': 5 files in the manifest, SHA-256 (by the CPU|in software)$"
 expect "Secure Boot: it gets as far as the VT-x check" "$work/snakeoil.txt" \
 	'^solo-boot: error: cannot start: no usable VT-x'
 cp "$work/good.img" "$work/unsigned.img"
