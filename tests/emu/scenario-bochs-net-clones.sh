@@ -6,16 +6,22 @@
 # (web, booted in full) answers each request with the address it came
 # from. Frames cross CPUs both ways, into clones whose receive buffers
 # start out as their template's pages.
+# It runs on Bochs's Ice Lake model, which has the SHA extensions: the
+# boot stage checks the files with them (boot/sha256_ni.S), and every
+# file must match the manifest for anything to start.
 #   scenario-bochs-net-clones.sh BUILD_DIR WORK_DIR
 set -u
 build=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bochs-lib.sh"
 . "$here/check-lib.sh"
+BOCHS_CPU_MODEL=corei7_icelake_u
 
 bochs_run_appliance "$build" "$work" "$here/net-clones-appliance.conf" 2
 s="$work/serial.txt"
 
+expect "the boot stage verified the files with the CPU's SHA extensions" "$s" \
+	"^solo-boot: verified build [0-9]+ of appliance 'netclones': 5 files in the manifest, SHA-256 by the CPU\$"
 expect "peer-1 boots in full and makes the template" "$s" \
 	'^solo: \[peer-1\] template made at its clone point: 32 MiB shared by its clones$'
 for r in 2 3; do
