@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -55,6 +56,9 @@ static enum act script[PARTS][PARTITION_MAX_VCPUS][SCRIPT_MAX]; /* RUN when exha
 static unsigned script_pos[PARTS][PARTITION_MAX_VCPUS];
 static char ran[512];
 static uint64_t last_slice; /* ticks from the start of the last slice to its end */
+/* When set, what each vCPU does next, past its script (the random test). */
+static enum act (*next_act)(unsigned partition);
+static unsigned long slices_of[PARTS];
 static unsigned creates, create_failures, starts, reports, destroys, vmcs_freed;
 /* Launches that find the partition's template still being made, and
  * how many times a template was made (or its maker gone) since. */
@@ -105,7 +109,10 @@ enum vcpu_stop vcpu_run_slice(struct vcpu *v, uint64_t slice_end, bool alone)
 	unsigned p = (unsigned)(v->partition - parts), i = v->index;
 	size_t used = strlen(ran);
 	snprintf(ran + used, sizeof(ran) - used, "%s%u ", v->partition->name, i);
-	enum act a = script_pos[p][i] < SCRIPT_MAX ? script[p][i][script_pos[p][i]++] : RUN;
+	enum act a = script_pos[p][i] < SCRIPT_MAX ? script[p][i][script_pos[p][i]++]
+	             : next_act                    ? next_act(p)
+	                                           : RUN;
+	slices_of[p]++;
 	vcpu_take_posted(v); /* as its entry does */
 	return act_out(v, a);
 }
@@ -210,6 +217,8 @@ static int setup(void **state)
 	memset(script, 0, sizeof(script));
 	memset(script_pos, 0, sizeof(script_pos));
 	ran[0] = 0;
+	next_act = 0;
+	memset(slices_of, 0, sizeof(slices_of));
 	creates = create_failures = starts = reports = destroys = vmcs_freed = 0;
 	launch_waits = 0;
 	asked_to_stop = 0;
@@ -691,12 +700,86 @@ static void test_a_step_looks_only_at_what_changed(void **state)
 	assert_true(cpus[0].sched_looks - looks >= PARTS);
 }
 
+static enum act random_act(unsigned partition)
+{
+	(void)partition;
+	int r = rand() % 8;
+	return r < 3 ? RUN : r < 6 ? HALT : HALT_NO_TIMER;
+}
+
+/* Wake-ups are never missed, whatever happens meanwhile: 48 partitions
+ * on two CPUs run, sleep on a timer or sleep until an interrupt, at
+ * random, while interrupts are posted to random ones from "devices" and
+ * time moves on by random amounts. A vCPU owed a run (an interrupt
+ * posted while it slept, or its timer's deadline passed) gets one within
+ * as many of its CPU's steps as the CPU has entries: long before the
+ * once-a-second sweep could make up for a missed notice. */
+static void test_random_wakeups_are_never_missed(void **state)
+{
+	(void)state;
+	enum { N = 48 };
+	static char names[N][8];
+	static const unsigned ON_CPU1[2] = {1, 1};
+	for (unsigned n = 0; n < N; n++) {
+		snprintf(names[n], sizeof(names[n]), "r%u", n);
+		add(n, names[n], CONFIG_RESTART_NO, 1, n % 2 ? ON_CPU1 : ON_CPU0);
+	}
+	srand(5);
+	next_act = random_act;
+	fake_lapic.can_sleep = true;
+	unsigned long owed_at[N] = {0}, owed_slices[N] = {0}, steps_of[2] = {0, 0};
+	unsigned posted = 0, deadlines = 0;
+	for (unsigned round = 0; round < 20000; round++) {
+		unsigned cpu = (unsigned)rand() % 2;
+		if (rand() % 4 == 0) {
+			unsigned n = (unsigned)rand() % N;
+			struct vcpu *v = &parts[n].vcpus[0];
+			if (v->run_state == VCPU_STATE_HALTED && !owed_at[n]) {
+				owed_at[n] = steps_of[n % 2] + 1;
+				owed_slices[n] = slices_of[n];
+				posted++;
+			}
+			struct apic_ipi ipi = {.dest = 0, .x2apic_format = true, .vector = 0x41};
+			partition_post_interrupt(&parts[n], &ipi);
+		}
+		fake_cpu.tsc += (uint64_t)(rand() % 3) * MS / 2; /* 0 to 1 ms a round */
+		for (unsigned n = 0; n < N; n++) {
+			struct vcpu *v = &parts[n].vcpus[0];
+			if (!owed_at[n] && v->run_state == VCPU_STATE_HALTED && v->halt_deadline &&
+			    fake_cpu.tsc >= v->halt_deadline) {
+				owed_at[n] = steps_of[n % 2] + 1;
+				owed_slices[n] = slices_of[n];
+				deadlines++;
+			}
+		}
+		step(cpu);
+		steps_of[cpu]++;
+		for (unsigned n = 0; n < N; n++) {
+			if (!owed_at[n])
+				continue;
+			if (slices_of[n] != owed_slices[n]) {
+				owed_at[n] = 0;
+				continue;
+			}
+			if (steps_of[n % 2] + 1 - owed_at[n] > N / 2 + 2)
+				fail_msg(
+				    "r%u owed a run since its CPU's step %lu, none by step %lu", n,
+				    owed_at[n], steps_of[n % 2]);
+		}
+	}
+	assert_true(posted > 500);
+	assert_true(deadlines > 500);
+	for (unsigned c = 0; c < 2; c++)
+		assert_true(cpus[c].sched_looks < 8 * cpus[c].sched_steps);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_a_step_looks_only_at_what_changed),
+	    T(test_random_wakeups_are_never_missed),
 	    T(test_round_robin_between_partitions),
 	    T(test_the_appliance_timeslice_sets_the_slice),
 	    T(test_halted_vcpu_waits_for_its_deadline),
