@@ -107,3 +107,9 @@ bool vcpu_take_posted(struct vcpu *vcpu)
 		vcpu->apic.irr[i] |= __atomic_exchange_n(&vcpu->posted_irr[i], 0, __ATOMIC_SEQ_CST);
 	return true;
 }
+
+void partition_alert_all(const struct partition *p)
+{
+	for (unsigned i = 0; i < p->vcpu_count; i++)
+		vcpu_alert(&p->vcpus[i]);
+}

@@ -51,4 +51,7 @@ static inline void vcpu_alert(const struct vcpu *vcpu)
 	vcpu_kick(vcpu);
 }
 
+/* The same for every vCPU of the partition. */
+void partition_alert_all(const struct partition *p);
+
 #endif

@@ -5,11 +5,16 @@
  *
  * A partition's vCPUs may be spread over several CPUs. The CPU of its
  * vCPU 0 (its home) owns the partition's life: it creates it, carries out
- * the console's requests, and takes it down and restarts it. The others
- * only run their vCPU: set it up when its start-up IPI came, and leave
- * the partition when it has ended. The partition is taken down once the
- * count of vCPUs still on a CPU (vcpus_active) drops to zero; CPUs tell
- * each other about endings, start-ups and interrupts with a kick.
+ * the console's requests, and takes it down and restarts it (how, in
+ * core/slot_lifecycle.c). The others only run their vCPU: set it up when
+ * its start-up IPI came, and leave the partition when it has ended. The
+ * partition is taken down once the count of vCPUs still on a CPU
+ * (vcpus_active) drops to zero; CPUs tell each other about endings,
+ * start-ups and interrupts with a notice and a kick.
+ *
+ * A step costs the same with 5 entries or 500: it looks only at the
+ * entries noticed (struct sched_notice) or whose time came (the timer
+ * heap), and picks from a ready bitmap (pcpu.h).
  */
 #include "arch/cpu.h"
 #include "arch/lapic.h"
@@ -17,8 +22,8 @@
 #include "core/partition.h"
 #include "core/partition_ipi.h"
 #include "core/pcpu.h"
-#include "core/restart_policy.h"
 #include "core/scheduler.h"
+#include "core/slot_lifecycle.h"
 #include "core/template.h"
 #include "core/vcpu_context.h"
 #include "core/vcpu_events.h"
@@ -53,18 +58,6 @@ static int run_state(const struct vcpu *v)
 	return __atomic_load_n(&v->run_state, __ATOMIC_SEQ_CST);
 }
 
-static bool ended_in_failure(const struct partition *p)
-{
-	return p->state == PARTITION_CRASHED || (p->has_exit_status && p->exit_status != 0);
-}
-
-/* Every vCPU of the partition on another CPU looks at it soon. */
-static void kick_all(struct partition *p)
-{
-	for (unsigned i = 0; i < p->vcpu_count; i++)
-		vcpu_alert(&p->vcpus[i]);
-}
-
 /* The vCPU leaves this CPU for good: its VMCS goes (VMCLEAR, here where
  * it was current), this CPU forgets the partition's EPT translations (its
  * tables may be reused), and the home CPU hears of it. */
@@ -76,182 +69,6 @@ static void leave(struct vcpu *v)
 	__atomic_store_n(&v->run_state, VCPU_STATE_OFF, __ATOMIC_SEQ_CST);
 	__atomic_sub_fetch(&p->vcpus_active, 1, __ATOMIC_SEQ_CST);
 	vcpu_alert(&p->vcpus[0]);
-}
-
-/* How a stop the guest was asked for ended. Its init kills the command
- * when stop_timeout is over, so an end that late was forced, whoever
- * reported it; solo's own forced end says so in its reason. */
-static void report_stop(struct partition_slot *slot, uint64_t tsc_hz)
-{
-	slot->stopping = false;
-	if (slot->stop_outcome == STOP_FORCED)
-		return;
-	uint64_t took = cpu_rdtsc() - slot->stop_asked_tsc;
-	unsigned long long ms = tsc_hz ? took * 1000 / tsc_hz : 0;
-	if (took < slot->stop_timeout_s * tsc_hz) {
-		slot->stop_outcome = STOP_GRACEFUL;
-		console_printf("solo: [%s] shut down when asked, in %llu ms\n", slot->spec.name,
-		               ms);
-		return;
-	}
-	slot->stop_outcome = STOP_FORCED;
-	console_printf("solo: [%s] did not shut down within its stop_timeout of %u s: ended by "
-	               "force, in %llu ms\n",
-	               slot->spec.name, slot->stop_timeout_s, ms);
-}
-
-/* The partition ended and all its vCPUs have left: report, free, and
- * decide about a restart (none when the console stopped it). */
-static void retire(struct partition_slot *slot, uint64_t tsc_hz)
-{
-	bool by_console = slot->stopped_by_console;
-	struct partition *p = slot->partition;
-	char policy[24];
-	linux_partition_report(p, tsc_hz);
-	if (slot->stopping)
-		report_stop(slot, tsc_hz);
-	bool failed = ended_in_failure(p);
-	partition_destroy(p);
-	struct restart_decision next = restart_decide(&slot->policy, failed, slot->restarts);
-	if (!next.restart || by_console) {
-		if (slot->policy.mode != CONFIG_RESTART_NO && !by_console)
-			console_printf(
-			    "solo: [%s] not restarted (restart policy %s, %u restart%s so "
-			    "far)\n",
-			    slot->spec.name,
-			    restart_policy_describe(&slot->policy, policy, sizeof(policy)),
-			    slot->restarts, slot->restarts == 1 ? "" : "s");
-		slot->state = SLOT_DONE;
-		return;
-	}
-	slot->restarts++;
-	console_printf("solo: [%s] restarting in %llu ms (restart %u, policy %s)\n",
-	               slot->spec.name, (unsigned long long)next.delay_ms, slot->restarts,
-	               restart_policy_describe(&slot->policy, policy, sizeof(policy)));
-	slot->state = SLOT_BACKOFF;
-	slot->wake_tsc = cpu_rdtsc() + next.delay_ms * (tsc_hz / 1000);
-}
-
-/* Builds the partition afresh (as a clone of its template where it
- * can, template.h), or leaves it waiting for its template; false (and
- * done) if it cannot be. */
-static bool recreate(struct partition_slot *s, const char *failure)
-{
-	char err[160];
-	s->stopped_by_console = false;
-	/* Read before asking: a template made meanwhile changes it, and the
-	 * slot asks again (tend). */
-	s->templates_asked = template_generation();
-	switch (linux_partition_launch(s->partition, &s->spec, err, sizeof(err))) {
-	case PARTITION_LAUNCH_BUILT:
-		s->state = SLOT_CREATED;
-		return true;
-	case PARTITION_LAUNCH_WAITING:
-		s->state = SLOT_WAITING;
-		return true;
-	case PARTITION_LAUNCH_FAILED:
-		break;
-	}
-	console_printf("solo: [%s] %s: %s\n", s->spec.name, failure, err);
-	s->state = SLOT_DONE;
-	return false;
-}
-
-/* A running partition is asked to shut down, and given its stop timeout
- * (plus the margin) before stop_running ends it by force. With no
- * timeout, or no room on its control line, it ends now. */
-static void ask_to_stop(struct partition_slot *s, uint64_t now, uint64_t tsc_hz)
-{
-	struct partition *p = s->partition;
-	s->stopped_by_console = true;
-	s->stop_outcome = STOP_NONE;
-	if (s->stop_timeout_s && partition_ask_to_stop(p, false)) {
-		uint32_t wait = s->stop_timeout_s + STOP_FORCE_MARGIN_S;
-		s->stopping = true;
-		s->stop_asked_tsc = now;
-		s->stop_resend_tsc = now + tsc_hz;
-		s->stop_deadline_tsc = now + wait * tsc_hz;
-		console_printf(
-		    "solo: [%s] asked to shut down; ended by force in %u s if it has not\n",
-		    s->spec.name, wait);
-		return;
-	}
-	partition_end(p, PARTITION_STOPPED, "by the console");
-	kick_all(p);
-}
-
-/* A stop under way: each second the request again if it was lost (a
- * guest that had not opened its control line yet drops what came
- * before), and the end by force at the deadline. */
-static void tend_stop(struct partition_slot *s, uint64_t now, uint64_t tsc_hz)
-{
-	struct partition *p = s->partition;
-	if (now >= s->stop_deadline_tsc) {
-		s->stop_outcome = STOP_FORCED;
-		partition_end(p, PARTITION_STOPPED,
-		              "by the console, by force: no shutdown within %u s",
-		              s->stop_timeout_s + STOP_FORCE_MARGIN_S);
-		kick_all(p);
-	} else if (now >= s->stop_resend_tsc) {
-		partition_ask_to_stop(p, true);
-		s->stop_resend_tsc = now + tsc_hz;
-	}
-}
-
-/* Carries out what the management console asked of a partition this
- * CPU is home to: a stop asks a running partition to shut down (no
- * restart after it), a kill ends it where it stands, a start builds an
- * ended one afresh. run_queue_done drops before a start request is
- * cleared, so the console never sees every CPU idle in between. */
-static void take_requests(struct pcpu *cpu, struct run_entry *e, uint64_t now, uint64_t tsc_hz)
-{
-	struct partition_slot *s = e->slot;
-	struct partition *p = s->partition;
-	bool running = s->state == SLOT_RUNNABLE && !p->ended;
-	if (s->kill_requested) {
-		s->kill_requested = 0;
-		if (running) {
-			s->stopped_by_console = true;
-			s->stop_outcome = STOP_FORCED;
-			partition_end(p, PARTITION_STOPPED, "killed by the console");
-			kick_all(p);
-			running = false;
-		} else if (s->state != SLOT_DONE && s->state != SLOT_RUNNABLE) {
-			s->stop_requested = 1; /* nothing runs: the same as a stop */
-		}
-	}
-	if (s->stop_requested) {
-		if (running) {
-			if (!s->stopping)
-				ask_to_stop(s, now, tsc_hz);
-		} else if (s->state == SLOT_RUNNABLE) {
-			/* Ending already: it leaves without a restart. */
-			s->stopped_by_console = true;
-		} else if (s->state != SLOT_DONE) {
-			/* Not started yet, or waiting out a backoff: there
-			 * is no vCPU to stop, only memory to give back. */
-			if (s->state == SLOT_CREATED)
-				partition_destroy(p);
-			partition_end(p, PARTITION_STOPPED, "by the console");
-			console_printf("solo: [%s] stopped by the console before it ran\n",
-			               s->spec.name);
-			s->state = SLOT_DONE;
-		}
-		s->stop_requested = 0;
-	}
-	if (s->start_requested) {
-		cpu->run_queue_done = 0;
-		/* A restart's stop takes effect once every vCPU has
-		 * left: the start waits for that (the leaving vCPU's
-		 * notice brings it back here). */
-		bool ending = s->state == SLOT_RUNNABLE && (p->ended || s->stopping);
-		if (s->state == SLOT_DONE)
-			recreate(s, "not started");
-		if (!ending)
-			s->start_requested = 0;
-	}
-	if (s->stopping && s->state == SLOT_RUNNABLE && !p->ended)
-		tend_stop(s, now, tsc_hz);
 }
 
 /* Whether a halted vCPU has something to wake up for. It halted with no
@@ -278,14 +95,14 @@ static bool wakes(struct vcpu *v, uint64_t now)
 static void timed_recreate(struct pcpu *cpu, struct partition_slot *s, const char *failure)
 {
 	uint64_t began = cpu_rdtsc();
-	recreate(s, failure);
+	slot_recreate(s, failure);
 	cpu->step_lifecycle_ticks += cpu_rdtsc() - began;
 }
 
 static void timed_retire(struct pcpu *cpu, struct partition_slot *s, uint64_t tsc_hz)
 {
 	uint64_t began = cpu_rdtsc();
-	retire(s, tsc_hz);
+	slot_retire(s, tsc_hz);
 	cpu->step_lifecycle_ticks += cpu_rdtsc() - began;
 }
 
@@ -398,7 +215,7 @@ static void look_at(struct pcpu *cpu, unsigned i, uint64_t now, uint64_t tsc_hz)
 	struct run_entry *e = &cpu->run_queue[i];
 	cpu->sched_looks++;
 	if (is_home(e))
-		take_requests(cpu, e, now, tsc_hz);
+		slot_take_requests(cpu, e->slot, now, tsc_hz);
 	tend(cpu, e, now, tsc_hz);
 	/* A restart whose stop has now taken effect: the start, next pass. */
 	if (is_home(e) && e->slot->start_requested && e->slot->state == SLOT_DONE)
@@ -481,7 +298,7 @@ static struct vcpu *earliest_halted(const struct pcpu *cpu)
 static void after_run(struct vcpu *v, enum vcpu_stop stop)
 {
 	if (stop == VCPU_ENDED) {
-		kick_all(v->partition);
+		partition_alert_all(v->partition);
 		leave(v);
 	} else if (stop == VCPU_HALTED) {
 		__atomic_store_n(&v->run_state, VCPU_STATE_HALTED, __ATOMIC_SEQ_CST);
