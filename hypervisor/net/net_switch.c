@@ -52,13 +52,6 @@ int net_switch_add_port(struct net_switch *sw, const uint8_t mac[NET_MAC_LEN], b
 	return (int)sw->port_count++;
 }
 
-static void forget_port(struct net_switch *sw, unsigned port)
-{
-	for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++)
-		if (sw->fdb[i].used && sw->fdb[i].port == port)
-			sw->fdb[i].used = false;
-}
-
 void net_switch_attach(struct net_switch *sw, unsigned port, net_deliver_fn deliver, void *ctx,
                        struct net_queued_frame *queue)
 {
@@ -79,37 +72,8 @@ struct net_queued_frame *net_switch_detach(struct net_switch *sw, unsigned port)
 	p->ctx = 0;
 	p->queue = 0;
 	p->queue_head = p->queue_count = 0;
-	forget_port(sw, port);
+	net_fdb_forget_port(&sw->fdb, port);
 	return queue;
-}
-
-static struct net_fdb_entry *lookup(struct net_switch *sw, const uint8_t *mac)
-{
-	for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++)
-		if (sw->fdb[i].used && !memcmp(sw->fdb[i].mac, mac, NET_MAC_LEN))
-			return &sw->fdb[i];
-	return 0;
-}
-
-static void learn(struct net_switch *sw, const uint8_t *mac, unsigned port)
-{
-	struct net_fdb_entry *e = lookup(sw, mac);
-	if (!e) {
-		/* A free entry, else the one seen longest ago. */
-		e = &sw->fdb[0];
-		for (unsigned i = 0; i < NET_SWITCH_FDB_SIZE; i++) {
-			if (!sw->fdb[i].used) {
-				e = &sw->fdb[i];
-				break;
-			}
-			if (sw->fdb[i].seen < e->seen)
-				e = &sw->fdb[i];
-		}
-		memcpy(e->mac, mac, NET_MAC_LEN);
-		e->used = true;
-	}
-	e->port = (uint16_t)port;
-	e->seen = sw->frames;
 }
 
 /* The one case of a second copy: the receiver has no buffer now. */
@@ -161,11 +125,11 @@ enum net_send_result net_switch_send(struct net_switch *sw, unsigned port,
 	sw->frames++;
 	/* A multicast source is not an address anyone can be reached at. */
 	if (!(src[0] & 1))
-		learn(sw, src, port);
-	struct net_fdb_entry *e = (dst[0] & 1) ? 0 : lookup(sw, dst);
-	if (e) {
-		if (e->port != port)
-			deliver(&sw->ports[e->port], frame);
+		net_fdb_learn(&sw->fdb, src, port, sw->frames);
+	int to = (dst[0] & 1) ? -1 : net_fdb_find(&sw->fdb, dst);
+	if (to >= 0) {
+		if ((unsigned)to != port)
+			deliver(&sw->ports[to], frame);
 		return NET_SENT;
 	}
 	for (unsigned i = 0; i < sw->port_count; i++)

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/net_fdb.h"
+
 #define NET_MAC_LEN 6
 /* Ethernet without the FCS: 14 header bytes and up to a 9000-byte
  * (jumbo) payload, plus a VLAN tag. A network's own MTU may be lower. */
@@ -31,11 +33,9 @@
 /* Every partition an appliance may have (512 containers, replicas
  * counted, and 16 VMs) and an uplink. */
 #define NET_SWITCH_MAX_PORTS 529
+_Static_assert(NET_FDB_MAX >= NET_SWITCH_MAX_PORTS, "a learned MAC for every port");
 /* Frames one port holds while its partition has no RX buffer posted. */
 #define NET_PORT_QUEUE 8
-/* MACs one switch remembers, one per port: past that the least recently
- * seen goes, and frames to it are flooded until it sends again. */
-#define NET_SWITCH_FDB_SIZE NET_SWITCH_MAX_PORTS
 
 /* A frame where it lies: up to NET_FRAME_PIECES pieces of memory (a
  * guest's transmit buffers, the flat buffer of a queue or a NIC), len
@@ -96,18 +96,11 @@ struct net_port {
 	struct net_port_stats stats;
 };
 
-struct net_fdb_entry {
-	uint8_t mac[NET_MAC_LEN];
-	uint16_t port;
-	bool used;
-	uint64_t seen; /* the switch's frame counter when last seen */
-};
-
 struct net_switch {
 	char name[32];
 	unsigned port_count; /* ports ever added; attached or not */
 	struct net_port ports[NET_SWITCH_MAX_PORTS];
-	struct net_fdb_entry fdb[NET_SWITCH_FDB_SIZE];
+	struct net_fdb fdb; /* a MAC for every port (net_fdb.h) */
 	uint64_t frames;
 };
 

@@ -34,7 +34,7 @@ FUZZ_port_devices_SRCS := hypervisor/devices/uart16550.c hypervisor/devices/rtc_
 	hypervisor/devices/pci_host.c
 FUZZ_manifest_SRCS := loader/manifest.c loader/sha256.c
 FUZZ_virtio_net_SRCS := hypervisor/devices/guest_ram.c hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
-	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
+	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c hypervisor/net/net_fdb.c
 FUZZ_dhcp_SRCS := guest-kernel/init/dhcp.c
 FUZZ_NAMES := bzimage config insn_decode port_devices manifest virtio_net layer image dhcp
 

@@ -12,7 +12,7 @@ $(eval $(call unit_test,test_handoff_check,hypervisor/core/handoff_check.c))
 # dispatch table names, the devices they drive and the console below.
 # Networking: the virtio-net device on its transport, and the switch.
 NET_SRCS := hypervisor/devices/guest_ram.c hypervisor/devices/virtqueue.c hypervisor/devices/virtio_mmio.c \
-	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c
+	hypervisor/devices/virtio_net.c hypervisor/net/net_switch.c hypervisor/net/net_fdb.c
 # Templates: the clone point's answer and snapshot, copy-on-write EPT.
 TEMPLATE_SRCS := hypervisor/core/clone_point.c hypervisor/core/template.c \
 	hypervisor/vmx/ept_share.c hypervisor/vmx/ept.c hypervisor/mm/page_table.c \
@@ -76,6 +76,7 @@ $(eval $(call unit_test,test_console_command,hypervisor/core/console_command.c))
 $(eval $(call unit_test,test_wake_heap,hypervisor/core/wake_heap.c))
 $(eval $(call unit_test,test_scheduler,hypervisor/core/scheduler.c hypervisor/core/slot_lifecycle.c hypervisor/core/wake_heap.c hypervisor/core/partition.c hypervisor/core/partition_vcpus.c hypervisor/core/partition_ipi.c hypervisor/core/restart_policy.c hypervisor/devices/x2apic.c hypervisor/lib/console.c tests/fakes/fake_console.c tests/fakes/fake_cpu.c tests/fakes/fake_vmcs.c tests/fakes/fake_vmx_globals.c tests/fakes/fake_kick.c tests/fakes/fake_lapic.c))
 $(eval $(call unit_test,test_vpid,hypervisor/vmx/vpid.c))
+$(eval $(call unit_test,test_net_fdb,hypervisor/net/net_fdb.c))
 $(eval $(call unit_test,test_virtio_net,$(NET_SRCS)))
 $(eval $(call unit_test,test_net_setup,guest-kernel/init/net_setup.c guest-kernel/init/dhcp.c guest-kernel/init/spec.c))
 # Hardware solo drives itself: the PCI scan and the NIC drivers, on fake
