@@ -9,9 +9,6 @@ void partition_end(struct partition *p, enum partition_state state, const char *
 	if (__atomic_exchange_n(&p->ended, 1, __ATOMIC_SEQ_CST))
 		return;
 	p->state = state;
-	/* Each vCPU's CPU is to look at it (the caller kicks where needed). */
-	for (unsigned i = 0; i < p->vcpu_count; i++)
-		sched_notice_post(&p->vcpus[i].notice);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);

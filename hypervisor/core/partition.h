@@ -113,7 +113,9 @@ bool partition_ask_to_stop(struct partition *p, bool again);
 void partition_console_flush(struct partition *p);
 
 /* Ends the partition with a state and a one-line reason. The first
- * ending wins: later calls keep the original cause. */
+ * ending wins: later calls keep the original cause. Its vCPUs' CPUs hear
+ * of it from the caller: a vCPU's own exit returns VCPU_ENDED (the
+ * scheduler alerts the rest); from anywhere else, partition_alert_all. */
 void partition_end(struct partition *p, enum partition_state state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

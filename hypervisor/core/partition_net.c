@@ -87,8 +87,7 @@ static enum net_delivery deliver(void *ctx, const struct net_frame *frame)
 		struct partition *p = nic->partition;
 		partition_end(p, PARTITION_CRASHED, "virtio-net eth%u: %s", nic->index,
 		              nic->dev.transport.violation);
-		for (unsigned i = 0; i < p->vcpu_count; i++)
-			vcpu_alert(&p->vcpus[i]);
+		partition_alert_all(p);
 	}
 	return taken;
 }
