@@ -147,7 +147,7 @@ sha256_blocks_shani:
 	jnz 1b
 
 	/* A B E F / C D G H -> a b c d / e f g h */
-	pshufd $0x1b, STATE0, STATE0 /* e... : A B E F reversed: a b e f */
+	pshufd $0x1b, STATE0, STATE0 /* a b e f */
 	pshufd $0xb1, STATE1, STATE1 /* g h c d */
 	movdqa STATE0, TMP
 	pblendw $0xf0, STATE1, STATE0 /* a b c d */

@@ -479,6 +479,24 @@ static enum net_delivery count_delivery(void *ctx, const struct net_frame *frame
 	return NET_DELIVERED;
 }
 
+/* Port p's MAC on the big switch. */
+static void big_mac(unsigned p, uint8_t mac[6])
+{
+	const uint8_t base[6] = {0x02, 0x10, 0, 0, (uint8_t)(p >> 8), (uint8_t)p};
+	memcpy(mac, base, 6);
+}
+
+/* A 60-byte frame from port `from` (its own MAC) to dst. */
+static enum net_send_result big_send(struct net_switch *to, unsigned from, const uint8_t *dst)
+{
+	uint8_t src[6], frame[60];
+	big_mac(from, src);
+	frame_of(frame, dst, src, 1, sizeof(frame));
+	struct net_frame f;
+	net_frame_flat(&f, frame, sizeof(frame));
+	return net_switch_send(to, from, &f);
+}
+
 /* One network may have every partition an appliance can have on it, and
  * its switch learns them all: after each has sent once, a frame to any
  * of them reaches that one alone (nothing is flooded). */
@@ -488,32 +506,19 @@ static void test_switch_holds_every_partition(void **state)
 	static struct net_switch big;
 	net_switch_init(&big, "big");
 	unsigned ports = CONFIG_MAX_CONTAINER_PARTITIONS + CONFIG_MAX_VMS + 1; /* and an uplink */
-	uint8_t mac[6] = {0x02, 0x10, 0, 0, 0, 0};
+	uint8_t mac[6];
 	for (unsigned p = 0; p < ports; p++) {
-		mac[4] = (uint8_t)(p >> 8);
-		mac[5] = (uint8_t)p;
+		big_mac(p, mac);
 		assert_int_equal(net_switch_add_port(&big, mac, false), (int)p);
 		net_switch_attach(&big, p, count_delivery, (void *)(uintptr_t)p, 0);
 	}
 	assert_int_equal(net_switch_add_port(&big, mac, false), -1);
-	uint8_t frame[60];
-	for (unsigned p = 0; p < ports; p++) {
-		mac[4] = (uint8_t)(p >> 8);
-		mac[5] = (uint8_t)p;
-		frame_of(frame, BROADCAST, mac, 1, sizeof(frame));
-		struct net_frame f;
-		net_frame_flat(&f, frame, sizeof(frame));
-		assert_int_equal(net_switch_send(&big, p, &f), NET_SENT);
-	}
+	for (unsigned p = 0; p < ports; p++)
+		assert_int_equal(big_send(&big, p, BROADCAST), NET_SENT);
 	memset(big_received, 0, sizeof(big_received));
-	uint8_t from[6] = {0x02, 0x10, 0, 0, 0, 0};
 	for (unsigned p = 1; p < ports; p++) {
-		mac[4] = (uint8_t)(p >> 8);
-		mac[5] = (uint8_t)p;
-		frame_of(frame, mac, from, 2, sizeof(frame));
-		struct net_frame f;
-		net_frame_flat(&f, frame, sizeof(frame));
-		net_switch_send(&big, 0, &f);
+		big_mac(p, mac);
+		assert_int_equal(big_send(&big, 0, mac), NET_SENT);
 	}
 	for (unsigned p = 1; p < ports; p++)
 		assert_int_equal(big_received[p], 1);
