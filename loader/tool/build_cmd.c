@@ -515,7 +515,7 @@ int solo_build_main(int argc, char **argv)
 		size_t len = strlen(b.workdir) + strlen(c.name) + sizeof("/.cpio");
 		b.cpio[i] = malloc(len);
 		if (!b.cpio[i])
-			return fail(&b, "%s%s", "out of memory", "");
+			return fail(&b, "%s: %s", c.name, "out of memory");
 		snprintf(b.cpio[i], len, "%s/%s.cpio", b.workdir, c.name);
 		if (!container_build_initramfs(&b.cfg, i, &c, b.init, b.init_size, b.cpio[i],
 		                               INITRAMFS_GZIP, err, sizeof(err)))
